@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../engine/errors.js';
+import { SEVERITIES, type SeveritySetting } from '../engine/rule.js';
+
+export interface CliOptions {
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config';
+  paths: string[];
+  config?: string;
+  configLookup: boolean;
+  linkerdVersion?: string;
+  rules: [string, SeveritySetting][];
+  formats: string[];
+  outputFiles: string[];
+  quiet: boolean;
+  maxWarnings?: number;
+  fix: boolean;
+  unsafeFixes: boolean;
+  fixDryRun: boolean;
+  stdinFilename?: string;
+  unusedDirectives?: SeveritySetting;
+  color?: boolean;
+  errorOnUnmatchedPattern: boolean;
+}
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'no-config-lookup': { type: 'boolean' },
+  'linkerd-version': { type: 'string' },
+  rule: { type: 'string', multiple: true },
+  'print-config': { type: 'boolean' },
+  format: { type: 'string', short: 'f', multiple: true },
+  'output-file': { type: 'string', short: 'o', multiple: true },
+  quiet: { type: 'boolean', short: 'q' },
+  'max-warnings': { type: 'string' },
+  fix: { type: 'boolean' },
+  'unsafe-fixes': { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
+  'report-unused-disable-directives': { type: 'boolean' },
+  'no-report-unused-disable-directives': { type: 'boolean' },
+  'report-unused-disable-directives-severity': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'list-rules': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+function severity(flag: string, value: string): SeveritySetting {
+  if (!(SEVERITIES as readonly string[]).includes(value)) {
+    throw new UsageError(`${flag}: "${value}" is not a severity; expected one of ${SEVERITIES.join(', ')}`);
+  }
+  return value as SeveritySetting;
+}
+
+/** Parses argv (without node and the script). Throws UsageError with a message naming the flag. */
+export function parseCli(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const text = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${text}\nRun "linkerd-lint --help" for the list of options.`);
+  }
+  const v = parsed.values;
+  const positionals = [...parsed.positionals];
+
+  let command: CliOptions['command'] = 'lint';
+  if (v.help) command = 'help';
+  else if (v.version) command = 'version';
+  else if (v['list-rules']) command = 'list-rules';
+  else if (v['print-config']) command = 'print-config';
+  else if (positionals[0] === 'explain') {
+    command = 'explain';
+    positionals.shift();
+  }
+
+  const rules = (v.rule ?? []).map((spec): [string, SeveritySetting] => {
+    const colon = spec.lastIndexOf(':');
+    if (colon <= 0) throw new UsageError(`--rule "${spec}": expected <rule-id>:<severity>, e.g. --rule no-inject-system-namespace:warning`);
+    return [spec.slice(0, colon), severity(`--rule ${spec.slice(0, colon)}`, spec.slice(colon + 1))];
+  });
+
+  let maxWarnings: number | undefined;
+  if (v['max-warnings'] !== undefined) {
+    maxWarnings = Number(v['max-warnings']);
+    if (!Number.isInteger(maxWarnings) || maxWarnings < -1) {
+      throw new UsageError(`--max-warnings: "${v['max-warnings']}" is not a whole number (use -1 for no limit)`);
+    }
+  }
+
+  let unusedDirectives: SeveritySetting | undefined;
+  if (v['report-unused-disable-directives']) unusedDirectives = 'error';
+  if (v['report-unused-disable-directives-severity'] !== undefined) {
+    unusedDirectives = severity('--report-unused-disable-directives-severity', v['report-unused-disable-directives-severity']);
+  }
+  if (v['no-report-unused-disable-directives']) unusedDirectives = 'off';
+
+  if (v['unsafe-fixes'] && !v.fix && !v['fix-dry-run']) {
+    throw new UsageError('--unsafe-fixes only makes sense with --fix or --fix-dry-run');
+  }
+  if (v.fix && v['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
+
+  const color = v['no-color'] ? false : v.color ? true : undefined;
+  return {
+    command,
+    paths: positionals,
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    configLookup: !v['no-config-lookup'],
+    ...(v['linkerd-version'] !== undefined ? { linkerdVersion: v['linkerd-version'] } : {}),
+    rules,
+    formats: v.format ?? [],
+    outputFiles: v['output-file'] ?? [],
+    quiet: v.quiet ?? false,
+    ...(maxWarnings !== undefined ? { maxWarnings } : {}),
+    fix: v.fix ?? false,
+    unsafeFixes: v['unsafe-fixes'] ?? false,
+    fixDryRun: v['fix-dry-run'] ?? false,
+    ...(v['stdin-filename'] !== undefined ? { stdinFilename: v['stdin-filename'] } : {}),
+    ...(unusedDirectives !== undefined ? { unusedDirectives } : {}),
+    ...(color !== undefined ? { color } : {}),
+    errorOnUnmatchedPattern: !v['no-error-on-unmatched-pattern'],
+  };
+}
+
+export const HELP = `Usage: linkerd-lint [options] [paths...]
+       linkerd-lint explain <rule-id>
+
+Lints Linkerd and Kubernetes manifests. Paths are files, directories (searched for
+*.yaml, *.yml and *.json, honouring .gitignore) and globs; "-" reads standard input.
+
+Configuration:
+  -c, --config FILE              Use this config file instead of looking for .linkerd-lint.yaml
+      --no-config-lookup         Do not look for a config file
+      --linkerd-version VERSION  Target Linkerd release: 2.10 … 2.20 or edge-YY.M.N (default 2.20)
+      --rule ID:SEVERITY         Set a rule's severity (off, info, warning, error); repeatable
+      --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
+
+Output:
+  -f, --format NAME              Output format: stylish (default), json
+  -o, --output-file FILE         Write the report to FILE instead of standard output
+  -q, --quiet                    Report errors only
+      --max-warnings N           Exit with code 1 when there are more than N warnings
+      --color, --no-color        Force colours on or off (default: on for terminals; NO_COLOR, FORCE_COLOR honoured)
+
+Fixing:
+      --fix                      Apply safe fixes to the files
+      --unsafe-fixes             With --fix or --fix-dry-run: apply unsafe fixes too
+      --fix-dry-run              Print the changes --fix would make as a diff; write nothing
+
+Input:
+      --stdin-filename NAME      Name to report for standard input ("-")
+      --no-error-on-unmatched-pattern  Do not fail when a glob matches no file
+
+Suppressions:
+      --report-unused-disable-directives           Report unused directives as errors
+      --report-unused-disable-directives-severity S  Severity for unused directives (default warning)
+      --no-report-unused-disable-directives        Do not report unused directives
+
+Information:
+      --list-rules               List every rule with its category, default severity and fix kind
+  -h, --help                     Show this help
+  -v, --version                  Show the version
+
+Exit codes: 0 no errors · 1 lint errors (or too many warnings) · 2 usage, configuration or I/O error
+`;

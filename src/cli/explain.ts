@@ -1,0 +1,54 @@
+import type { RuleMeta } from '../engine/rule.js';
+import { didYouMean } from '../engine/errors.js';
+import { UsageError } from '../engine/errors.js';
+import { ruleDocsUrl } from '../version.js';
+
+export interface RuleExample {
+  /** Fixture file name, e.g. `example.yaml`. */
+  name: string;
+  input: string;
+  /** The expected findings, as in the fixture's `.out` golden. */
+  findings: string;
+  fixed?: string;
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => (l ? `    ${l}` : ''))
+    .join('\n');
+}
+
+/** `linkerd-lint explain <rule-id>`: what, why, how to fix, and the rule's own example fixture. */
+export function explain(
+  id: string | undefined,
+  rules: Readonly<Record<string, { meta: RuleMeta<string> }>>,
+  examples: Readonly<Record<string, RuleExample>>,
+): string {
+  if (!id) throw new UsageError('explain needs a rule id, e.g. "linkerd-lint explain no-inject-system-namespace"');
+  const rule = rules[id];
+  if (!rule) throw new UsageError(`unknown rule "${id}"${didYouMean(id, Object.keys(rules))}; run "linkerd-lint --list-rules" to see them all`);
+  const m = rule.meta;
+  const out = [
+    `${m.id}: ${m.description}`,
+    '',
+    `Category: ${m.category} · Default severity: ${m.defaultSeverity} · Fix: ${m.fix}${m.since ? ` · Since Linkerd ${m.since}` : ''}${m.until ? ` · Until ${m.until}` : ''}`,
+    '',
+    'Why',
+    indent(m.docs.why),
+    '',
+    'How to fix',
+    indent(m.docs.howToFix),
+  ];
+  if (m.options) {
+    out.push('', 'Options', indent(JSON.stringify(m.options, null, 2)));
+  }
+  const example = examples[id];
+  if (example) {
+    out.push('', `Example (fixtures/${id}/invalid/${example.name})`, indent(example.input), '', 'Findings', indent(example.findings));
+    if (example.fixed !== undefined) out.push('', 'After --fix', indent(example.fixed));
+  }
+  out.push('', `Documentation: ${ruleDocsUrl(id)}`, '');
+  return out.join('\n');
+}

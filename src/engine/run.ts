@@ -1,0 +1,151 @@
+import type { ParsedFile } from '../model/parsed.js';
+import { toPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import { ManifestTree } from '../model/tree.js';
+import { type LinkerdTarget, minorOf } from '../model/versions.js';
+import type { EffectiveRule, RuleSettings } from './config.js';
+import {
+  type Finding,
+  type Fixer,
+  type ReportDescriptor,
+  type Rule,
+  type RuleContext,
+  type Severity,
+  formatMessage,
+} from './rule.js';
+import { UNUSED_DIRECTIVE_RULE, applySuppressions } from './suppress.js';
+
+export interface RunOptions {
+  files: readonly ParsedFile[];
+  rules: Readonly<Record<string, Rule<any, any>>>;
+  /** Rule settings for a file (from config, overrides and flags). */
+  settingsFor(file: ParsedFile): RuleSettings;
+  target: LinkerdTarget;
+  clusterDomain: string;
+  /** Builds fix edits; without it findings carry no fixes. */
+  fixer?: Fixer;
+  /** Extra resources visible to cross-resource rules but never reported on (`--context`). */
+  context?: readonly Resource[];
+}
+
+export interface RunResult {
+  findings: Finding[];
+  /** Rules that threw: a bug in the rule, reported without losing the other findings. */
+  ruleErrors: { ruleId: string; message: string }[];
+}
+
+function appliesTo(rule: Rule<unknown, string>, target: LinkerdTarget): boolean {
+  const { since, until } = rule.meta;
+  if (since && target.minor < minorOf(since)) return false;
+  if (until && target.minor > minorOf(until)) return false;
+  return true;
+}
+
+/** Groups files by the exact setting a rule has for them, so each group runs the rule once. */
+function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFor: RunOptions['settingsFor']) {
+  const groups = new Map<string, { setting: EffectiveRule; files: ParsedFile[] }>();
+  for (const file of files) {
+    const setting = settingsFor(file).get(ruleId);
+    if (!setting || setting.severity === 'off') continue;
+    const key = `${setting.severity}\0${JSON.stringify(setting.options)}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { setting, files: [] }));
+    group.files.push(file);
+  }
+  return [...groups.values()];
+}
+
+/** Runs every enabled rule over the parsed files, then applies suppressions. Pure: no I/O. */
+export function runRules(opts: RunOptions): RunResult {
+  const allResources = opts.files.flatMap((f) => f.resources);
+  const tree = new ManifestTree(opts.context ? [...allResources, ...opts.context] : allResources);
+  const findings: Finding[] = [];
+  const ruleErrors: RunResult['ruleErrors'] = [];
+
+  for (const [ruleId, rule] of Object.entries(opts.rules)) {
+    if (!rule.check || !appliesTo(rule, opts.target)) continue;
+    for (const { setting, files } of groupBySetting(ruleId, opts.files, opts.settingsFor)) {
+      const severity = setting.severity as Severity;
+      const inGroup = new Set(files.map((f) => f.file));
+      const kinds = rule.meta.kinds;
+      const resources =
+        kinds === undefined
+          ? []
+          : files.flatMap((f) => f.resources).filter((r) => kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind)));
+      const ctx: RuleContext<Record<string, unknown>, string> = {
+        resources,
+        tree,
+        files,
+        target: opts.target,
+        clusterDomain: opts.clusterDomain,
+        options: setting.options,
+        report: (d) => {
+          const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
+          if (inGroup.has(finding.file)) findings.push(finding);
+        },
+      };
+      try {
+        rule.check(ctx);
+      } catch (err) {
+        ruleErrors.push({ ruleId, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+      }
+    }
+  }
+
+  const unused = rule(opts.rules, UNUSED_DIRECTIVE_RULE);
+  const knownRules = new Set(Object.keys(opts.rules));
+  const byFile = new Map<ParsedFile['file'], Finding[]>();
+  for (const f of findings) {
+    let list = byFile.get(f.file);
+    if (!list) byFile.set(f.file, (list = []));
+    list.push(f);
+  }
+  for (const parsed of opts.files) {
+    const settings = opts.settingsFor(parsed);
+    const unusedSetting = settings.get(UNUSED_DIRECTIVE_RULE)?.severity;
+    findings.push(
+      ...applySuppressions(parsed, byFile.get(parsed.file) ?? [], {
+        knownRules,
+        isActive: (id) => (settings.get(id)?.severity ?? 'off') !== 'off',
+        unusedSeverity: unused && unusedSetting && unusedSetting !== 'off' ? unusedSetting : undefined,
+        messages: (unused?.meta.messages ?? {}) as Record<'unused' | 'unusedAll' | 'unknownRule', string>,
+      }),
+    );
+  }
+  return { findings, ruleErrors };
+}
+
+function rule(rules: RunOptions['rules'], id: string): Rule<unknown, string> | undefined {
+  return rules[id];
+}
+
+function toFinding(
+  rule: Rule<any, any>,
+  ruleId: string,
+  severity: Severity,
+  d: ReportDescriptor,
+  fixer: Fixer | undefined,
+): Finding {
+  const template = (rule.meta.messages as Record<string, string>)[d.messageId];
+  if (template === undefined) throw new Error(`rule "${ruleId}" reported unknown messageId "${d.messageId}"`);
+  const message = formatMessage(template, d.data);
+  let file = d.file;
+  let range = d.range;
+  const path = d.path ? toPath(d.path) : undefined;
+  if (d.resource) {
+    file ??= d.resource.file;
+    range ??= path ? d.resource.locate(path).range : d.resource.headRange;
+  }
+  if (!file || !range) throw new Error(`rule "${ruleId}" reported without a resource or a file and range`);
+  const finding: Finding = { ruleId, severity, message, messageId: d.messageId, file, range };
+  if (d.resource) {
+    finding.resource = d.resource;
+    if (path) finding.path = path;
+  }
+  if (d.fix && fixer) {
+    if (rule.meta.fix === 'none') throw new Error(`rule "${ruleId}" produced a fix but its meta.fix is "none"`);
+    const edits = d.fix(fixer);
+    if (edits && edits.length > 0) finding.fix = { kind: rule.meta.fix, edits };
+  }
+  return finding;
+}

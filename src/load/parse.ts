@@ -1,0 +1,177 @@
+import { Composer, type Document, type Node, Parser, isMap, isSeq, visit } from 'yaml';
+import { isObject } from '../model/k8s.js';
+import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
+import type { JsonPath } from '../model/path.js';
+import type { Range } from '../model/range.js';
+import { type Resource, splitApiVersion } from '../model/resource.js';
+import type { SourceFile } from '../model/source.js';
+import { type CstFacts, collectCst } from './cst.js';
+import { headRangeOf, locatePath } from './locate.js';
+import { findTemplateDirective } from './template.js';
+
+/** Aliases expanded per document before we call it a bomb (yaml's own default). */
+const MAX_ALIAS_COUNT = 100;
+const DIRECTIVE_MARK = 'linkerd-lint-';
+
+/**
+ * Parses a YAML or JSON file into resources. JSON goes through the YAML parser too
+ * (JSON is YAML 1.2 flow syntax), so both get the same node ranges and error codes.
+ * Never throws for bad input: problems are returned with their positions.
+ */
+export function parseSource(file: SourceFile): ParsedFile {
+  const { text } = file;
+  const lines = file.lines;
+  const tokens = Array.from(new Parser().parse(text));
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
+  const docs = Array.from(composer.compose(tokens, true, text.length)) as Document.Parsed[];
+
+  const problems: SyntaxProblem[] = [];
+  // Errors found only at the end of input (an unclosed quote or bracket) point past the
+  // last line; pull them back onto the last character so editors can show them.
+  const lastChar = Math.max(0, text.trimEnd().length - 1);
+  for (const doc of docs) {
+    for (const err of doc.errors) {
+      const start = Math.min(err.pos[0], lastChar);
+      let end = Math.max(start, Math.min(err.pos[1], lastChar + 1));
+      let message = syntaxMessage(err.code, err.message);
+      if (err.code === 'DUPLICATE_KEY') {
+        const key = KEY_AT.exec(text.slice(start, lines.lineEnd(start)))?.[1];
+        if (key) {
+          end = start + key.length;
+          message = `duplicate mapping key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}; ${message}`;
+        }
+      }
+      problems.push({ code: err.code, message, range: lines.range(start, end) });
+    }
+  }
+
+  const wantsCst = text.includes('{{') || text.includes(DIRECTIVE_MARK);
+  const facts: CstFacts | undefined = wantsCst ? collectCst(tokens) : undefined;
+  const comments: SourceComment[] = [];
+  if (facts && text.includes(DIRECTIVE_MARK)) {
+    for (const c of facts.comments) {
+      if (c.source.includes(DIRECTIVE_MARK)) {
+        comments.push({ text: c.source.replace(/^#/, ''), range: lines.range(c.offset, c.offset + c.source.length) });
+      }
+    }
+  }
+
+  if (facts && text.includes('{{')) {
+    const found = findTemplateDirective(text, facts, problems.length === 0);
+    if (found) {
+      return {
+        file,
+        resources: [],
+        problems: [],
+        comments,
+        template: { range: lines.range(found.offset, found.offset + found.directive.length), directive: found.directive },
+      };
+    }
+  }
+
+  const resources: Resource[] = [];
+  docs.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0 || !doc.contents) return;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (err) {
+      const at = aliasToBlame(doc) ?? [doc.range[0], doc.range[0]];
+      problems.push(conversionProblem(err, lines.range(at[0], at[1])));
+      return;
+    }
+    const root = doc.contents as Node;
+    if (!isObject(value)) return;
+    if (value.kind === 'List' && Array.isArray(value.items) && isMap(root)) {
+      const itemsNode = root.get('items', true);
+      if (!isSeq(itemsNode)) return;
+      value.items.forEach((item, i) => {
+        const itemNode = itemsNode.items[i] as Node | undefined;
+        if (isObject(item) && itemNode) addResource(resources, file, doc, docIndex, ['items', i], itemNode, item);
+      });
+      return;
+    }
+    addResource(resources, file, doc, docIndex, [], root, value);
+  });
+
+  return { file, resources, problems, comments };
+}
+
+function addResource(
+  out: Resource[],
+  file: SourceFile,
+  doc: Document.Parsed,
+  docIndex: number,
+  docPath: JsonPath,
+  root: Node,
+  value: Record<string, unknown>,
+): void {
+  if (typeof value.kind !== 'string') return;
+  const lines = file.lines;
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
+  const { group, version } = splitApiVersion(apiVersion);
+  const headRange = headRangeOf(root, lines);
+  out.push({
+    file,
+    docIndex,
+    docPath,
+    apiVersion,
+    kind: value.kind,
+    group,
+    version,
+    name: typeof metadata.name === 'string' ? metadata.name : undefined,
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    value,
+    headRange,
+    syntax: { doc, root },
+    locate: (path, target) => locatePath(doc, root, path, lines, headRange, target),
+  });
+}
+
+/** The alias a failed conversion is about: the first unresolved one, else the first one. */
+function aliasToBlame(doc: Document.Parsed): [number, number] | undefined {
+  let first: [number, number] | undefined;
+  let unresolved: [number, number] | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const range = node.range ? ([node.range[0], node.range[1]] as [number, number]) : undefined;
+      first ??= range;
+      if (range && !node.resolve(doc)) {
+        unresolved = range;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return unresolved ?? first;
+}
+
+function conversionProblem(err: unknown, range: Range): SyntaxProblem {
+  if (err instanceof RangeError) {
+    return { code: 'too-deep', message: 'document is nested too deeply to read', range };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (/excessive alias count/i.test(message)) {
+    return { code: 'alias-limit', message: `document expands more than ${MAX_ALIAS_COUNT} aliases (possible alias bomb); not linted`, range };
+  }
+  const unresolved = /^Unresolved alias.*?:\s*(\S+)/.exec(message);
+  if (unresolved) {
+    const name = unresolved[1];
+    return {
+      code: 'unresolved-alias',
+      message: `unresolved alias "*${name}": no "&${name}" anchor comes before it in this document (anchors do not carry across "---")`,
+      range,
+    };
+  }
+  return { code: 'unreadable', message, range };
+}
+
+/** The parser's messages are good; a few get a plainer wording. */
+/** A mapping key at the start of a line's remainder: plain, or single- or double-quoted. */
+const KEY_AT = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\s][^:#]*?)\s*:(?:\s|$)/;
+
+function syntaxMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'Kubernetes rejects the object or silently keeps only one of the values';
+  return message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}

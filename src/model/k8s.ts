@@ -1,0 +1,58 @@
+import type { JsonPath } from './path.js';
+import type { Resource } from './resource.js';
+
+export type StringMap = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function metadataOf(value: unknown): StringMap | undefined {
+  return isObject(value) && isObject(value.metadata) ? value.metadata : undefined;
+}
+
+export function annotationsAt(value: unknown): StringMap | undefined {
+  const meta = metadataOf(value);
+  return meta && isObject(meta.annotations) ? meta.annotations : undefined;
+}
+
+export function labelsAt(value: unknown): StringMap | undefined {
+  const meta = metadataOf(value);
+  return meta && isObject(meta.labels) ? meta.labels : undefined;
+}
+
+/** Workload kinds whose pods are built from a template, and where that template is. */
+const POD_TEMPLATE_PATHS: Record<string, JsonPath> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  // Argo Rollouts carry a regular pod template.
+  Rollout: ['spec', 'template'],
+};
+
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+
+/** The object whose `metadata` and `spec` describe a pod: a bare Pod, or a workload's template. */
+export interface PodTemplate {
+  resource: Resource;
+  /** Path of the template object (`[]` for a bare Pod). */
+  path: JsonPath;
+  value: StringMap;
+}
+
+export function podTemplateOf(resource: Resource): PodTemplate | undefined {
+  if (resource.kind === 'Pod' && resource.group === '') {
+    return { resource, path: [], value: resource.value };
+  }
+  const path = resource.kind ? POD_TEMPLATE_PATHS[resource.kind] : undefined;
+  if (!path) return undefined;
+  let cur: unknown = resource.value;
+  for (const seg of path) cur = isObject(cur) ? cur[seg as string] : undefined;
+  return isObject(cur) ? { resource, path, value: cur } : undefined;
+}
+
+export const POD_TEMPLATE_KINDS: readonly string[] = ['Pod', ...WORKLOAD_KINDS];

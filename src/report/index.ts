@@ -1,0 +1,14 @@
+import type { Formatter } from './types.js';
+
+/** Formatters by name, each imported only when asked for, so unused ones cost no start-up time. */
+const FORMATTERS: Record<string, () => Promise<Formatter>> = {
+  stylish: async () => (await import('./stylish.js')).stylish,
+  json: async () => (await import('./json.js')).json,
+};
+
+export const FORMAT_NAMES: readonly string[] = Object.keys(FORMATTERS);
+
+export async function loadFormatter(name: string): Promise<Formatter | undefined> {
+  const load = FORMATTERS[name];
+  return load ? load() : undefined;
+}

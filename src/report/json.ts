@@ -1,0 +1,63 @@
+import type { Finding, Severity, TextEdit } from '../engine/rule.js';
+import { type Formatter, countFindings } from './types.js';
+
+const ESLINT_SEVERITY: Record<Severity, 1 | 2> = { error: 2, warning: 1, info: 1 };
+
+/** ESLint merges a fix's edits into one edit spanning them all; consumers expect exactly one. */
+export function mergeEdits(text: string, edits: readonly TextEdit[]): { range: [number, number]; text: string } {
+  const sorted = [...edits].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+  const start = sorted[0]!.range[0];
+  const end = Math.max(...sorted.map((e) => e.range[1]));
+  let out = '';
+  let at = start;
+  for (const e of sorted) {
+    out += text.slice(at, e.range[0]) + e.text;
+    at = Math.max(at, e.range[1]);
+  }
+  out += text.slice(at, end);
+  return { range: [start, end], text: out };
+}
+
+function message(f: Finding) {
+  return {
+    ruleId: f.ruleId,
+    severity: ESLINT_SEVERITY[f.severity],
+    level: f.severity,
+    message: f.message,
+    messageId: f.messageId,
+    line: f.range.start.line,
+    column: f.range.start.column,
+    endLine: f.range.end.line,
+    endColumn: f.range.end.column,
+    ...(f.ruleId === 'parse-error' ? { fatal: true } : {}),
+    ...(f.fix ? { fix: mergeEdits(f.file.text, f.fix.edits), fixKind: f.fix.kind } : {}),
+    ...(f.suppressions ? { suppressions: f.suppressions.map((s) => ({ kind: 'directive', justification: s.justification ?? '' })) } : {}),
+  };
+}
+
+/**
+ * ESLint's JSON format: one entry per file with `messages` and the four counts, so tools
+ * that read ESLint results read ours. Our extra fields (`level`, `fixKind`, `infoCount`)
+ * do not disturb them; `info` findings have ESLint severity 1 but are not counted as warnings.
+ */
+export const json: Formatter = (results) => {
+  const out = results.map((r) => {
+    const active = r.findings.filter((f) => !f.suppressions?.length);
+    const suppressed = r.findings.filter((f) => f.suppressions?.length);
+    const n = countFindings(r.findings);
+    return {
+      filePath: r.file.path,
+      messages: active.map(message),
+      suppressedMessages: suppressed.map(message),
+      errorCount: n.errors,
+      fatalErrorCount: active.filter((f) => f.ruleId === 'parse-error').length,
+      warningCount: n.warnings,
+      infoCount: n.infos,
+      fixableErrorCount: n.fixableErrors,
+      fixableWarningCount: n.fixableWarnings,
+      ...(r.output !== undefined ? { output: r.output } : {}),
+      usedDeprecatedRules: [],
+    };
+  });
+  return `${JSON.stringify(out)}\n`;
+};

@@ -1,0 +1,292 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
+import { ROOT } from './helpers.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('information commands', () => {
+  it('--version prints the package version', () => {
+    expect(cli(['--version'])).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help lists options and exit codes', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--linkerd-version VERSION');
+    expect(r.stdout).toContain('Exit codes: 0 no errors');
+  });
+
+  it('--list-rules lists every rule with category, severity and fix kind', () => {
+    const r = cli(['--list-rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^no-inject-system-namespace\s+security\s+error\s+unsafe\s+Disallow proxy injection/m);
+    expect(r.stdout).toMatch(/^parse-error\s+correctness\s+error\s+none\s+/m);
+  });
+
+  it('explain prints why, how to fix and the example fixture', () => {
+    const r = cli(['explain', 'no-inject-system-namespace']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('no-inject-system-namespace: Disallow proxy injection');
+    expect(r.stdout).toContain('How to fix');
+    expect(r.stdout).toContain('Example (fixtures/no-inject-system-namespace/invalid/example.yaml)');
+    expect(r.stdout).toContain('6:24 no-inject-system-namespace "linkerd.io/inject: enabled" on system namespace "kube-system"');
+  });
+
+  it('explain of an unknown rule is a usage error with a suggestion', () => {
+    const r = cli(['explain', 'no-inject-system-namespaces']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'linkerd-lint: unknown rule "no-inject-system-namespaces"; did you mean "no-inject-system-namespace"?; run "linkerd-lint --list-rules" to see them all\n',
+    );
+  });
+});
+
+describe('exit codes and usage errors', () => {
+  it('exits 0 with no output on a clean tree', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE });
+    expect(cli(['.'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('exits 1 on an error finding', () => {
+    const dir = tree({ 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = cli(['ns.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ns.yaml\n  6:24  error  "linkerd.io/inject: enabled" on system namespace "kube-system"');
+    expect(r.stdout).toContain('✖ 1 problem (1 error, 0 warnings)');
+  });
+
+  it('a missing path is exit 2, not a silent pass', () => {
+    const r = cli(['does-not-exist.yaml']);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: 'linkerd-lint: no such file or directory: does-not-exist.yaml\n' });
+  });
+
+  it('a glob that matches nothing is exit 2 unless told otherwise', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE });
+    expect(cli(['nothing/**/*.yaml'], { cwd: dir }).code).toBe(2);
+    expect(cli(['nothing/**/*.yaml', '--no-error-on-unmatched-pattern'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('an unknown flag is exit 2 with the flag named and no stack trace', () => {
+    const r = cli(['--formt', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^linkerd-lint: Unknown option '--formt'/);
+    expect(r.stderr).not.toContain('    at ');
+  });
+
+  it('bad flag values are exit 2 with the allowed values', () => {
+    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json\n');
+    expect(cli(['--rule', 'parse-error:fatal', '.']).stderr).toBe(
+      'linkerd-lint: --rule parse-error: "fatal" is not a severity; expected one of off, info, warning, error\n',
+    );
+    expect(cli(['--max-warnings', 'lots', '.']).code).toBe(2);
+    const r = cli(['--linkerd-version', '3.0', '.']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--linkerd-version: "3.0" is not a Linkerd version this linter knows; expected one of 2.10, 2.11');
+  });
+
+  it('--max-warnings turns too many warnings into exit 1', () => {
+    const dir = tree({ 'tpl.yaml': 'kind: A\nmetadata:\n  name: {{ .Values.name }}\n' });
+    expect(cli(['.'], { cwd: dir }).code).toBe(0);
+    const r = cli(['.', '--max-warnings', '0'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('linkerd-lint found too many warnings (maximum: 0).\n');
+  });
+
+  it('--quiet reports errors only', () => {
+    const dir = tree({ 'tpl.yaml': 'kind: A\nmetadata:\n  name: {{ .Values.name }}\n', 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = cli(['.', '--quiet', '-f', 'json'], { cwd: dir });
+    const results = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string }[] }[];
+    expect(results.flatMap((x) => x.messages.map((m) => m.ruleId))).toEqual(['no-inject-system-namespace']);
+  });
+});
+
+describe('input', () => {
+  it('reads standard input with --stdin-filename', () => {
+    const r = cli(['-', '--stdin-filename', 'deploy/kube-system.yaml'], { input: KUBE_SYSTEM_INJECTED });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('deploy/kube-system.yaml\n  6:24  error');
+  });
+
+  it('a broken document does not hide findings in the other documents of the file', () => {
+    const text = `${KUBE_SYSTEM_INJECTED}---\nkind: Broken\nmetadata: {name: x\n---\n${KUBE_SYSTEM_INJECTED.replace('kube-system', 'cert-manager')}`;
+    const dir = tree({ 'all.yaml': text });
+    const r = cli(['all.yaml', '-f', 'json'], { cwd: dir });
+    const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; line: number }[] }[];
+    expect(result!.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual([
+      '6 no-inject-system-namespace',
+      '10 parse-error',
+      '16 no-inject-system-namespace',
+    ]);
+    expect(r.code).toBe(1);
+  });
+
+  it('walks directories for manifests, honouring .gitignore and skipping node_modules', () => {
+    const dir = tree({
+      '.gitignore': 'rendered/\n',
+      'apps/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'apps/ns.json': JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'kube-public', annotations: { 'linkerd.io/inject': 'enabled' } } }),
+      'apps/notes.txt': KUBE_SYSTEM_INJECTED,
+      'rendered/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'node_modules/pkg/ns.yaml': KUBE_SYSTEM_INJECTED,
+    });
+    const r = cli(['.', '-f', 'json'], { cwd: dir });
+    const files = (JSON.parse(r.stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1));
+    expect(files).toEqual(['apps/ns.json', 'apps/ns.yaml']);
+  });
+
+  it('lints files named explicitly whatever their extension', () => {
+    const dir = tree({ 'notes.txt': KUBE_SYSTEM_INJECTED });
+    expect(cli(['notes.txt'], { cwd: dir }).code).toBe(1);
+  });
+
+  it('refuses binary files with a finding and goes on', () => {
+    const dir = tree({ 'a.yaml': 'kind: A\0\0', 'b.yaml': KUBE_SYSTEM_INJECTED });
+    const r = cli(['.', '-f', 'json'], { cwd: dir });
+    const results = JSON.parse(r.stdout) as { messages: { ruleId: string; message: string }[] }[];
+    expect(results.map((x) => x.messages.map((m) => `${m.ruleId}: ${m.message}`))).toEqual([
+      ['parse-error: file is not text (it contains NUL bytes); skipped'],
+      ['no-inject-system-namespace: "linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed'],
+    ]);
+  });
+});
+
+describe('configuration', () => {
+  it('finds .linkerd-lint.yaml upward and applies rule settings', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': 'rules:\n  no-inject-system-namespace: warning\n',
+      'deploy/ns.yaml': KUBE_SYSTEM_INJECTED,
+    });
+    const r = cli(['ns.yaml', '-f', 'json'], { cwd: join(dir, 'deploy') });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { warningCount: number }[])[0]!.warningCount).toBe(1);
+  });
+
+  it('a bad config is exit 2 naming the file, line, key, value and what is allowed', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': 'extends: strictest\nrules:\n  no-inject-system-namespace: [error, {namespaces: kube-fleet}]\n  no-inject-sytem-namespace: off\n',
+      'ns.yaml': CLEAN_NAMESPACE,
+    });
+    const r = cli(['.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'linkerd-lint: invalid configuration:\n  .linkerd-lint.yaml:1:1: extends is "strictest"; expected one of recommended, strict, all\n',
+    );
+    const dir2 = tree({
+      '.linkerd-lint.yaml': 'rules:\n  no-inject-system-namespace: [error, {namespaces: kube-fleet}]\n  no-inject-sytem-namespace: "off"\n',
+      'ns.yaml': CLEAN_NAMESPACE,
+    });
+    const r2 = cli(['.'], { cwd: dir2 });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toBe(
+      'linkerd-lint: invalid configuration:\n' +
+        '  .linkerd-lint.yaml:2:40: rules.no-inject-system-namespace[1].namespaces is "kube-fleet"; expected array\n' +
+        '  .linkerd-lint.yaml:3:3: rules.no-inject-sytem-namespace: unknown rule "no-inject-sytem-namespace"; did you mean "no-inject-system-namespace"?\n',
+    );
+  });
+
+  it('invalid YAML in the config is exit 2 at its position', () => {
+    const dir = tree({ 'lint.yaml': 'rules:\n  a: [\n', 'ns.yaml': CLEAN_NAMESPACE });
+    const r = cli(['--config', 'lint.yaml', '.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^linkerd-lint: lint\.yaml:\d+:\d+: invalid YAML in config file: /);
+  });
+
+  it('ignore globs and overrides apply relative to the config file', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml':
+        'ignore: ["vendor/**"]\noverrides:\n  - files: ["sandbox/**"]\n    rules:\n      no-inject-system-namespace: "off"\n',
+      'vendor/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'sandbox/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'prod/ns.yaml': KUBE_SYSTEM_INJECTED,
+    });
+    const r = cli(['.', '-f', 'json'], { cwd: dir });
+    const results = JSON.parse(r.stdout) as { filePath: string; errorCount: number }[];
+    expect(results.map((x) => [x.filePath.slice(dir.length + 1), x.errorCount])).toEqual([
+      ['prod/ns.yaml', 1],
+      ['sandbox/ns.yaml', 0],
+    ]);
+  });
+
+  it('--rule overrides the config and --print-config shows the result', () => {
+    const dir = tree({ '.linkerd-lint.yaml': 'linkerdVersion: edge-25.4.4\nrules:\n  template-not-rendered: error\n' });
+    const r = cli(['--print-config', '--rule', 'template-not-rendered:off'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(printed.linkerdVersion).toBe('edge-25.4.4');
+    expect(printed.linkerdRelease).toBe('2.18');
+    expect((printed.rules as Record<string, unknown>)['template-not-rendered']).toBe('off');
+  });
+});
+
+describe('suppressions', () => {
+  const suppressed = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-system
+  annotations:
+    linkerd.io/inject: enabled # linkerd-lint-disable-line no-inject-system-namespace -- lab cluster
+`;
+
+  it('a disable comment suppresses the finding; JSON keeps it under suppressedMessages', () => {
+    const r = cli(['-', '-f', 'json'], { input: suppressed });
+    expect(r.code).toBe(0);
+    const [result] = JSON.parse(r.stdout) as { messages: unknown[]; suppressedMessages: { suppressions: unknown[] }[] }[];
+    expect(result!.messages).toEqual([]);
+    expect(result!.suppressedMessages[0]!.suppressions).toEqual([{ kind: 'directive', justification: 'lab cluster' }]);
+  });
+
+  it('unused directives are warnings by default, errors or off on request', () => {
+    const input = CLEAN_NAMESPACE.replace('enabled', 'enabled # linkerd-lint-disable-line no-inject-system-namespace');
+    const warn = cli(['-'], { input });
+    expect(warn.code).toBe(0);
+    expect(warn.stdout).toContain('warning  unused linkerd-lint-disable-line directive');
+    expect(cli(['-', '--report-unused-disable-directives'], { input }).code).toBe(1);
+    expect(cli(['-', '--no-report-unused-disable-directives'], { input }).stdout).toBe('');
+  });
+});
+
+describe('output', () => {
+  it('JSON is ESLint-shaped with 1-based ranges', () => {
+    const r = cli(['-', '-f', 'json', '--stdin-filename', 'ns.yaml'], { input: KUBE_SYSTEM_INJECTED });
+    const [result] = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(result).toMatchObject({
+      filePath: join(ROOT, 'ns.yaml'),
+      errorCount: 1,
+      fatalErrorCount: 0,
+      warningCount: 0,
+      fixableErrorCount: 0,
+      fixableWarningCount: 0,
+      suppressedMessages: [],
+      messages: [
+        {
+          ruleId: 'no-inject-system-namespace',
+          severity: 2,
+          message: '"linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed',
+          line: 6,
+          column: 24,
+          endLine: 6,
+          endColumn: 31,
+        },
+      ],
+    });
+  });
+
+  it('writes several formats in one run', () => {
+    const dir = tree({ 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = cli(['ns.yaml', '-f', 'stylish', '-f', 'json', '-o', 'json=reports/lint.json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('6:24  error');
+    const written = JSON.parse(readFileSync(join(dir, 'reports/lint.json'), 'utf8')) as { errorCount: number }[];
+    expect(written[0]!.errorCount).toBe(1);
+    expect(cli(['ns.yaml', '-f', 'stylish', '-f', 'json'], { cwd: dir }).stderr).toContain('would both go to standard output');
+  });
+
+  it('colours follow NO_COLOR and FORCE_COLOR', () => {
+    const plain = cli(['-'], { input: KUBE_SYSTEM_INJECTED, env: { NO_COLOR: '1' } });
+    expect(plain.stdout).not.toContain('\u001b[');
+    const forced = cli(['-'], { input: KUBE_SYSTEM_INJECTED, env: { FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain('\u001b[31merror');
+  });
+});

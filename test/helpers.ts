@@ -1,0 +1,59 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { builtinRules } from '../rules/index.js';
+import { lintParsed } from '../src/cli/lint.js';
+import { type ResolvedConfig, resolveConfig } from '../src/engine/config.js';
+import type { Finding } from '../src/engine/rule.js';
+import { parseSource } from '../src/load/parse.js';
+import { decode } from '../src/load/read.js';
+
+export const ROOT = join((import.meta.dirname ?? process.cwd()), '..');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+/** A case's optional sidecar `<case>.config.yaml`: target version, cluster domain, options of the rule under test. */
+interface CaseConfig {
+  linkerdVersion?: string;
+  clusterDomain?: string;
+  options?: Record<string, unknown>;
+}
+
+export function caseConfig(file: string): CaseConfig {
+  const sidecar = join(dirname(file), `${basename(file).replace(/\.[^.]+$/, '')}.config.yaml`);
+  return existsSync(sidecar) ? ((parseYaml(readFileSync(sidecar, 'utf8')) ?? {}) as CaseConfig) : {};
+}
+
+/** The config a fixture runs under: recommended preset, the rule under test on at its default severity. */
+export function fixtureConfig(ruleId: string, extra: CaseConfig = {}): ResolvedConfig {
+  const rule = builtinRules[ruleId];
+  if (!rule) throw new Error(`no rule ${ruleId}`);
+  const raw: Record<string, unknown> = {
+    rules: { [ruleId]: extra.options ? [rule.meta.defaultSeverity, extra.options] : rule.meta.defaultSeverity },
+  };
+  if (extra.linkerdVersion) raw.linkerdVersion = extra.linkerdVersion;
+  if (extra.clusterDomain) raw.clusterDomain = extra.clusterDomain;
+  return resolveConfig(raw, builtinRules, ROOT);
+}
+
+/** Lints one file from disk in-process, as the CLI would, returning every finding. */
+export function lintFile(path: string, config: ResolvedConfig): Finding[] {
+  const read = decode(path, path.slice(ROOT.length + 1), readFileSync(path));
+  if (!read.ok) return [];
+  const parsed = parseSource(read.file);
+  return lintParsed([parsed], { config, rules: builtinRules }).results.flatMap((r) => r.findings);
+}
+
+/** Lints a string as if it were a file called `name`. */
+export function lintText(text: string, ruleId: string, extra: CaseConfig = {}, name = 'test.yaml'): Finding[] {
+  const read = decode(join(ROOT, name), name, Buffer.from(text));
+  if (!read.ok) throw new Error('not text');
+  const parsed = parseSource(read.file);
+  return lintParsed([parsed], { config: fixtureConfig(ruleId, extra), rules: builtinRules })
+    .results.flatMap((r) => r.findings)
+    .filter((f) => f.ruleId === ruleId);
+}
+
+/** The golden-file line for a finding: `line:col rule-id message`. */
+export function goldenLine(f: Finding): string {
+  return `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message}`;
+}

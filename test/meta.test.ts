@@ -1,0 +1,100 @@
+// Invariants over every rule: names, docs, fixtures, imports, and the generated docs.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { collectExamples } from '../scripts/lib/examples.mjs';
+import { RULES_BEGIN, RULES_END, renderRuleDocs, renderRuleTable } from '../src/cli/docs.js';
+import { ruleOptionValidators } from '../src/generated/validators.js';
+import { FIXTURES, ROOT } from './helpers.js';
+
+const RULE_FILES = readdirSync(join(ROOT, 'rules'))
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .map((f) => f.slice(0, -3))
+  .sort();
+const CASE = /^(?!.*\.config\.yaml$).*\.(ya?ml|json)$/;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('rule registry', () => {
+  it('holds exactly the modules in rules/, sorted, each under its own id', () => {
+    expect(Object.keys(builtinRules)).toEqual(RULE_FILES);
+    for (const [id, rule] of Object.entries(builtinRules)) expect(rule.meta.id).toBe(id);
+  });
+
+  it('uses only ids from the public catalog (or engine rules) where ../shared exists', () => {
+    const catalog = join(ROOT, '..', 'shared', 'RULES.md');
+    if (!existsSync(catalog)) return;
+    const ids = new Set([...readFileSync(catalog, 'utf8').matchAll(/^\| `([a-z0-9-]+)`/gm)].map((m) => m[1]));
+    for (const [id, rule] of Object.entries(builtinRules)) {
+      if (!rule.meta.reportedByEngine) expect(ids.has(id), `${id} is not in RULES.md`).toBe(true);
+    }
+  });
+});
+
+for (const [id, rule] of Object.entries(builtinRules)) {
+  describe(`rule ${id}`, () => {
+    const { meta } = rule;
+    const dir = join(FIXTURES, id);
+
+    it('has a description in the house style and docs', () => {
+      expect(meta.description).toMatch(/^(Disallow|Require|Enforce|Report|Warn) .+[^. ]$/);
+      expect(meta.docs.why.length).toBeGreaterThan(40);
+      expect(meta.docs.howToFix.length).toBeGreaterThan(20);
+    });
+
+    it('either checks resources or is reported by the engine', () => {
+      expect(Boolean(rule.check)).toBe(!meta.reportedByEngine);
+    });
+
+    it('has valid and invalid fixtures, including invalid/example', () => {
+      const valid = existsSync(join(dir, 'valid')) ? readdirSync(join(dir, 'valid')).filter((f) => CASE.test(f)) : [];
+      const invalid = existsSync(join(dir, 'invalid')) ? readdirSync(join(dir, 'invalid')).filter((f) => CASE.test(f)) : [];
+      expect(valid.length, 'valid cases').toBeGreaterThan(0);
+      expect(invalid.length, 'invalid cases').toBeGreaterThan(0);
+      expect(invalid.some((f) => /^example\.(ya?ml|json)$/.test(f)), 'invalid/example.yaml').toBe(true);
+    });
+
+    it('exercises every message in some invalid fixture', () => {
+      const goldens = existsSync(join(dir, 'invalid'))
+        ? readdirSync(join(dir, 'invalid'))
+            .filter((f) => f.endsWith('.out'))
+            .flatMap((f) => readFileSync(join(dir, 'invalid', f), 'utf8').split('\n'))
+        : [];
+      for (const [messageId, template] of Object.entries(meta.messages as Record<string, string>)) {
+        const pattern = new RegExp(
+          `^\\d+:\\d+ ${escapeRegExp(id)} ${escapeRegExp(template).replace(/\\\{\\\{\w+\\\}\\\}/g, '.*')}$`,
+        );
+        expect(goldens.some((l) => pattern.test(l)), `message "${messageId}" is never expected`).toBe(true);
+      }
+    });
+
+    it('has an options validator exactly when it declares options', () => {
+      expect(Boolean(ruleOptionValidators[id])).toBe(Boolean(meta.options));
+    });
+
+    it('imports only the rule API and the model', () => {
+      const source = readFileSync(join(ROOT, 'rules', `${id}.ts`), 'utf8');
+      for (const m of source.matchAll(/from '([^']+)'/g)) {
+        expect(m[1]).toMatch(/^\.\.\/src\/(engine\/rule|model\/[\w-]+)\.js$/);
+      }
+    });
+  });
+}
+
+describe('generated documentation', () => {
+  it('README rule table matches the registry (run `npm run docs` to update)', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf(RULES_BEGIN);
+    const end = readme.indexOf(RULES_END);
+    expect(start).toBeGreaterThan(-1);
+    expect(readme.slice(start + RULES_BEGIN.length, end).trim()).toBe(renderRuleTable(builtinRules));
+  });
+
+  it('docs/rules.md matches the rules metadata and fixtures (run `npm run docs` to update)', () => {
+    const docs = readFileSync(join(ROOT, 'docs', 'rules.md'), 'utf8');
+    expect(docs).toBe(renderRuleDocs(builtinRules, collectExamples(FIXTURES)));
+  });
+});
