@@ -1,15 +1,23 @@
 // The built-in rules, by id. Explicit and sorted: adding a rule is adding a line here.
 import type { Rule } from '../src/engine/rule.js';
+import annotationPlacement from './annotation-placement.js';
+import invalidAnnotationValue from './invalid-annotation-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
+import removedAnnotation from './removed-annotation.js';
 import templateNotRendered from './template-not-rendered.js';
+import unknownAnnotation from './unknown-annotation.js';
 import unusedDisableDirective from './unused-disable-directive.js';
 
 type AnyRule = Rule<any, any>;
 
 export const builtinRules: Readonly<Record<string, AnyRule>> = {
+  'annotation-placement': annotationPlacement,
+  'invalid-annotation-value': invalidAnnotationValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
+  'removed-annotation': removedAnnotation,
   'template-not-rendered': templateNotRendered,
+  'unknown-annotation': unknownAnnotation,
   'unused-disable-directive': unusedDisableDirective,
 };

@@ -241,7 +241,7 @@ export function valueProblem(format: ValueFormat, text: string, target: LinkerdT
       const now = format.values.filter((v) => v.since === undefined || atLeast(target, v.since)).map((v) => v.value);
       if (now.includes(text)) return undefined;
       const later = format.values.find((v) => v.value === text);
-      return { expected: `one of ${quoteList(now)}`, since: later?.since };
+      return { expected: now.length === 1 ? quoteList(now) : `one of ${quoteList(now)}`, since: later?.since };
     }
     case 'dur-go':
       return parseGoDuration(text) === undefined ? { expected: 'a Go duration such as "500ms", "1.5s" or "1m30s"' } : undefined;
@@ -256,7 +256,7 @@ export function valueProblem(format: ValueFormat, text: string, target: LinkerdT
       const names = format.type === 'ports+names';
       const bad = badPortEntry(text, names);
       if (bad === undefined) return undefined;
-      const list = names ? PORT_LIST.replace('and ascending ranges', 'ascending ranges and port names') : PORT_LIST;
+      const list = names ? PORT_LIST.replace(' and ascending ranges', ', ascending ranges and port names') : PORT_LIST;
       return { expected: `${list} ("${bad}" is not one)` };
     }
     case 'quantity':

@@ -306,3 +306,36 @@ export const KEYS: ReadonlyMap<string, KeyInfo> = new Map(ENTRIES.map((e) => [e.
 export function keyInfo(key: string): KeyInfo | undefined {
   return KEYS.get(key);
 }
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+function nameOf(key: string): string {
+  return key.slice(key.indexOf('/') + 1);
+}
+
+/**
+ * Known keys an unknown `key` is probably a misspelling of: those within a small edit
+ * distance (2, or 3 for long keys), and those with the same name under another Linkerd
+ * prefix (`linkerd.io/proxy-cpu-limit` for `config.linkerd.io/proxy-cpu-limit`). Closest first.
+ */
+export function similarKeys(key: string): string[] {
+  const limit = key.length >= 30 ? 3 : 2;
+  const name = nameOf(key);
+  const scored: [string, number][] = [];
+  for (const known of KEYS.keys()) {
+    const d = editDistance(key, known);
+    if (d <= limit) scored.push([known, d]);
+    else if (nameOf(known) === name) scored.push([known, limit + 1]);
+  }
+  return scored.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0])).map(([k]) => k);
+}

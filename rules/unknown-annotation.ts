@@ -1,0 +1,63 @@
+import { defineRule } from '../src/engine/rule.js';
+import { linkerdKeys } from '../src/model/annotation-sites.js';
+import { KEYS, similarKeys } from '../src/model/annotations.js';
+import { getAt } from '../src/model/path.js';
+
+export default defineRule({
+  meta: {
+    id: 'unknown-annotation',
+    description: 'Disallow annotation and label keys under a Linkerd prefix that no Linkerd release knows',
+    category: 'correctness',
+    defaultSeverity: 'error',
+    fix: 'safe',
+    precision: 'high',
+    kinds: '*',
+    messages: {
+      unknown: '"{{key}}" is not a Linkerd {{what}}; no Linkerd release reads it, so it does nothing',
+      didYouMean: '"{{key}}" is not a Linkerd {{what}}; did you mean "{{suggestion}}"?',
+      didYouMeanOneOf: '"{{key}}" is not a Linkerd {{what}}; did you mean one of {{suggestions}}?',
+    },
+    docs: {
+      why:
+        'Every Linkerd component silently ignores keys it does not know. A misspelt `config.linkerd.io/proxy-cpu-limt`, ' +
+        'a key from a blog post that never existed (`linkerd.io/proxy-retry-budget`) or a key under the wrong prefix ' +
+        '(`linkerd.io/proxy-cpu-limit`) leaves the proxy at its defaults with no warning anywhere. Keys that Linkerd ' +
+        'writes itself on the objects it creates or injects (`linkerd.io/proxy-version`, `linkerd.io/created-by`, the ' +
+        'multicluster mirror keys) are known, so captured manifests pass.',
+      howToFix:
+        'Use the key Linkerd documents (the message suggests the closest ones). `--fix` renames the key when exactly ' +
+        'one known key is that close.',
+    },
+  },
+  check(ctx) {
+    for (const resource of ctx.resources) {
+      for (const found of linkerdKeys(resource)) {
+        if (KEYS.has(found.key)) continue;
+        // Linkerd reads no label under viz.linkerd.io/, and users pick labels there for their own selectors.
+        if (found.field === 'labels' && found.key.startsWith('viz.linkerd.io/')) continue;
+        const what = found.field === 'labels' ? 'label' : 'annotation';
+        const range = resource.locate(found.path, 'key').range;
+        const similar = similarKeys(found.key);
+        if (similar.length === 0) {
+          ctx.report({ resource, path: found.path, range, messageId: 'unknown', data: { key: found.key, what } });
+        } else if (similar.length === 1) {
+          const suggestion = similar[0]!;
+          // Renaming onto a key the mapping already holds would make a duplicate key.
+          const clash = getAt(resource.value, [...found.path.slice(0, -1), suggestion]) !== undefined;
+          ctx.report({
+            resource,
+            path: found.path,
+            range,
+            messageId: 'didYouMean',
+            data: { key: found.key, what, suggestion },
+            fix: clash ? undefined : (fixer) => fixer.renameKey(resource, found.path, suggestion),
+          });
+        } else {
+          const suggestions = similar.slice(0, 3).map((k) => `"${k}"`).join(', ');
+          ctx.report({ resource, path: found.path, range, messageId: 'didYouMeanOneOf', data: { key: found.key, what, suggestions } });
+        }
+      }
+    }
+  },
+});
+
