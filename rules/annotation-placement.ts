@@ -17,7 +17,7 @@ function siteName(resource: Resource, found: FoundKey): string {
   const kind = resource.kind ?? 'object';
   if (found.site.role === 'workload') return found.site.path.length ? `the ${kind}'s job template metadata` : `the ${kind}'s own metadata`;
   if (found.site.role === 'pod' && found.site.path.length) return 'a pod template';
-  return `a ${kind}`;
+  return `${/^(?:[AEIOU]|HTTP)/.test(kind) ? 'an' : 'a'} ${kind}`;
 }
 
 export default defineRule({
@@ -56,6 +56,8 @@ export default defineRule({
     },
   },
   check(ctx) {
+    // Resources whose pod template annotations a fix of this pass already creates.
+    const creating = new Set<Resource>();
     for (const resource of ctx.resources) {
       for (const found of linkerdKeys(resource)) {
         const info = KEYS.get(found.key);
@@ -111,13 +113,17 @@ export default defineRule({
       const toMap = [...template.path, 'metadata', 'annotations'];
       const existing = getAt(resource.value, [...toMap, info.key]);
       if (existing === undefined) {
+        // Two fixes that each create the missing mapping would write it twice; the next pass moves the rest.
+        const missing = getAt(resource.value, toMap) === undefined;
+        const fixable = !missing || !creating.has(resource);
+        if (missing) creating.add(resource);
         ctx.report({
           resource,
           path: found.path,
           range,
           messageId: 'workload',
           data: { key: info.key, site, where: formatPath(toMap) },
-          fix: (fixer) => fixer.moveKey(resource, found.path, toMap),
+          fix: fixable ? (fixer) => fixer.moveKey(resource, found.path, toMap) : undefined,
         });
         return;
       }

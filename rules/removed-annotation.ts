@@ -17,8 +17,8 @@ export default defineRule({
     precision: 'very-high',
     kinds: '*',
     messages: {
-      removed: '"{{key}}" is not read by Linkerd {{target}}: it was removed in {{removedIn}}',
-      tooNew: '"{{key}}" is not read by Linkerd {{target}}: it is read only from {{since}} on',
+      removed: '"{{key}}" was removed in Linkerd {{removedIn}}; the target release {{target}} ignores it',
+      tooNew: '"{{key}}" is read only from Linkerd {{since}} on; the target release {{target}} ignores it',
       deprecated: '"{{key}}" is deprecated since Linkerd {{since}}; use "{{replacement}}"',
       ignoredNative:
         '"{{key}}" has no effect on Linkerd {{target}} when the proxy runs as a native sidecar, as this pod\'s does',
