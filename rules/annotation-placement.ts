@@ -9,7 +9,7 @@ import {
   routeParentsAreOnlyServers,
 } from '../src/model/annotation-sites.js';
 import { type KeyInfo, KEYS } from '../src/model/annotations.js';
-import { podTemplateOf } from '../src/model/k8s.js';
+import { isObject, podTemplateOf } from '../src/model/k8s.js';
 import { formatPath, getAt } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
 
@@ -100,21 +100,15 @@ export default defineRule({
       const template = podTemplateOf(resource);
       const range = resource.locate(found.path, 'key').range;
       const site = siteName(resource, found);
-      if (!template) {
-        ctx.report({
-          resource,
-          path: found.path,
-          range,
-          messageId: 'notHere',
-          data: { key: info.key, site, places: describePlaces(anyPlacesFor(info)) },
-        });
-        return;
-      }
+      // Workload sites exist only for resources with a pod template.
+      if (!template) return;
       const toMap = [...template.path, 'metadata', 'annotations'];
       const existing = getAt(resource.value, [...toMap, info.key]);
       if (existing === undefined) {
-        // Two fixes that each create the missing mapping would write it twice; the next pass moves the rest.
-        const missing = getAt(resource.value, toMap) === undefined;
+        // Two fixes that each create the missing mapping (or fill an empty one) would both write at
+        // the same spot; one per pass, the next pass moves the rest.
+        const current = getAt(resource.value, toMap);
+        const missing = !isObject(current) || Object.keys(current).length === 0;
         const fixable = !missing || !creating.has(resource);
         if (missing) creating.add(resource);
         ctx.report({

@@ -79,3 +79,35 @@ describe('annotation-placement fixes that create the pod template annotations', 
     expect(result.changed.get(file.file)).toBe(FIXED);
   });
 });
+
+const WITH_EMPTY = SOURCE.replace('        spec:\n          restartPolicy', '        metadata:\n          annotations: {}\n        spec:\n          restartPolicy');
+
+const WITH_EMPTY_FIXED = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly-report
+  annotations: {}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    metadata:
+      annotations: {}
+    spec:
+      template:
+        metadata:
+          annotations: { config.linkerd.io/proxy-enable-native-sidecar: "true", linkerd.io/inject: enabled }
+        spec:
+          restartPolicy: OnFailure
+          containers:
+            - name: report
+              image: buoyantio/booksapp:v0.0.5
+`;
+
+describe('annotation-placement fixes into an empty pod template mapping', () => {
+  it('fills `annotations: {}` one key per pass', () => {
+    const file = parsed(WITH_EMPTY);
+    const result = fixParsed([file], { config, rules: builtinRules, fixer, unsafe: false, onlyRules: new Set(['annotation-placement']) });
+    expect(result.rejected).toEqual([]);
+    expect(result.changed.get(file.file)).toBe(WITH_EMPTY_FIXED);
+  });
+});
