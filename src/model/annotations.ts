@@ -80,6 +80,7 @@ export const LINKERD_PREFIXES: readonly string[] = [
   'mirror.linkerd.io/',
   'multicluster.linkerd.io/',
   'viz.linkerd.io/',
+  'smi.linkerd.io/',
 ];
 
 /** The Linkerd prefix `key` starts with, if any. */
@@ -206,6 +207,8 @@ const ENTRIES: readonly KeyInfo[] = [
   proxy('config.linkerd.io/trace-collector-protocol', TEXT, { since: '2.17', removedIn: '2.19' }),
   proxy('config.linkerd.io/trace-collector-name', TEXT, { since: '2.17', removedIn: '2.19' }),
   proxy('viz.linkerd.io/disable-tap', BOOL_GO),
+  // §1.4: any value stops the SMI adaptor from managing the profile.
+  { key: 'smi.linkerd.io/skip', as: 'annotation', places: ['service-profile'], format: TEXT },
 
   // §2.3 client-policy keys, read live by the policy controller.
   { key: 'retry.linkerd.io/http', as: 'annotation', places: ['service', 'httproute', 'egress'], format: { type: 'http-retry' }, since: '2.16' },
