@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { type FoundKey, linkerdKeys, placesFor, readByTarget, routeParentsAreOnlyServers } from '../src/model/annotation-sites.js';
+import { type FoundKey, formatFor, linkerdKeys, placesFor, readByTarget, routeParentsAreOnlyServers } from '../src/model/annotation-sites.js';
 import { valueProblem } from '../src/model/annotation-values.js';
-import { KEYS } from '../src/model/annotations.js';
+import { KEYS, type Place } from '../src/model/annotations.js';
 import type { Resource } from '../src/model/resource.js';
 
 function yamlType(value: unknown): string {
@@ -10,11 +10,11 @@ function yamlType(value: unknown): string {
   return typeof value;
 }
 
-/** True when the key stands where the target release reads it (elsewhere it is `annotation-placement`'s business). */
-function takesEffect(resource: Resource, found: FoundKey, places: readonly string[]): boolean {
-  const role = found.site.role;
-  if (!places.includes(role)) return false;
-  return !((role === 'httproute' || role === 'grpcroute') && routeParentsAreOnlyServers(resource));
+/** Where the key stands, when the target release reads it there (elsewhere it is `annotation-placement`'s business). */
+function effectivePlace(resource: Resource, found: FoundKey, places: readonly Place[]): Place | undefined {
+  const place = places.find((p) => p === found.site.role);
+  if (!place) return undefined;
+  return (place === 'httproute' || place === 'grpcroute') && routeParentsAreOnlyServers(resource) ? undefined : place;
 }
 
 export default defineRule({
@@ -48,7 +48,8 @@ export default defineRule({
       for (const found of linkerdKeys(resource)) {
         const info = KEYS.get(found.key);
         if (!info || info.written || info.as !== found.field.slice(0, -1) || !readByTarget(info, ctx.target)) continue;
-        if (!takesEffect(resource, found, placesFor(info, ctx.target))) continue;
+        const place = effectivePlace(resource, found, placesFor(info, ctx.target));
+        if (!place) continue;
         const { value } = found;
         // An empty `key:` is null in YAML and an empty string to Kubernetes.
         if (value !== null && typeof value !== 'string') {
@@ -61,7 +62,7 @@ export default defineRule({
           continue;
         }
         const text = value ?? '';
-        const problem = valueProblem(info.format, text, ctx.target);
+        const problem = valueProblem(formatFor(info, place, ctx.target), text, ctx.target);
         if (!problem) continue;
         const data = { key: found.key, value: text, expected: problem.expected };
         if (problem.since) ctx.report({ resource, path: found.path, messageId: 'valueTooNew', data: { ...data, since: problem.since, target: ctx.target.release } });

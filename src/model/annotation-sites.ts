@@ -2,7 +2,7 @@
  * Where annotations and labels sit inside a resource, and what Linkerd makes of keys at
  * each such place (LINKERD-FACTS §2.1 placement codes).
  */
-import { type KeyInfo, type Place, type Placement, linkerdPrefixOf } from './annotations.js';
+import { type KeyInfo, type Place, type Placement, type ValueFormat, linkerdPrefixOf } from './annotations.js';
 import { type StringMap, isObject, podTemplateOf } from './k8s.js';
 import type { JsonPath } from './path.js';
 import type { Resource } from './resource.js';
@@ -106,6 +106,12 @@ export function placesFor(info: KeyInfo, target: LinkerdTarget): Place[] {
 /** The places where any release reads the key. */
 export function anyPlacesFor(info: KeyInfo): Place[] {
   return [...new Set(info.places.map((p) => asPlacement(p).place))];
+}
+
+/** The syntax the value must have at `place` for the target release. */
+export function formatFor(info: KeyInfo, place: Place, target: LinkerdTarget): ValueFormat {
+  const special = info.formatAt?.find((f) => f.place === place && (f.since === undefined || atLeast(target, f.since)));
+  return special?.format ?? info.format;
 }
 
 /** True when the target release reads the key at all (ignoring where). */

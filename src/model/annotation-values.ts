@@ -257,7 +257,8 @@ export function valueProblem(format: ValueFormat, text: string, target: LinkerdT
       const bad = badPortEntry(text, names);
       if (bad === undefined) return undefined;
       const list = names ? PORT_LIST.replace(' and ascending ranges', ', ascending ranges and port names') : PORT_LIST;
-      return { expected: `${list} ("${bad}" is not one)` };
+      const note = format.type === 'ports' && format.namesNote && isPortName(bad) ? `; ${format.namesNote}` : '';
+      return { expected: `${list} ("${bad}" is not one)${note}` };
     }
     case 'quantity':
       return isQuantity(text) ? undefined : { expected: 'a Kubernetes quantity such as "100m", "1" or "64Mi"' };

@@ -40,7 +40,7 @@ export type ValueFormat =
   | { type: 'enum'; values: readonly EnumValue[] }
   | { type: 'dur-go' }
   | { type: 'dur-policy' }
-  | { type: 'ports' }
+  | { type: 'ports'; namesNote?: string }
   | { type: 'ports+names' }
   | { type: 'quantity' }
   | { type: 'cidrs' }
@@ -58,6 +58,8 @@ export interface KeyInfo {
   /** Where it takes effect; empty for keys Linkerd only writes. */
   places: readonly (Place | Placement)[];
   format: ValueFormat;
+  /** A stricter syntax at some places (from `since` on), where another component parses the value. */
+  formatAt?: readonly { place: Place; since?: Release; format: ValueFormat }[];
   /** First release that reads it; absent for keys that predate 2.10. */
   since?: Release;
   /** First release that no longer reads it. */
@@ -104,6 +106,9 @@ const U32: ValueFormat = { type: 'int', min: 0, max: 4294967295 };
 const ON_OFF: ValueFormat = { type: 'enum', values: [{ value: 'enabled' }, { value: 'disabled' }] };
 const PULL_POLICY: ValueFormat = { type: 'enum', values: [{ value: 'Always' }, { value: 'IfNotPresent' }, { value: 'Never' }] };
 
+const SERVICE_PORT_NAMES =
+  'the policy controller does not resolve port names here and then treats the Service as having no opaque ports';
+
 /** Injector keys read from the pod and, for keys in its inheritance list, from the namespace. */
 const POD_NS: readonly Place[] = ['pod', 'namespace'];
 const POD: readonly Place[] = ['pod'];
@@ -142,7 +147,14 @@ const ENTRIES: readonly KeyInfo[] = [
   proxy('config.linkerd.io/skip-inbound-ports', PORTS),
   proxy('config.linkerd.io/skip-outbound-ports', PORTS),
   proxy('config.linkerd.io/skip-subnets', { type: 'cidrs' }, { since: '2.11' }),
-  proxy('config.linkerd.io/opaque-ports', { type: 'ports+names' }, { places: ['pod', 'namespace', 'service', 'egress', 'external-workload'] }),
+  proxy('config.linkerd.io/opaque-ports', { type: 'ports+names' }, {
+    places: ['pod', 'namespace', 'service', 'egress', 'external-workload'],
+    // The policy controller (outbound index since 2.13) reads Services and EgressNetworks without resolving names.
+    formatAt: [
+      { place: 'service', since: '2.13', format: { type: 'ports', namesNote: SERVICE_PORT_NAMES } },
+      { place: 'egress', format: { type: 'ports', namesNote: SERVICE_PORT_NAMES } },
+    ],
+  }),
   proxy('config.linkerd.io/pod-inbound-ports', PORTS, { since: '2.11' }),
   proxy('config.linkerd.io/proxy-cpu-request', QUANTITY),
   proxy('config.linkerd.io/proxy-cpu-limit', QUANTITY),
