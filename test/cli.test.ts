@@ -345,3 +345,14 @@ metadata:
     expect(result!.messages[0]).toMatchObject({ fix: { range: [at, at + 9], text: '"disabled"' }, fixKind: 'unsafe' });
   });
 });
+
+describe('print-config', () => {
+  it('shows the settings that apply to a given file, overrides included', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': 'overrides:\n  - files: ["sandbox/**"]\n    rules:\n      no-inject-system-namespace: warning\n',
+    });
+    const rulesFor = (args: string[]) => (JSON.parse(cli(['--print-config', ...args], { cwd: dir }).stdout) as { rules: Record<string, unknown> }).rules;
+    expect(rulesFor([])['no-inject-system-namespace']).toBe('error');
+    expect(rulesFor(['sandbox/ns.yaml'])['no-inject-system-namespace']).toBe('warning');
+  });
+});

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
@@ -8,6 +8,7 @@ import { type FileResult, countFindings } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
 import { loadConfig } from './config-file.js';
+import { toPosix } from '../load/discover.js';
 import { renderRuleList } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
@@ -69,9 +70,7 @@ function configFor(opts: CliOptions, io: CliIo): ResolvedConfig {
 }
 
 function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: string): string {
-  const settings = forPath
-    ? config.settingsFor(resolve(cwd, forPath).slice(config.baseDir.length + 1).split('\\').join('/'))
-    : config.baseSettings;
+  const settings = forPath ? config.settingsFor(toPosix(relative(config.baseDir, resolve(cwd, forPath)))) : config.baseSettings;
   const out = {
     configFile: config.file ?? null,
     linkerdVersion: config.target.input,
