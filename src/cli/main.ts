@@ -12,6 +12,7 @@ import { renderRuleList } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
 import { lintPaths } from './lint.js';
+import { findSourceRoot } from './source-root.js';
 
 const rules = builtinRules;
 
@@ -146,11 +147,13 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }))
     : results;
 
+  const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? io.stdout : undefined;
     const text = formatter(shown, {
       cwd: io.cwd,
+      sourceRoot,
       color: stream ? useColor(opts.color, io.env, stream.isTTY) : false,
       rules,
       target: config.target,
