@@ -290,3 +290,58 @@ describe('output', () => {
     expect(forced.stdout).toContain('\u001b[31merror');
   });
 });
+
+describe('fixing', () => {
+  const injected = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: kube-system
+  annotations:
+    linkerd.io/inject: "enabled" # mesh everything
+`;
+
+  it('--fix leaves unsafe fixes alone; --unsafe-fixes applies them and writes only the changed bytes', () => {
+    const dir = tree({ 'ns.yaml': injected, 'clean.yaml': CLEAN_NAMESPACE });
+    const safeOnly = cli(['.', '--fix'], { cwd: dir });
+    expect(safeOnly.code).toBe(1);
+    expect(safeOnly.stdout).toContain('1 problem fixable with `--fix --unsafe-fixes`');
+    expect(readFileSync(join(dir, 'ns.yaml'), 'utf8')).toBe(injected);
+
+    const unsafe = cli(['.', '--fix', '--unsafe-fixes'], { cwd: dir });
+    expect(unsafe).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(readFileSync(join(dir, 'ns.yaml'), 'utf8')).toBe(injected.replace('"enabled"', '"disabled"'));
+    expect(readFileSync(join(dir, 'clean.yaml'), 'utf8')).toBe(CLEAN_NAMESPACE);
+  });
+
+  it('--fix-dry-run prints a unified diff and writes nothing', () => {
+    const dir = tree({ 'ns.yaml': injected });
+    const r = cli(['ns.yaml', '--fix-dry-run', '--unsafe-fixes'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      '--- a/ns.yaml\n+++ b/ns.yaml\n@@ -3,4 +3,4 @@\n metadata:\n   name: kube-system\n   annotations:\n' +
+        '-    linkerd.io/inject: "enabled" # mesh everything\n+    linkerd.io/inject: "disabled" # mesh everything\n',
+    );
+    expect(readFileSync(join(dir, 'ns.yaml'), 'utf8')).toBe(injected);
+  });
+
+  it('--fix-dry-run with JSON puts the fixed text in output, as ESLint does', () => {
+    const r = cli(['-', '--fix-dry-run', '--unsafe-fixes', '-f', 'json'], { input: injected });
+    const [result] = JSON.parse(r.stdout) as { output: string; messages: unknown[] }[];
+    expect(result!.output).toBe(injected.replace('"enabled"', '"disabled"'));
+    expect(result!.messages).toEqual([]);
+  });
+
+  it('--fix on standard input prints the fixed text and sends the report to stderr', () => {
+    const r = cli(['-', '--fix', '--unsafe-fixes'], { input: `${injected}---\nkind: Broken\nx: [1\n` });
+    expect(r.stdout).toBe(`${injected.replace('"enabled"', '"disabled"')}---\nkind: Broken\nx: [1\n`);
+    expect(r.stderr).toContain('error  Flow sequence in block collection must be sufficiently indented');
+    expect(r.code).toBe(1);
+  });
+
+  it('JSON output carries each fix as one ESLint edit', () => {
+    const r = cli(['-', '-f', 'json'], { input: injected });
+    const [result] = JSON.parse(r.stdout) as { messages: { fix: unknown; fixKind: string }[] }[];
+    const at = injected.indexOf('"enabled"');
+    expect(result!.messages[0]).toMatchObject({ fix: { range: [at, at + 9], text: '"disabled"' }, fixKind: 'unsafe' });
+  });
+});

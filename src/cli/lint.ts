@@ -9,6 +9,7 @@ import type { ParsedFile } from '../model/parsed.js';
 import { compareRanges } from '../model/range.js';
 import type { SourceFile } from '../model/source.js';
 import type { FileResult } from '../report/types.js';
+import { type RejectedFix, fixLoop } from '../fix/loop.js';
 
 export interface LintInput {
   cwd: string;
@@ -33,8 +34,8 @@ export function parseRead(read: ReadResult): ParsedFile {
   return parseSource(read.file);
 }
 
-/** Reads, parses and lints the given paths. */
-export async function lintPaths(input: LintInput): Promise<LintOutput> {
+/** Finds, reads and parses the given paths (and standard input). */
+export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<ParsedFile[]> {
   const { cwd, config } = input;
   const fsPaths = input.paths.filter((p) => p !== '-');
   const files = await discover(fsPaths, {
@@ -51,8 +52,41 @@ export async function lintPaths(input: LintInput): Promise<LintOutput> {
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
   // TypeScript sources need their own loader; until it exists they are left alone rather than misread as YAML.
-  const parsed = sources.map(parseRead).filter((p) => p.file.language !== 'typescript');
-  return lintParsed(parsed, input);
+  return sources.map(parseRead).filter((p) => p.file.language !== 'typescript');
+}
+
+/** Reads, parses and lints the given paths. */
+export async function lintPaths(input: LintInput): Promise<LintOutput> {
+  return lintParsed(await loadPaths(input), input);
+}
+
+export interface FixOutput extends LintOutput {
+  /** Original file → fixed text, for every file the fixes changed. */
+  changed: Map<SourceFile, string>;
+  rejected: RejectedFix[];
+}
+
+/**
+ * Applies fixes (safe ones, and unsafe ones when asked) over the whole tree, then lints
+ * the result: the findings returned are those that remain, on the fixed text.
+ */
+export function fixParsed(
+  parsed: ParsedFile[],
+  input: Pick<LintInput, 'config' | 'rules'> & { fixer: Fixer; unsafe: boolean; onlyRules?: ReadonlySet<string> },
+): FixOutput {
+  const loop = fixLoop(parsed, {
+    unsafe: input.unsafe,
+    ...(input.onlyRules ? { onlyRules: input.onlyRules } : {}),
+    parse: parseSource,
+    lint: (files) => lintParsed([...files], input).results.flatMap((r) => r.findings),
+  });
+  const out = lintParsed(loop.files, input);
+  const fixedText = new Map([...loop.changed].map(([from, text]) => [from.path, text]));
+  for (const r of out.results) {
+    const text = fixedText.get(r.file.path);
+    if (text !== undefined) r.output = text;
+  }
+  return { ...out, changed: loop.changed, rejected: loop.rejected };
 }
 
 export function lintParsed(parsed: ParsedFile[], input: Pick<LintInput, 'config' | 'rules' | 'fixer'>): LintOutput {

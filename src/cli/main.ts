@@ -11,7 +11,10 @@ import { loadConfig } from './config-file.js';
 import { renderRuleList } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
-import { lintPaths } from './lint.js';
+import { fixParsed, lintParsed, loadPaths } from './lint.js';
+import { YamlFixer } from '../fix/fixer.js';
+import { writeFixed } from '../fix/write.js';
+import type { SourceFile } from '../model/source.js';
 import { findSourceRoot } from './source-root.js';
 
 const rules = builtinRules;
@@ -128,44 +131,66 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
 
 async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const targets = planOutputs(opts.formats, opts.outputFiles);
-  if (opts.fix || opts.fixDryRun) throw new UsageError('--fix and --fix-dry-run are not available in this build');
   const config = configFor(opts, io);
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const stdin = paths.includes('-')
     ? { bytes: await io.readStdin(), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
     : undefined;
-  const { results, ruleErrors } = await lintPaths({
+  const parsed = await loadPaths({
     cwd: io.cwd,
     paths,
     ...(stdin ? { stdin } : {}),
     config,
-    rules,
     errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern,
   });
+  const fixer = new YamlFixer();
+  const fixing = opts.fix || opts.fixDryRun;
+  const run = fixing
+    ? fixParsed(parsed, { config, rules, fixer, unsafe: opts.unsafeFixes })
+    : { ...lintParsed(parsed, { config, rules, fixer }), changed: new Map<SourceFile, string>(), rejected: [] };
+  const { results, ruleErrors } = run;
+
+  let failed = false;
+  for (const r of run.rejected) {
+    io.stderr.write(`linkerd-lint: ${r.message}\n`);
+    failed = true;
+  }
+  // With --fix on standard input the fixed text is the output, so the report goes to stderr.
+  let report = io.stdout;
+  if (opts.fix) {
+    for (const [file, text] of run.changed) {
+      if (file.stdin) continue;
+      const error = writeFixed(file, text);
+      if (error) {
+        io.stderr.write(`linkerd-lint: ${error}\n`);
+        failed = true;
+      }
+    }
+    if (stdin) {
+      const stdinFile = parsed.find((p) => p.file.stdin)?.file;
+      io.stdout.write(stdinFile ? (run.changed.get(stdinFile) ?? stdinFile.text) : '');
+      report = io.stderr;
+    }
+  }
 
   const shown: FileResult[] = opts.quiet
     ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }))
     : results;
+  const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
 
   const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
-    const stream = target.file === undefined ? io.stdout : undefined;
-    const text = formatter(shown, {
-      cwd: io.cwd,
-      sourceRoot,
-      color: stream ? useColor(opts.color, io.env, stream.isTTY) : false,
-      rules,
-      target: config.target,
-      toolVersion: VERSION,
-      fixMode: 'none',
-    });
+    const stream = target.file === undefined ? report : undefined;
+    const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, toolVersion: VERSION, fixMode });
+    if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }
 
   for (const e of ruleErrors) io.stderr.write(`linkerd-lint: internal error in rule "${e.ruleId}": ${e.message}\n`);
-  if (ruleErrors.length > 0) return EXIT_USAGE;
+  if (ruleErrors.length > 0 || failed) return EXIT_USAGE;
 
   const counts = countFindings(shown.flatMap((r) => r.findings));
   if (counts.errors > 0) return EXIT_FINDINGS;
@@ -174,6 +199,14 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+async function dryRunDiffs(changed: ReadonlyMap<SourceFile, string>, color: boolean): Promise<string> {
+  const { unifiedDiff } = await import('../fix/diff.js');
+  return [...changed]
+    .sort(([a], [b]) => a.displayPath.localeCompare(b.displayPath))
+    .map(([file, text]) => unifiedDiff(file.displayPath, file.text, text, color))
+    .join('');
 }
 
 function writeReport(path: string, text: string): void {

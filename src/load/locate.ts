@@ -1,52 +1,10 @@
-import { type Document, type Node, isAlias, isCollection, isMap, isPair, isScalar, isSeq } from 'yaml';
+import { type Document, type Node, isAlias, isCollection, isMap, isPair, isScalar } from 'yaml';
 import type { JsonPath } from '../model/path.js';
 import type { LineIndex, Range } from '../model/range.js';
 import type { Located } from '../model/resource.js';
+import { type NodeAt, nodeAt } from '../model/syntax.js';
 
-/** The node a path reaches, with the key node that names it (for mapping values). */
-export interface NodeAt {
-  node: Node | null;
-  key: Node | null;
-  /** How many path segments were resolved; equals the path length when the path exists. */
-  depth: number;
-}
-
-function deref(doc: Document.Parsed, node: unknown): unknown {
-  return isAlias(node) ? node.resolve(doc) : node;
-}
-
-/** Walks `path` from `root` as far as it exists. */
-export function nodeAt(doc: Document.Parsed, root: Node, path: JsonPath): NodeAt {
-  let node: unknown = root;
-  let key: Node | null = null;
-  let depth = 0;
-  for (const seg of path) {
-    const cur = deref(doc, node);
-    let next: unknown;
-    let nextKey: Node | null = null;
-    let found = false;
-    if (isMap(cur) && typeof seg === 'string') {
-      for (const pair of cur.items) {
-        const k = deref(doc, pair.key);
-        const name = isScalar(k) ? String(k.value) : undefined;
-        if (name === seg) {
-          next = pair.value;
-          nextKey = isScalar(pair.key) ? pair.key : null;
-          found = true;
-          break;
-        }
-      }
-    } else if (isSeq(cur) && typeof seg === 'number' && seg >= 0 && seg < cur.items.length) {
-      next = cur.items[seg];
-      found = true;
-    }
-    if (!found) break;
-    node = next ?? null;
-    key = nextKey;
-    depth++;
-  }
-  return { node: (node as Node | null) ?? null, key, depth };
-}
+export { nodeAt };
 
 /**
  * Range a finding at `path` points at. A scalar value is pointed at itself; a mapping

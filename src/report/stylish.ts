@@ -42,7 +42,8 @@ export const stylish: Formatter = (results, ctx) => {
   let summary = summaryColor(c.bold(`✖ ${plural(total, 'problem')} (${parts.join(', ')})`));
   if (n.safeFixable > 0) summary += `\n  ${plural(n.safeFixable, 'problem')} fixable with the \`--fix\` option.`;
   if (n.unsafeFixable > 0) {
-    summary += `\n  ${plural(n.unsafeFixable, 'more problem')} fixable with \`--fix --unsafe-fixes\` (these fixes change runtime behaviour).`;
+    const what = n.safeFixable > 0 ? plural(n.unsafeFixable, 'more problem') : plural(n.unsafeFixable, 'problem');
+    summary += `\n  ${what} fixable with \`--fix --unsafe-fixes\` (these fixes change runtime behaviour).`;
   }
   return `\n${blocks.join('\n\n')}\n\n${summary}\n`;
 };

@@ -1,0 +1,14 @@
+import { createTwoFilesPatch } from 'diff';
+import { createColors } from 'picocolors';
+
+/** A unified diff of one file's fixes, `a/` and `b/` prefixed as git shows them. */
+export function unifiedDiff(displayPath: string, before: string, after: string, color: boolean): string {
+  const patch = createTwoFilesPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, undefined, undefined, { context: 3 });
+  const body = patch.replace(/^=+\n/m, '').replace(/^Index: .*\n/m, '');
+  if (!color) return body;
+  const c = createColors(true);
+  return body
+    .split('\n')
+    .map((l) => (l.startsWith('+++') || l.startsWith('---') ? c.bold(l) : l.startsWith('+') ? c.green(l) : l.startsWith('-') ? c.red(l) : l.startsWith('@@') ? c.cyan(l) : l))
+    .join('\n');
+}

@@ -1,0 +1,348 @@
+import { type Document, type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq } from 'yaml';
+import type { Fixer, TextEdit } from '../engine/rule.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import { nodeAt } from '../model/syntax.js';
+import { type Style, blockEntry, flowText, keyText, plainSafe, scalarText } from './render.js';
+
+/** A mapping entry to insert, as source text. */
+interface Entry {
+  key: string;
+  /** Rendered key (already quoted as needed). */
+  keyText: string;
+  value: unknown;
+  /** Source text of a one-line value to reuse as is (keeps its quoting). */
+  valueText?: string;
+  /** Comment lines (without indentation) to put above the entry. */
+  comments?: string[];
+  /** For a mapping created on the way: the one entry inside it. */
+  nested?: Entry;
+}
+
+interface Removal {
+  edits: TextEdit[];
+  comments: string[];
+}
+
+/** Text helpers over one file. */
+class Text {
+  readonly eol: string;
+
+  constructor(readonly text: string) {
+    this.eol = text.includes('\r\n') ? '\r\n' : '\n';
+  }
+
+  lineStart(offset: number): number {
+    return this.text.lastIndexOf('\n', offset - 1) + 1;
+  }
+
+  /** Offset of the start of the line after the one holding `offset` (or the end of the text). */
+  nextLineStart(offset: number): number {
+    const nl = this.text.indexOf('\n', offset);
+    return nl === -1 ? this.text.length : nl + 1;
+  }
+
+  /** End of the content that ends at `offset`: the next line start, unless `offset` already is one. */
+  afterContent(offset: number): number {
+    return offset > 0 && this.text[offset - 1] === '\n' ? offset : this.nextLineStart(offset);
+  }
+
+  column(offset: number): number {
+    return offset - this.lineStart(offset);
+  }
+
+  /** True when only spaces precede `offset` on its line. */
+  startsLine(offset: number): boolean {
+    return /^[ \t]*$/.test(this.text.slice(this.lineStart(offset), offset));
+  }
+
+  line(offset: number): string {
+    const start = this.lineStart(offset);
+    let end = this.text.indexOf('\n', start);
+    if (end === -1) end = this.text.length;
+    return this.text.slice(start, end).replace(/\r$/, '');
+  }
+}
+
+function rangeOf(node: Node | null | undefined): [number, number, number] | undefined {
+  return node?.range ? [node.range[0], node.range[1], node.range[2]] : undefined;
+}
+
+/** The source end of a mapping entry: the end of its value, or of its key when the value is empty. */
+function pairEnd(pair: Pair<unknown, unknown>): number {
+  const v = rangeOf(pair.value as Node | null);
+  const k = rangeOf(pair.key as Node | null);
+  return Math.max(v ? v[1] : 0, k ? k[1] : 0);
+}
+
+function keyStart(pair: Pair<unknown, unknown>): number {
+  return rangeOf(pair.key as Node | null)![0];
+}
+
+/**
+ * Builds text edits for YAML and JSON sources from `yaml` node ranges. Nothing outside
+ * the edited ranges changes: comments, quoting, key order and indentation stay as they
+ * are, new lines use the file's line ending, and new entries match their siblings' style.
+ */
+export class YamlFixer implements Fixer {
+  private syntax(resource: Resource): { doc: Document.Parsed; root: Node; t: Text; json: boolean } | undefined {
+    if (!resource.syntax) return undefined;
+    return { doc: resource.syntax.doc, root: resource.syntax.root, t: new Text(resource.file.text), json: resource.file.language === 'json' };
+  }
+
+  private style(t: Text, json: boolean, flow: boolean, step = 2): Style {
+    return { json, flow: json || flow, eol: t.eol, step };
+  }
+
+  setScalar(resource: Resource, path: JsonPath, value: string | number | boolean): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    const at = nodeAt(s.doc, s.root, path);
+    if (at.depth !== path.length || !isScalar(at.node) || !at.node.range) return [];
+    const [start, end] = at.node.range;
+    const flow = at.steps.some((step) => (step.collection as YAMLMap).flow === true);
+    const like = at.node.type === 'QUOTE_SINGLE' || at.node.type === 'QUOTE_DOUBLE' ? at.node.type : undefined;
+    let text = scalarText(value, this.style(s.t, s.json, flow), like);
+    if (start === end && s.t.text[start - 1] === ':') text = ` ${text}`;
+    if (s.t.text.slice(start, end) === text) return [];
+    return [{ range: [start, end], text }];
+  }
+
+  renameKey(resource: Resource, path: JsonPath, newKey: string): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    const at = nodeAt(s.doc, s.root, path);
+    if (at.depth !== path.length || !isScalar(at.key) || !at.key.range) return [];
+    const parent = at.steps[at.steps.length - 1]?.collection;
+    if (isMap(parent) && parent.items.some((p) => isScalar(p.key) && String(p.key.value) === newKey)) return [];
+    const flow = at.steps.some((step) => (step.collection as YAMLMap).flow === true);
+    const like = at.key.type === 'QUOTE_SINGLE' || at.key.type === 'QUOTE_DOUBLE' ? at.key.type : undefined;
+    return [{ range: [at.key.range[0], at.key.range[1]], text: keyText(newKey, this.style(s.t, s.json, flow), like) }];
+  }
+
+  insertKey(resource: Resource, mapPath: JsonPath, key: string, value: unknown): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    return this.insert(s, mapPath, { key, keyText: '', value });
+  }
+
+  removeKey(resource: Resource, path: JsonPath): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    return this.remove(s, path)?.edits ?? [];
+  }
+
+  moveKey(resource: Resource, from: JsonPath, toMapPath: JsonPath): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    const at = nodeAt(s.doc, s.root, from);
+    const key = from[from.length - 1];
+    if (at.depth !== from.length || typeof key !== 'string' || !isScalar(at.key)) return [];
+    const target = nodeAt(s.doc, s.root, [...toMapPath, key]);
+    const value = (at.node as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+    if (target.depth === toMapPath.length + 1) {
+      // The key is already there: moving is only removing when both say the same.
+      const existing = (target.node as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
+      return JSON.stringify(existing) === JSON.stringify(value) ? (this.remove(s, from)?.edits ?? []) : [];
+    }
+    const removal = this.remove(s, from);
+    if (!removal) return [];
+    const entry: Entry = { key, keyText: s.t.text.slice(at.key.range![0], at.key.range![1]), value, comments: removal.comments };
+    if (isScalar(at.node) && at.node.range && !/[\r\n]/.test(s.t.text.slice(at.node.range[0], at.node.range[1]))) {
+      const source = s.t.text.slice(at.node.range[0], at.node.range[1]);
+      const quoted = at.node.type === 'QUOTE_SINGLE' || at.node.type === 'QUOTE_DOUBLE';
+      if (quoted || typeof at.node.value !== 'string' || plainSafe(source, true)) entry.valueText = source;
+    }
+    const insertion = this.insert(s, toMapPath, entry);
+    if (insertion.length === 0) return [];
+    return [...removal.edits, ...insertion];
+  }
+
+  replaceResource(resource: Resource, yamlText: string): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s || s.json || resource.docPath.length > 0 || !s.root.range) return [];
+    const [start, end] = s.root.range;
+    // A block mapping's range runs to the start of the next line; keep that line break.
+    const tail = s.t.text[end - 1] === '\n' ? s.t.eol : '';
+    const text = yamlText.replace(/\r?\n$/, '').replace(/\r?\n/g, s.t.eol) + tail;
+    return [{ range: [start, end], text }];
+  }
+
+  insertDocumentAfter(resource: Resource, yamlText: string): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s || s.json) return [];
+    const body = yamlText.replace(/\r?\n$/, '').replace(/\r?\n/g, s.t.eol);
+    const end = s.doc.range[2];
+    const text = s.t.text;
+    const lead = end > 0 && text[end - 1] !== '\n' ? s.t.eol : '';
+    return [{ range: [end, end], text: `${lead}---${s.t.eol}${body}${s.t.eol}` }];
+  }
+
+  /** Inserts `entry` into the mapping at `mapPath`, creating missing mappings on the way. */
+  private insert(s: { doc: Document.Parsed; root: Node; t: Text; json: boolean }, mapPath: JsonPath, entry: Entry): TextEdit[] {
+    const at = nodeAt(s.doc, s.root, mapPath);
+    const missing = mapPath.slice(at.depth);
+    if (missing.some((seg) => typeof seg !== 'string')) return [];
+    // Wrap the entry in the mappings that do not exist yet: a: {b: {key: value}}.
+    let wrapped: Entry = entry;
+    for (const seg of [...missing].reverse() as string[]) {
+      wrapped = { key: seg, keyText: '', value: { [wrapped.key]: wrapped.value }, nested: wrapped };
+    }
+    const node = at.node;
+    if (isMap(node)) return node.flow || s.json ? this.insertFlow(s, node, wrapped) : this.insertBlock(s, node, wrapped, at.steps);
+    if (at.depth > 0 && (node === null || (isScalar(node) && node.value === null)) && at.key?.range && !s.json) {
+      return this.insertUnderEmptyKey(s, at.key, node, wrapped, at.steps);
+    }
+    return [];
+  }
+
+  private stepOf(t: Text, map: YAMLMap, steps: { collection: Node; pair?: Pair<unknown, unknown> }[]): number {
+    const own = t.column(keyStart(map.items[0]!));
+    const parentPair = steps[steps.length - 1]?.pair;
+    const parentKey = parentPair ? rangeOf(parentPair.key as Node) : undefined;
+    if (parentKey && t.startsLine(parentKey[0])) {
+      const diff = own - t.column(parentKey[0]);
+      if (diff > 0) return diff;
+    }
+    for (const pair of map.items) {
+      if (isMap(pair.value) && !pair.value.flow && pair.value.items.length > 0) {
+        const diff = t.column(keyStart(pair.value.items[0]!)) - own;
+        if (diff > 0) return diff;
+      }
+    }
+    return 2;
+  }
+
+  private entryText(entry: Entry, indent: number, style: Style): string {
+    const pad = ' '.repeat(indent);
+    const comments = (entry.comments ?? []).map((c) => `${pad}${c}${style.eol}`).join('');
+    const k = entry.keyText || keyText(entry.key, style);
+    if (entry.nested) {
+      return `${comments}${pad}${k}:${style.eol}${this.entryText(entry.nested, indent + style.step, style)}`;
+    }
+    if (entry.valueText !== undefined) return `${comments}${pad}${k}: ${entry.valueText}${style.eol}`;
+    const block = blockEntry(entry.key, entry.value, indent, style);
+    return `${comments}${block.replace(`${pad}${keyText(entry.key, style)}:`, `${pad}${k}:`)}`;
+  }
+
+  private insertBlock(
+    s: { t: Text; json: boolean },
+    map: YAMLMap,
+    entry: Entry,
+    steps: { collection: Node; pair?: Pair<unknown, unknown> }[],
+  ): TextEdit[] {
+    const { t } = s;
+    const last = map.items[map.items.length - 1]!;
+    const indent = t.column(keyStart(map.items[0]!));
+    const style = this.style(t, s.json, false, this.stepOf(t, map, steps));
+    const at = t.afterContent(pairEnd(last));
+    let text = this.entryText(entry, indent, style);
+    if (at === t.text.length && !t.text.endsWith('\n')) text = `${t.eol}${text.slice(0, -t.eol.length)}`;
+    return [{ range: [at, at], text }];
+  }
+
+  private insertFlow(s: { t: Text; json: boolean }, map: YAMLMap, entry: Entry): TextEdit[] {
+    const { t } = s;
+    const style = this.style(t, s.json, true);
+    const flat = (e: Entry): string => {
+      const k = e.keyText || keyText(e.key, style);
+      if (e.nested) return `${k}: {${s.json ? '' : ' '}${flat(e.nested)}${s.json ? '' : ' '}}`;
+      return `${k}: ${e.valueText ?? flowText(e.value, style)}`;
+    };
+    const text = flat(entry);
+    const range = rangeOf(map)!;
+    if (map.items.length === 0) {
+      const close = t.text.lastIndexOf('}', range[1] - 1);
+      return [{ range: [close, close], text: s.json ? text : ` ${text} ` }];
+    }
+    const last = map.items[map.items.length - 1]!;
+    const end = pairEnd(last);
+    const multiline = t.text.slice(range[0], end).includes('\n');
+    if (multiline) {
+      const indent = ' '.repeat(t.column(keyStart(last)));
+      return [{ range: [end, end], text: `,${t.eol}${indent}${text}` }];
+    }
+    return [{ range: [end, end], text: `, ${text}` }];
+  }
+
+  /** `key:` with no value (or `null`): the new entry becomes its first child. */
+  private insertUnderEmptyKey(
+    s: { t: Text; json: boolean },
+    key: Node,
+    empty: Node | null,
+    entry: Entry,
+    steps: { collection: Node; pair?: Pair<unknown, unknown> }[],
+  ): TextEdit[] {
+    const { t } = s;
+    const keyRange = rangeOf(key)!;
+    const parent = steps[steps.length - 1]?.collection;
+    const step = isMap(parent) ? this.stepOf(t, parent, steps.slice(0, -1)) : 2;
+    const style = this.style(t, s.json, false, step);
+    const edits: TextEdit[] = [];
+    const emptyRange = rangeOf(empty);
+    if (emptyRange && emptyRange[1] > emptyRange[0]) edits.push({ range: [emptyRange[0], emptyRange[1]], text: '' });
+    const lineEnd = t.afterContent(Math.max(keyRange[1], emptyRange?.[1] ?? 0));
+    let text = this.entryText(entry, t.column(keyRange[0]) + step, style);
+    let at = lineEnd;
+    if (at === t.text.length && !t.text.endsWith('\n')) text = `${t.eol}${text.slice(0, -t.eol.length)}`;
+    // Trim the space a removed `null` leaves behind only when nothing else is on the line.
+    if (emptyRange && emptyRange[1] > emptyRange[0] && t.text[emptyRange[0] - 1] === ' ') {
+      edits[0] = { range: [emptyRange[0] - 1, emptyRange[1]], text: '' };
+    }
+    if (at < keyRange[1]) at = keyRange[1];
+    edits.push({ range: [at, at], text });
+    return edits;
+  }
+
+  /** Removes the entry or item at `path` with the comment lines right above it. */
+  private remove(s: { doc: Document.Parsed; root: Node; t: Text; json: boolean }, path: JsonPath): Removal | undefined {
+    const { t } = s;
+    const at = nodeAt(s.doc, s.root, path);
+    if (at.depth !== path.length || at.depth === 0) return undefined;
+    const step = at.steps[at.steps.length - 1]!;
+    const parent = step.collection;
+    if (!isMap(parent) && !isSeq(parent)) return undefined;
+    const items = parent.items as unknown[];
+    const index = step.pair ? items.indexOf(step.pair) : step.index!;
+    const itemStart = (i: number): number =>
+      isMap(parent) ? keyStart(parent.items[i]!) : rangeOf(parent.items[i] as Node)![0];
+    const itemEnd = (i: number): number => (isMap(parent) ? pairEnd(parent.items[i]!) : rangeOf(parent.items[i] as Node)![1]);
+
+    if (parent.flow || s.json) {
+      if (index < items.length - 1) return { edits: [{ range: [itemStart(index), itemStart(index + 1)], text: '' }], comments: [] };
+      if (index > 0) return { edits: [{ range: [itemEnd(index - 1), itemEnd(index)], text: '' }], comments: [] };
+      return { edits: [{ range: [itemStart(index), itemEnd(index)], text: '' }], comments: [] };
+    }
+
+    let start = itemStart(index);
+    if (isSeq(parent)) start = t.text.lastIndexOf('-', start);
+    const end = t.afterContent(itemEnd(index));
+    if (!t.startsLine(start)) {
+      // First key of a sequence item (`- name: x`): pull the next key up behind the dash.
+      if (index < items.length - 1) return { edits: [{ range: [start, itemStart(index + 1)], text: '' }], comments: [] };
+      return { edits: [{ range: [start, itemEnd(index)], text: '{}' }], comments: [] };
+    }
+
+    const comments: string[] = [];
+    let from = t.lineStart(start);
+    const indent = t.column(start);
+    while (from > 0) {
+      const prev = t.lineStart(from - 1);
+      const line = t.line(prev);
+      if (!/^\s*#/.test(line) || line.search(/\S/) !== indent) break;
+      comments.unshift(line.trim());
+      from = prev;
+    }
+
+    if (items.length === 1) {
+      // The collection would be left empty: write `{}` (or `[]`) after its key to keep its type.
+      const owner = at.steps[at.steps.length - 2]?.pair;
+      const ownerKey = owner ? rangeOf(owner.key as Node) : undefined;
+      if (!ownerKey) return undefined;
+      const colon = t.text.indexOf(':', ownerKey[1]);
+      const lastLineEnd = end > 0 && t.text[end - 1] === '\n' ? end - (t.text[end - 2] === '\r' ? 2 : 1) : end;
+      return { edits: [{ range: [colon + 1, lastLineEnd], text: isMap(parent) ? ' {}' : ' []' }], comments };
+    }
+    return { edits: [{ range: [from, end], text: '' }], comments };
+  }
+}

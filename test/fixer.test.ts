@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { TextEdit } from '../src/engine/rule.js';
+import { applyEdits, applyFixes } from '../src/fix/edits.js';
+import { YamlFixer } from '../src/fix/fixer.js';
+import { parseSource } from '../src/load/parse.js';
+import type { JsonPath } from '../src/model/path.js';
+import type { Resource } from '../src/model/resource.js';
+import { SourceFile } from '../src/model/source.js';
+
+const fixer = new YamlFixer();
+
+function resources(text: string, name = 'f.yaml'): Resource[] {
+  const parsed = parseSource(new SourceFile(`/${name}`, name, text, name.endsWith('.json') ? 'json' : 'yaml'));
+  expect(parsed.problems).toEqual([]);
+  return parsed.resources;
+}
+
+/** Applies `op` to the `index`th resource and returns the new text, which must parse cleanly. */
+function edit(text: string, op: (r: Resource) => TextEdit[], opts: { index?: number; name?: string } = {}): string {
+  const r = resources(text, opts.name)[opts.index ?? 0]!;
+  const out = applyEdits(text, op(r));
+  const reparsed = parseSource(new SourceFile('/g', 'g', out, opts.name?.endsWith('.json') ? 'json' : 'yaml'));
+  expect(reparsed.problems, `result does not parse:\n${out}`).toEqual([]);
+  return out;
+}
+
+const ann = (key: string): JsonPath => ['metadata', 'annotations', key];
+
+describe('setScalar', () => {
+  const ns = (value: string) => `kind: Namespace\nmetadata:\n  name: kube-system\n  annotations:\n    linkerd.io/inject: ${value} # keep me\n`;
+
+  it('keeps plain, single- and double-quoted styles and the comment after the value', () => {
+    expect(edit(ns('enabled'), (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'disabled'))).toBe(ns('disabled'));
+    expect(edit(ns("'enabled'"), (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'disabled'))).toBe(ns("'disabled'"));
+    expect(edit(ns('"enabled"'), (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'disabled'))).toBe(ns('"disabled"'));
+  });
+
+  it('quotes a plain value that would otherwise change type', () => {
+    expect(edit(ns('enabled'), (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'true'))).toBe(ns('"true"'));
+    expect(edit(ns('enabled'), (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'a: b'))).toBe(ns('"a: b"'));
+  });
+
+  it('writes numbers and booleans as plain scalars', () => {
+    const text = 'kind: A\nspec:\n  ratio: 0.9\n';
+    expect(edit(text, (r) => fixer.setScalar(r, ['spec', 'ratio'], 0.2))).toBe('kind: A\nspec:\n  ratio: 0.2\n');
+  });
+
+  it('writes JSON strings in JSON syntax', () => {
+    const text = '{"kind": "Namespace", "metadata": {"name": "x", "annotations": {"linkerd.io/inject": "enabled"}}}\n';
+    expect(edit(text, (r) => fixer.setScalar(r, ann('linkerd.io/inject'), 'disabled'), { name: 'a.json' })).toBe(
+      text.replace('"enabled"', '"disabled"'),
+    );
+  });
+
+  it('quotes in flow mappings what a flow mapping cannot hold plain', () => {
+    const text = 'kind: A\nmetadata: {annotations: {a: x}}\n';
+    expect(edit(text, (r) => fixer.setScalar(r, ann('a'), 'p,q'))).toBe('kind: A\nmetadata: {annotations: {a: "p,q"}}\n');
+  });
+
+  it('returns no edit for a missing path or a value already set', () => {
+    const r = resources(ns('disabled'))[0]!;
+    expect(fixer.setScalar(r, ann('nope'), 'x')).toEqual([]);
+    expect(fixer.setScalar(r, ann('linkerd.io/inject'), 'disabled')).toEqual([]);
+  });
+});
+
+describe('renameKey', () => {
+  it('renames keeping the quote style', () => {
+    const text = 'kind: Pod\nmetadata:\n  annotations:\n    "config.linkerd.io/proxy-cpu-limt": "1"\n    b: c\n';
+    expect(edit(text, (r) => fixer.renameKey(r, ann('config.linkerd.io/proxy-cpu-limt'), 'config.linkerd.io/proxy-cpu-limit'))).toBe(
+      text.replace('proxy-cpu-limt', 'proxy-cpu-limit'),
+    );
+  });
+
+  it('refuses to create a duplicate key', () => {
+    const r = resources('kind: A\nmetadata:\n  annotations:\n    a: 1\n    b: 2\n')[0]!;
+    expect(fixer.renameKey(r, ann('a'), 'b')).toEqual([]);
+  });
+});
+
+describe('insertKey', () => {
+  it('appends to a block mapping at its indentation, after comments on the last line', () => {
+    const text = 'kind: Service\nmetadata:\n    name: web\n    annotations:\n        a: "1" # one\nspec: {}\n';
+    expect(edit(text, (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'timeout.linkerd.io/request', '10s'))).toBe(
+      'kind: Service\nmetadata:\n    name: web\n    annotations:\n        a: "1" # one\n        timeout.linkerd.io/request: 10s\nspec: {}\n',
+    );
+  });
+
+  it('creates missing mappings with the indentation step of the file', () => {
+    const text = 'kind: Deployment\nspec:\n    template:\n        spec:\n            containers: []\n';
+    expect(edit(text, (r) => fixer.insertKey(r, ['spec', 'template', 'metadata', 'annotations'], 'linkerd.io/inject', 'disabled'))).toBe(
+      'kind: Deployment\nspec:\n    template:\n        spec:\n            containers: []\n        metadata:\n            annotations:\n                linkerd.io/inject: disabled\n',
+    );
+  });
+
+  it('fills a key that has no value', () => {
+    const text = 'kind: Pod\nmetadata:\n  annotations:\n  name: web\n';
+    expect(edit(text, (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'a', 'b'))).toBe(
+      'kind: Pod\nmetadata:\n  annotations:\n    a: b\n  name: web\n',
+    );
+    const withNull = 'kind: Pod\nmetadata:\n  annotations: null\n  name: web\n';
+    expect(edit(withNull, (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'a', 'b'))).toBe(
+      'kind: Pod\nmetadata:\n  annotations:\n    a: b\n  name: web\n',
+    );
+  });
+
+  it('adds to one-line and multi-line flow mappings and to empty ones', () => {
+    expect(edit('kind: A\nmetadata: {annotations: {a: b}}\n', (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'c', 'd'))).toBe(
+      'kind: A\nmetadata: {annotations: {a: b, c: d}}\n',
+    );
+    expect(edit('kind: A\nmetadata: {annotations: {}}\n', (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'c', 'd'))).toBe(
+      'kind: A\nmetadata: {annotations: { c: d }}\n',
+    );
+    const json = '{\n  "kind": "A",\n  "metadata": {\n    "name": "x"\n  }\n}\n';
+    expect(edit(json, (r) => fixer.insertKey(r, ['metadata', 'annotations'], 'a', 'true'), { name: 'a.json' })).toBe(
+      '{\n  "kind": "A",\n  "metadata": {\n    "name": "x",\n    "annotations": {"a": "true"}\n  }\n}\n',
+    );
+  });
+
+  it('keeps CRLF line endings and a file without a final newline', () => {
+    const text = 'kind: A\r\nmetadata:\r\n  name: x\r\n';
+    expect(edit(text, (r) => fixer.insertKey(r, ['metadata'], 'namespace', 'y'))).toBe('kind: A\r\nmetadata:\r\n  name: x\r\n  namespace: y\r\n');
+    expect(edit('kind: A\nmetadata:\n  name: x', (r) => fixer.insertKey(r, ['metadata'], 'namespace', 'y'))).toBe(
+      'kind: A\nmetadata:\n  name: x\n  namespace: y',
+    );
+  });
+
+  it('inserts in the right document of a multi-document file', () => {
+    const text = 'kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n  name: b\n---\nkind: C\n';
+    expect(edit(text, (r) => fixer.insertKey(r, ['metadata'], 'namespace', 'n'), { index: 1 })).toBe(
+      'kind: A\nmetadata:\n  name: a\n---\nkind: B\nmetadata:\n  name: b\n  namespace: n\n---\nkind: C\n',
+    );
+  });
+});
+
+describe('removeKey', () => {
+  it('removes the entry with the comment lines above it', () => {
+    const text = 'kind: A\nmetadata:\n  annotations:\n    a: "1"\n    # why b\n    # more\n    b: "2"\n    c: "3"\n';
+    expect(edit(text, (r) => fixer.removeKey(r, ann('b')))).toBe('kind: A\nmetadata:\n  annotations:\n    a: "1"\n    c: "3"\n');
+  });
+
+  it('leaves {} when the last entry goes, so the field keeps its type', () => {
+    const text = 'kind: A\nmetadata:\n  annotations:\n    a: "1"\n  name: x\n';
+    expect(edit(text, (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\nmetadata:\n  annotations: {}\n  name: x\n');
+  });
+
+  it('removes from flow mappings with the right comma', () => {
+    const text = 'kind: A\nmetadata: {annotations: {a: 1, b: 2, c: 3}}\n';
+    expect(edit(text, (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\nmetadata: {annotations: {b: 2, c: 3}}\n');
+    expect(edit(text, (r) => fixer.removeKey(r, ann('c')))).toBe('kind: A\nmetadata: {annotations: {a: 1, b: 2}}\n');
+  });
+
+  it('removes the first key of a sequence item without losing the dash', () => {
+    const text = 'kind: A\nspec:\n  routes:\n    - isRetryable: true\n      name: r\n';
+    expect(edit(text, (r) => fixer.removeKey(r, ['spec', 'routes', 0, 'isRetryable']))).toBe('kind: A\nspec:\n  routes:\n    - name: r\n');
+  });
+});
+
+describe('moveKey', () => {
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    # inject the proxy
+    linkerd.io/inject: "enabled"
+    owner: team-a
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers: []
+`;
+
+  it('moves an entry with its comment and quoting into a mapping it creates', () => {
+    expect(edit(deployment, (r) => fixer.moveKey(r, ann('linkerd.io/inject'), ['spec', 'template', 'metadata', 'annotations']))).toBe(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    owner: team-a
+spec:
+  template:
+    metadata:
+      labels:
+        app: web
+      annotations:
+        # inject the proxy
+        linkerd.io/inject: "enabled"
+    spec:
+      containers: []
+`);
+  });
+
+  it('only removes when the target already says the same, and refuses when it disagrees', () => {
+    const same = deployment.replace('        app: web\n', '        app: web\n      annotations:\n        linkerd.io/inject: enabled\n');
+    expect(edit(same, (r) => fixer.moveKey(r, ann('linkerd.io/inject'), ['spec', 'template', 'metadata', 'annotations']))).toBe(
+      same.replace('    # inject the proxy\n    linkerd.io/inject: "enabled"\n', ''),
+    );
+    const other = same.replace('linkerd.io/inject: enabled', 'linkerd.io/inject: disabled');
+    expect(fixer.moveKey(resources(other)[0]!, ann('linkerd.io/inject'), ['spec', 'template', 'metadata', 'annotations'])).toEqual([]);
+  });
+});
+
+describe('documents', () => {
+  it('replaces a resource and inserts a document after it', () => {
+    const text = '# header\nkind: A\nmetadata:\n  name: a # old\n---\nkind: B\n';
+    expect(edit(text, (r) => fixer.replaceResource(r, 'kind: C\nmetadata:\n  name: c\n'))).toBe(
+      '# header\nkind: C\nmetadata:\n  name: c\n---\nkind: B\n',
+    );
+    expect(edit(text, (r) => fixer.insertDocumentAfter(r, 'kind: N\n'))).toBe('# header\nkind: A\nmetadata:\n  name: a # old\n---\nkind: N\n---\nkind: B\n');
+    expect(edit('kind: A', (r) => fixer.insertDocumentAfter(r, 'kind: N\n'))).toBe('kind: A\n---\nkind: N\n');
+  });
+});
+
+describe('applyFixes', () => {
+  it('applies non-overlapping fixes whole and defers the ones that overlap', () => {
+    const fixes = [
+      { kind: 'safe' as const, edits: [{ range: [0, 3] as const, text: 'AAA' }] },
+      { kind: 'safe' as const, edits: [{ range: [2, 5] as const, text: 'B' }, { range: [8, 9] as const, text: 'C' }] },
+      { kind: 'safe' as const, edits: [{ range: [6, 6] as const, text: '+' }] },
+    ];
+    const r = applyFixes('0123456789', fixes);
+    expect(r.text).toBe('AAA345+6789');
+    expect(r.deferred).toEqual([fixes[1]]);
+  });
+});
