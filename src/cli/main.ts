@@ -16,6 +16,7 @@ import { fixParsed, lintParsed, loadPaths } from './lint.js';
 import { YamlFixer } from '../fix/fixer.js';
 import { writeFixed } from '../fix/write.js';
 import type { SourceFile } from '../model/source.js';
+import { findSourceRoot } from './source-root.js';
 
 const rules = builtinRules;
 
@@ -176,11 +177,12 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     : results;
   const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
 
+  const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
-    let text = formatter(shown, { cwd: io.cwd, color, rules, target: config.target, toolVersion: VERSION, fixMode });
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, toolVersion: VERSION, fixMode });
     if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
