@@ -76,7 +76,7 @@ describe('exit codes and usage errors', () => {
   });
 
   it('bad flag values are exit 2 with the allowed values', () => {
-    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json\n');
+    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json, sarif, github, junit\n');
     expect(cli(['--rule', 'parse-error:fatal', '.']).stderr).toBe(
       'linkerd-lint: --rule parse-error: "fatal" is not a severity; expected one of off, info, warning, error\n',
     );
@@ -343,5 +343,16 @@ metadata:
     const [result] = JSON.parse(r.stdout) as { messages: { fix: unknown; fixKind: string }[] }[];
     const at = injected.indexOf('"enabled"');
     expect(result!.messages[0]).toMatchObject({ fix: { range: [at, at + 9], text: '"disabled"' }, fixKind: 'unsafe' });
+  });
+});
+
+describe('print-config', () => {
+  it('shows the settings that apply to a given file, overrides included', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': 'overrides:\n  - files: ["sandbox/**"]\n    rules:\n      no-inject-system-namespace: warning\n',
+    });
+    const rulesFor = (args: string[]) => (JSON.parse(cli(['--print-config', ...args], { cwd: dir }).stdout) as { rules: Record<string, unknown> }).rules;
+    expect(rulesFor([])['no-inject-system-namespace']).toBe('error');
+    expect(rulesFor(['sandbox/ns.yaml'])['no-inject-system-namespace']).toBe('warning');
   });
 });

@@ -16,7 +16,7 @@ import { FIXTURES, caseConfig, fixtureConfig } from './helpers.js';
 const CASE = /^(?!.*\.config\.yaml$).*\.(ya?ml|json)$/;
 const fixer = new YamlFixer();
 
-function load(path: string, bytes = readFileSync(path)): ParsedFile {
+function load(path: string, bytes: Buffer = readFileSync(path)): ParsedFile {
   const read = decode(path, path, bytes);
   if (!read.ok) throw new Error(`${path} is not text`);
   return parseSource(read.file);

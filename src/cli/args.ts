@@ -138,8 +138,9 @@ Configuration:
       --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
 
 Output:
-  -f, --format NAME              Output format: stylish (default), json
-  -o, --output-file FILE         Write the report to FILE instead of standard output
+  -f, --format NAME              Output format: stylish (default), json, sarif, github, junit;
+                                 repeatable (one run, several reports)
+  -o, --output-file [NAME=]FILE  Write the report (of format NAME) to FILE instead of standard output
   -q, --quiet                    Report errors only
       --max-warnings N           Exit with code 1 when there are more than N warnings
       --color, --no-color        Force colours on or off (default: on for terminals; NO_COLOR, FORCE_COLOR honoured)

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
 import { UsageError } from '../engine/errors.js';
@@ -8,6 +8,7 @@ import { type FileResult, countFindings } from '../report/types.js';
 import { VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
 import { loadConfig } from './config-file.js';
+import { toPosix } from '../load/discover.js';
 import { renderRuleList } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
@@ -15,6 +16,7 @@ import { fixParsed, lintParsed, loadPaths } from './lint.js';
 import { YamlFixer } from '../fix/fixer.js';
 import { writeFixed } from '../fix/write.js';
 import type { SourceFile } from '../model/source.js';
+import { findSourceRoot } from './source-root.js';
 
 const rules = builtinRules;
 
@@ -69,9 +71,7 @@ function configFor(opts: CliOptions, io: CliIo): ResolvedConfig {
 }
 
 function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: string): string {
-  const settings = forPath
-    ? config.settingsFor(resolve(cwd, forPath).slice(config.baseDir.length + 1).split('\\').join('/'))
-    : config.baseSettings;
+  const settings = forPath ? config.settingsFor(toPosix(relative(config.baseDir, resolve(cwd, forPath)))) : config.baseSettings;
   const out = {
     configFile: config.file ?? null,
     linkerdVersion: config.target.input,
@@ -177,11 +177,12 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     : results;
   const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
 
+  const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
-    let text = formatter(shown, { cwd: io.cwd, color, rules, target: config.target, toolVersion: VERSION, fixMode });
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, toolVersion: VERSION, fixMode });
     if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);

@@ -2,10 +2,11 @@ import { Composer, type Document, type Node, Parser, isMap, isSeq, visit } from 
 import { isObject } from '../model/k8s.js';
 import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
-import type { Range } from '../model/range.js';
+import { LineIndex, type Range } from '../model/range.js';
 import { type Resource, splitApiVersion } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
+import { repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
 import { findTemplateDirective } from './template.js';
 
@@ -19,11 +20,27 @@ const DIRECTIVE_MARK = 'linkerd-lint-';
  * Never throws for bad input: problems are returned with their positions.
  */
 export function parseSource(file: SourceFile): ParsedFile {
-  const { text } = file;
-  const lines = file.lines;
-  const tokens = Array.from(new Parser().parse(text));
-  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
-  const docs = Array.from(composer.compose(tokens, true, text.length)) as Document.Parsed[];
+  let { text } = file;
+  let lines = file.lines;
+  let { tokens, docs } = parseText(text);
+  // Read what Kubernetes reads: see lenient.ts. Positions stay line-exact; fixes are
+  // turned off for such a file because its syntax tree is of the repaired text.
+  let repaired = false;
+  const quoteErrors = docs.flatMap((d) => d.errors).filter((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message));
+  if (quoteErrors.length > 0) {
+    const repair = repairUnderIndentedQuotes(text, quoteErrors.map((e) => lines.position(e.pos[0]).line));
+    if (repair) {
+      const retry = parseText(repair.text);
+      const before = docs.reduce((n, d) => n + d.errors.length, 0);
+      const after = retry.docs.reduce((n, d) => n + d.errors.length, 0);
+      if (after < before && !retry.docs.some((d) => d.errors.some((e) => e.code === 'MISSING_CHAR'))) {
+        ({ tokens, docs } = retry);
+        text = repair.text;
+        lines = new LineIndex(text);
+        repaired = true;
+      }
+    }
+  }
 
   const problems: SyntaxProblem[] = [];
   // Errors found only at the end of input (an unclosed quote or bracket) point past the
@@ -87,19 +104,28 @@ export function parseSource(file: SourceFile): ParsedFile {
       if (!isSeq(itemsNode)) return;
       value.items.forEach((item, i) => {
         const itemNode = itemsNode.items[i] as Node | undefined;
-        if (isObject(item) && itemNode) addResource(resources, file, doc, docIndex, ['items', i], itemNode, item);
+        if (isObject(item) && itemNode) addResource(resources, file, lines, repaired, doc, docIndex, ['items', i], itemNode, item);
       });
       return;
     }
-    addResource(resources, file, doc, docIndex, [], root, value);
+    addResource(resources, file, lines, repaired, doc, docIndex, [], root, value);
   });
 
   return { file, resources, problems, comments };
 }
 
+function parseText(text: string): { tokens: unknown[]; docs: Document.Parsed[] } {
+  const tokens = Array.from(new Parser().parse(text));
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
+  const docs = Array.from(composer.compose(tokens as never, true, text.length)) as Document.Parsed[];
+  return { tokens, docs };
+}
+
 function addResource(
   out: Resource[],
   file: SourceFile,
+  lines: LineIndex,
+  repaired: boolean,
   doc: Document.Parsed,
   docIndex: number,
   docPath: JsonPath,
@@ -107,7 +133,6 @@ function addResource(
   value: Record<string, unknown>,
 ): void {
   if (typeof value.kind !== 'string') return;
-  const lines = file.lines;
   const metadata = isObject(value.metadata) ? value.metadata : {};
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
   const { group, version } = splitApiVersion(apiVersion);
@@ -124,7 +149,7 @@ function addResource(
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
     value,
     headRange,
-    syntax: { doc, root },
+    syntax: repaired ? undefined : { doc, root },
     locate: (path, target) => locatePath(doc, root, path, lines, headRange, target),
   });
 }

@@ -12,6 +12,11 @@ export interface FileResult {
 
 export interface FormatContext {
   cwd: string;
+  /**
+   * The directory SARIF and GitHub paths are relative to: the repository root (nearest
+   * ancestor of `cwd` holding `.git`), or `cwd` outside a repository. Defaults to `cwd`.
+   */
+  sourceRoot?: string;
   color: boolean;
   rules: Readonly<Record<string, { meta: RuleMeta<string> }>>;
   target: LinkerdTarget;

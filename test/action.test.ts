@@ -1,0 +1,251 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, tree } from './cli-helpers.js';
+import { ROOT } from './helpers.js';
+
+const ENTRY = join(ROOT, 'action', 'run.mjs');
+const TEMPLATE_WARNING = 'kind: {{ .Values.kind }}\n';
+
+/** Parses a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIM … DELIM` blocks. */
+function readOutputs(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const block = /^([^=<]+)<<(.+)$/.exec(line);
+    if (block) {
+      const end = lines.indexOf(block[2]!, i + 1);
+      out[block[1]!] = lines.slice(i + 1, end).join('\n');
+      i = end;
+    } else if (line.includes('=')) {
+      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return out;
+}
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** Runs the entry the way a JavaScript action step would: inputs in INPUT_* variables, a fresh GITHUB_OUTPUT. */
+function runEntry(cwd: string, inputs: Record<string, string>): ActionRun {
+  const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-action-'));
+  const output = join(scratch, 'output');
+  const summary = join(scratch, 'summary');
+  writeFileSync(output, '');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const r = spawnSync(process.execPath, [ENTRY], { cwd, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, outputs: readOutputs(output), summary: existsSync(summary) ? readFileSync(summary, 'utf8') : '' };
+}
+
+describe('action entry point', () => {
+  it('annotates, writes SARIF, sets outputs and fails on an error', () => {
+    const dir = tree({ 'deploy/ns.yaml': KUBE_SYSTEM_INJECTED, 'deploy/t.yaml': TEMPLATE_WARNING, 'other/ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = runEntry(dir, { paths: 'deploy', 'sarif-file': 'reports/lint.sarif' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      '::error file=deploy/ns.yaml,line=6,col=24,endLine=6,endColumn=31,title=no-inject-system-namespace::"linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed',
+      '::warning file=deploy/t.yaml,line=1,col=7,endLine=1,endColumn=25,title=template-not-rendered::file is an unrendered template ("{{ .Values.kind }}"); it was not linted. Lint the output of `helm template` instead',
+      'linkerd-lint: 1 error, 1 warning, 0 notices in 2 files (2 files linted)',
+      'linkerd-lint: 1 finding at or above fail-level "error"',
+      '',
+    ]);
+    expect(r.outputs).toEqual({ 'sarif-file': join(dir, 'reports/lint.sarif'), errors: '1', warnings: '1', infos: '0' });
+    const log = JSON.parse(readFileSync(join(dir, 'reports/lint.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    expect(log.runs[0]!.results.map((x) => x.ruleId)).toEqual(['no-inject-system-namespace', 'template-not-rendered']);
+    expect(r.summary).toContain('| deploy/ns.yaml:6:24 | error | "linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed | `no-inject-system-namespace` |');
+  });
+
+  it('the fail level decides the exit code, not the CLI', () => {
+    const warnOnly = tree({ 't.yaml': TEMPLATE_WARNING });
+    expect(runEntry(warnOnly, { 'fail-level': 'error' }).code).toBe(0);
+    expect(runEntry(warnOnly, { 'fail-level': 'warning' }).code).toBe(1);
+    expect(runEntry(warnOnly, { 'fail-level': 'info' }).code).toBe(1);
+    const withError = tree({ 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const none = runEntry(withError, { 'fail-level': 'none' });
+    expect(none.code).toBe(0);
+    expect(none.outputs.errors).toBe('1');
+  });
+
+  it('a clean tree passes with zero counts and the default SARIF path', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE });
+    const r = runEntry(dir, {});
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('linkerd-lint: no problems in 1 file\n');
+    expect(r.outputs).toEqual({ 'sarif-file': join(dir, 'linkerd-lint.sarif'), errors: '0', warnings: '0', infos: '0' });
+    expect(r.summary).toContain('No problems found.');
+  });
+
+  it('passes config and linkerd-version through, under either variable spelling', () => {
+    const dir = tree({ 'lint.yaml': 'rules:\n  no-inject-system-namespace: warning\n', 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = runEntry(dir, { config: 'lint.yaml', 'linkerd-version': '2.18' });
+    expect(r.code).toBe(0);
+    expect(r.outputs).toMatchObject({ errors: '0', warnings: '1' });
+    const log = JSON.parse(readFileSync(join(dir, 'linkerd-lint.sarif'), 'utf8')) as { runs: { properties: { linkerdVersion: string } }[] };
+    expect(log.runs[0]!.properties.linkerdVersion).toBe('2.18');
+    expect(runEntry(dir, { config: 'lint.yaml', linkerd_version: '2.9' }).code).toBe(2);
+  });
+
+  it('bad inputs and CLI usage errors fail with exit code 2 and an error annotation', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE });
+    const bad = runEntry(dir, { 'fail-level': 'fatal' });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('::error title=linkerd-lint::fail-level "fatal" is not one of error, warning, info, none\n');
+    const missing = runEntry(dir, { paths: 'nope.yaml' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('linkerd-lint: no such file or directory: nope.yaml\n');
+    expect(missing.stdout).toBe('::error title=linkerd-lint::linkerd-lint could not lint (exit code 2); see the message above\n');
+    expect(missing.outputs).toEqual({});
+  });
+});
+
+// ---- action.yml, checked against the metadata rules GitHub applies, and run as a composite action ----
+
+interface ActionMeta {
+  name?: unknown;
+  description?: unknown;
+  inputs?: Record<string, Record<string, unknown>>;
+  outputs?: Record<string, Record<string, unknown>>;
+  runs?: { using?: unknown; main?: unknown; image?: unknown; steps?: Record<string, unknown>[] };
+  branding?: { icon?: unknown; color?: unknown };
+}
+
+const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const BRANDING_COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
+const INPUT_KEYS = ['description', 'required', 'default', 'deprecationMessage'];
+
+/** Problems with an action's metadata, after GitHub's metadata syntax reference. */
+function actionProblems(meta: ActionMeta): string[] {
+  const problems: string[] = [];
+  const using = meta.runs?.using;
+  if (typeof meta.name !== 'string' || !meta.name) problems.push('name is required');
+  if (using !== 'composite' && (typeof meta.description !== 'string' || !meta.description)) problems.push('description is required');
+  if (!meta.runs) return [...problems, 'runs is required'];
+  for (const [id, spec] of Object.entries(meta.inputs ?? {})) {
+    if (!ID.test(id)) problems.push(`input id "${id}" must start with a letter or _ and hold only letters, digits, - and _`);
+    if (typeof spec.description !== 'string') problems.push(`input "${id}" needs a description`);
+    for (const key of Object.keys(spec)) if (!INPUT_KEYS.includes(key)) problems.push(`input "${id}" has unknown key "${key}"`);
+  }
+  const stepIds = new Set<string>();
+  if (using === 'composite') {
+    if (!Array.isArray(meta.runs.steps) || meta.runs.steps.length === 0) problems.push('a composite action needs runs.steps');
+    for (const [i, step] of (meta.runs.steps ?? []).entries()) {
+      if (typeof step.id === 'string') {
+        if (!ID.test(step.id)) problems.push(`step ${i}: id "${step.id}" is not a valid id`);
+        stepIds.add(step.id);
+      }
+      if ((step.run === undefined) === (step.uses === undefined)) problems.push(`step ${i}: needs exactly one of run and uses`);
+      if (step.run !== undefined && typeof step.shell !== 'string') problems.push(`step ${i}: a run step needs shell`);
+    }
+  } else if (using === 'node20' || using === 'node24') {
+    if (typeof meta.runs.main !== 'string') problems.push(`runs.main is required with ${using}`);
+  } else if (using === 'docker') {
+    if (typeof meta.runs.image !== 'string') problems.push('runs.image is required with docker');
+  } else {
+    problems.push(`runs.using "${String(using)}" is not node20, node24, composite or docker`);
+  }
+  for (const [id, spec] of Object.entries(meta.outputs ?? {})) {
+    if (!ID.test(id)) problems.push(`output id "${id}" is not a valid id`);
+    if (typeof spec.description !== 'string') problems.push(`output "${id}" needs a description`);
+    if (using === 'composite') {
+      const ref = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.[\w-]+\s*\}\}$/.exec(String(spec.value ?? ''));
+      if (!ref) problems.push(`output "${id}" of a composite action needs a value like \${{ steps.<id>.outputs.<name> }}`);
+      else if (!stepIds.has(ref[1]!)) problems.push(`output "${id}" refers to unknown step "${ref[1]}"`);
+    }
+  }
+  const text = JSON.stringify(meta.runs);
+  for (const m of text.matchAll(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g)) {
+    if (!meta.inputs?.[m[1]!]) problems.push(`runs refers to undeclared input "${m[1]}"`);
+  }
+  if (meta.branding?.color !== undefined && !BRANDING_COLORS.includes(String(meta.branding.color))) {
+    problems.push(`branding.color "${String(meta.branding.color)}" is not one of ${BRANDING_COLORS.join(', ')}`);
+  }
+  return problems;
+}
+
+const ACTION = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionMeta;
+
+/** Runs a composite action's steps as the runner does: `${{ inputs.* }}` substituted, bash -eo pipefail. */
+function runComposite(meta: ActionMeta, cwd: string, given: Record<string, string>): { code: number; stdout: string; outputs: Record<string, string> } {
+  const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-composite-'));
+  const inputs = Object.fromEntries(Object.entries(meta.inputs ?? {}).map(([id, spec]) => [id, given[id] ?? String(spec.default ?? '')]));
+  const expand = (text: string) => text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, id: string) => inputs[id] ?? '');
+  const stepOutputs: Record<string, Record<string, string>> = {};
+  let stdout = '';
+  for (const [i, step] of (meta.runs?.steps ?? []).entries()) {
+    const output = join(scratch, `output-${i}`);
+    writeFileSync(output, '');
+    const script = join(scratch, `step-${i}.sh`);
+    writeFileSync(script, expand(String(step.run)));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: output, GITHUB_WORKSPACE: cwd };
+    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, string>)) env[k] = expand(String(v));
+    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env, encoding: 'utf8' });
+    stdout += r.stdout;
+    if (typeof step.id === 'string') stepOutputs[step.id] = readOutputs(output);
+    if (r.status !== 0) return { code: r.status ?? -1, stdout, outputs: {} };
+  }
+  const outputs = Object.fromEntries(
+    Object.entries(meta.outputs ?? {}).map(([id, spec]) => {
+      const [, step = '', name = ''] = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(String(spec.value)) ?? [];
+      return [id, stepOutputs[step]?.[name] ?? ''];
+    }),
+  );
+  return { code: 0, stdout, outputs };
+}
+
+describe('action.yml', () => {
+  it('meets the action metadata rules', () => {
+    expect(actionProblems(ACTION)).toEqual([]);
+    expect(Object.keys(ACTION.inputs ?? {})).toEqual(['paths', 'config', 'linkerd-version', 'fail-level', 'sarif-file']);
+    expect(Object.keys(ACTION.outputs ?? {})).toEqual(['sarif-file', 'errors', 'warnings', 'infos']);
+  });
+
+  it('the metadata check finds what GitHub would reject', () => {
+    const broken: ActionMeta = {
+      name: 'x',
+      inputs: { '1paths': { description: 'p' }, ok: { descripton: 'typo' } },
+      outputs: { count: { description: 'n', value: '${{ steps.missing.outputs.count }}' } },
+      runs: { using: 'composite', steps: [{ id: 'lint', run: 'echo ${{ inputs.nope }}' }] },
+      branding: { color: 'pink' },
+    };
+    expect(actionProblems(broken)).toEqual([
+      'input id "1paths" must start with a letter or _ and hold only letters, digits, - and _',
+      'input "ok" needs a description',
+      'input "ok" has unknown key "descripton"',
+      'step 0: a run step needs shell',
+      'output "count" refers to unknown step "missing"',
+      'runs refers to undeclared input "nope"',
+      'branding.color "pink" is not one of white, black, yellow, blue, green, orange, red, purple, gray-dark',
+    ]);
+    expect(actionProblems({ name: 'x', description: 'd', runs: { using: 'node16', main: 'x.js' } })).toEqual([
+      'runs.using "node16" is not node20, node24, composite or docker',
+    ]);
+  });
+
+  it('maps every input to the environment of the lint step', () => {
+    const lint = ACTION.runs!.steps!.find((s) => s.id === 'lint')!;
+    const env = lint.env as Record<string, string>;
+    for (const id of Object.keys(ACTION.inputs ?? {})) {
+      expect(env[`INPUT_${id.toUpperCase().replace(/-/g, '_')}`]).toBe(`\${{ inputs.${id} }}`);
+    }
+  });
+
+  it('runs end to end as a composite action', () => {
+    const dir = tree({ 'deploy/ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = runComposite(ACTION, dir, { paths: 'deploy', 'fail-level': 'warning' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('::error file=deploy/ns.yaml,line=6,col=24,endLine=6,endColumn=31,title=no-inject-system-namespace::');
+    const ok = runComposite(ACTION, dir, { 'fail-level': 'none' });
+    expect(ok).toMatchObject({ code: 0, outputs: { 'sarif-file': join(dir, 'linkerd-lint.sarif'), errors: '1', warnings: '0', infos: '0' } });
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parseSource } from '../src/load/parse.js';
+import type { JsonPath } from '../src/model/path.js';
+import type { Range } from '../src/model/range.js';
+import { SourceFile } from '../src/model/source.js';
+
+function parse(text: string, name = 'f.yaml') {
+  return parseSource(new SourceFile(`/${name}`, name, text, name.endsWith('.json') ? 'json' : 'yaml'));
+}
+
+const span = (r: Range) => `${r.start.line}:${r.start.column}-${r.end.line}:${r.end.column}`;
+
+describe('locate', () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment   # the kind line
+metadata:
+  name: web
+  annotations: {"a.b/c": "x", d: 1}
+spec:
+  template:
+    spec:
+      containers:
+        - name: web
+          ports:
+            - containerPort: 8080
+        - image: busybox
+`;
+  const [r] = parse(text).resources;
+  const at = (path: JsonPath, target?: 'key' | 'value') => {
+    const l = r!.locate(path, target);
+    return `${span(l.range)}${l.exact ? '' : ' (parent)'}`;
+  };
+
+  it('points at scalar values, and at keys with target key', () => {
+    expect(at(['metadata', 'name'])).toBe('4:9-4:12');
+    expect(at(['metadata', 'name'], 'key')).toBe('4:3-4:7');
+    expect(at(['metadata', 'annotations', 'a.b/c'])).toBe('5:26-5:29');
+    expect(at(['metadata', 'annotations', 'a.b/c'], 'key')).toBe('5:17-5:24');
+  });
+
+  it('points at the key of a collection value and at the first line of a sequence item', () => {
+    expect(at(['spec', 'template'])).toBe('7:3-7:11');
+    expect(at(['spec', 'template', 'spec', 'containers', 0])).toBe('10:11-10:20');
+    expect(at(['spec', 'template', 'spec', 'containers', 0, 'ports', 0, 'containerPort'])).toBe('12:30-12:34');
+  });
+
+  it('falls back to the nearest existing parent for a missing key', () => {
+    expect(at(['spec', 'template', 'metadata', 'annotations'])).toBe('7:3-7:11 (parent)');
+    expect(at(['spec', 'template', 'spec', 'containers', 5])).toBe('9:7-9:17 (parent)');
+  });
+
+  it('points at the kind line for the whole resource or a missing top-level key', () => {
+    expect(span(r!.headRange)).toBe('2:1-2:17');
+    expect(at([])).toBe('2:1-2:17');
+    expect(at(['status'])).toBe('2:1-2:17 (parent)');
+  });
+});
+
+describe('parseSource', () => {
+  it('unwraps List items with their own paths and positions', () => {
+    const { resources } = parse('apiVersion: v1\nkind: List\nitems:\n  - kind: Service\n    metadata: {name: a, namespace: n}\n');
+    expect(resources.map((r) => [r.kind, r.name, r.namespace, r.docPath, span(r.headRange)])).toEqual([
+      ['Service', 'a', 'n', ['items', 0], '4:5-4:18'],
+    ]);
+  });
+
+  it('splits apiVersion into group and version', () => {
+    const { resources } = parse('apiVersion: policy.linkerd.io/v1beta3\nkind: Server\n---\napiVersion: v1\nkind: Service\n');
+    expect(resources.map((r) => [r.group, r.version])).toEqual([
+      ['policy.linkerd.io', 'v1beta3'],
+      ['', 'v1'],
+    ]);
+  });
+
+  it('skips documents that are not objects with a kind', () => {
+    expect(parse('---\n- a\n- b\n---\njust text\n---\nreplicas: 3\n---\n').resources).toEqual([]);
+  });
+
+  it('reads JSON with tabs and reports JSON errors at their position', () => {
+    expect(parse('{\n\t"kind": "Namespace",\n\t"metadata": {"name": "x"}\n}\n', 'a.json').resources[0]!.name).toBe('x');
+    const broken = parse('{"kind": "Namespace",\n "metadata": {"name": "x"\n}\n', 'b.json');
+    expect(broken.problems.map((p) => `${span(p.range)} ${p.message}`)).toEqual(['3:1-3:2 Flow map must end with a }']);
+  });
+
+  it('accepts quoted strings continued at their key indentation, as Kubernetes does, keeping line numbers', () => {
+    const text = `kind: Namespace
+metadata:
+  name: kube-system
+  labels:
+    note: 'a long note
+    continued here'
+  annotations:
+    linkerd.io/inject: enabled
+`;
+    const parsed = parse(text);
+    expect(parsed.problems).toEqual([]);
+    const r = parsed.resources[0]!;
+    expect(r.value).toEqual({
+      kind: 'Namespace',
+      metadata: { name: 'kube-system', labels: { note: 'a long note continued here' }, annotations: { 'linkerd.io/inject': 'enabled' } },
+    });
+    expect(span(r.locate(['metadata', 'annotations', 'linkerd.io/inject']).range)).toBe('8:24-8:31');
+    expect(r.syntax).toBeUndefined();
+  });
+
+  it('still reports a quote that never closes', () => {
+    expect(parse("kind: A\nnote: 'never closed\n").problems.map((p) => p.code)).toContain('MISSING_CHAR');
+  });
+});
+
+describe('templates', () => {
+  const template = (text: string) => parse(text).template?.directive;
+
+  it('finds Helm directives outside strings and ignores Go templates used as data', () => {
+    expect(template('kind: A\nmetadata:\n  name: {{ .Release.Name }}\n')).toBe('{{ .Release.Name }}');
+    expect(template('{{/* a comment */}}\nkind: A\n')).toBe('{{/* a comment */}}');
+    expect(template('kind: A\nx: "{{ .Values.a }}"\ny: |\n  {{ range . }}\n')).toBeUndefined();
+    expect(template('kind: A\nmsg: value is {{ $value }}\n')).toBeUndefined();
+    expect(template('# {{ .Values.a }}\nkind: A\n')).toBeUndefined();
+  });
+
+  it('treats any directive in a file that does not parse as a template', () => {
+    expect(template('kind: A\nspec:\n{{ toYaml .spec | indent 2 }}\n')).toBe('{{ toYaml .spec | indent 2 }}');
+  });
+});

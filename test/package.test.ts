@@ -1,0 +1,71 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KUBE_SYSTEM_INJECTED } from './cli-helpers.js';
+import { ROOT } from './helpers.js';
+
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; engines: { node: string } };
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+describe('npm package', () => {
+  it('the bundle requires nothing but Node built-ins', () => {
+    const builtins = new Set(builtinModules);
+    const required = new Set<string>();
+    for (const file of filesUnder(join(ROOT, 'dist')).filter((f) => f.endsWith('.js'))) {
+      // `(?<!['"])`: ajv keeps `'require("ajv/dist/runtime/…")'` as a code string for its standalone mode; it is never run.
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?<!['"])\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+        if (!m[1]!.startsWith('node:') && !builtins.has(m[1]!)) required.add(m[1]!);
+      }
+    }
+    expect([...required]).toEqual([]);
+    expect(pkg.engines.node).toBe('>=20.19');
+  });
+
+  it('packs into a small tarball that installs into an empty directory and runs', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-pack-'));
+    const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+    // The test run has just built dist/; --ignore-scripts keeps npm pack from rebuilding it under the other tests.
+    const packed = JSON.parse(
+      execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, env, encoding: 'utf8' }),
+    ) as { filename: string; size: number; files: { path: string }[] }[];
+    const tarball = join(scratch, packed[0]!.filename);
+    expect(statSync(tarball).size).toBeLessThan(200_000);
+    const paths = packed[0]!.files.map((f) => f.path);
+    expect(paths).toContain('dist/cli.js');
+    expect(paths).toContain('schemas/config.schema.json');
+    expect(paths.filter((p) => /^(src|test|rules|fixtures|scripts)\//.test(p))).toEqual([]);
+
+    const app = join(scratch, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), '{"name":"app","private":true}\n');
+    execFileSync(NPM, ['install', '--offline', '--no-package-lock', tarball], { cwd: app, env, stdio: 'pipe' });
+    expect(readdirSync(join(app, 'node_modules')).filter((n) => !n.startsWith('.'))).toEqual(['linkerd-lint']);
+
+    // Loading every module of the installed package resolves all its imports with no dependency installed.
+    const installed = join(app, 'node_modules', 'linkerd-lint', 'dist');
+    const modules = filesUnder(installed).filter((f) => f.endsWith('.js') && !f.endsWith('cli.js'));
+    expect(modules.length).toBeGreaterThan(5);
+    const load = spawnSync(process.execPath, ['--input-type=module', '-e', `for (const f of ${JSON.stringify(modules)}) await import(f);`], { cwd: app, encoding: 'utf8' });
+    expect(load.stderr).toBe('');
+    expect(load.status).toBe(0);
+
+    const npx = (args: string[]) => spawnSync('npx', ['--no-install', 'linkerd-lint', ...args], { cwd: app, env, encoding: 'utf8' });
+    expect(npx(['--version'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
+    writeFileSync(join(app, 'ns.yaml'), KUBE_SYSTEM_INJECTED);
+    const lint = npx(['ns.yaml', '-f', 'github']);
+    expect(lint.status).toBe(1);
+    expect(lint.stdout.split('\n')[0]).toBe(
+      '::error file=ns.yaml,line=6,col=24,endLine=6,endColumn=31,title=no-inject-system-namespace::"linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed',
+    );
+    const explain = npx(['explain', 'no-inject-system-namespace']);
+    expect(explain.status).toBe(0);
+    expect(explain.stdout).toContain('Example (fixtures/no-inject-system-namespace/invalid/example.yaml)');
+  });
+});
