@@ -8,16 +8,22 @@ import {
   readByTarget,
   routeParentsAreOnlyServers,
 } from '../src/model/annotation-sites.js';
-import { type KeyInfo, KEYS } from '../src/model/annotations.js';
+import { type KeyInfo, KEYS, type Place } from '../src/model/annotations.js';
 import { isObject, podTemplateOf } from '../src/model/k8s.js';
 import { formatPath, getAt } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
+import type { LinkerdTarget } from '../src/model/versions.js';
 
 function siteName(resource: Resource, found: FoundKey): string {
   const kind = resource.kind ?? 'object';
   if (found.site.role === 'workload') return found.site.path.length ? `the ${kind}'s job template metadata` : `the ${kind}'s own metadata`;
   if (found.site.role === 'pod' && found.site.path.length) return 'a pod template';
   return `${/^(?:[AEIOU]|HTTP)/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
+/** Where to judge a key: where the target reads it, or, for a key the target does not read at all, where any release does. */
+function placesToJudge(info: KeyInfo, target: LinkerdTarget): Place[] {
+  return readByTarget(info, target) ? placesFor(info, target) : anyPlacesFor(info);
 }
 
 export default defineRule({
@@ -77,7 +83,7 @@ export default defineRule({
         }
         const role = found.site.role;
         if (role === 'other') continue;
-        const places = placesHere(info, ctx.target);
+        const places = placesToJudge(info, ctx.target);
         if (role === 'workload') {
           if (anyPlacesFor(info).includes('pod')) reportWorkload(resource, found, info);
           else report('notHere', describePlaces(places));
@@ -89,11 +95,6 @@ export default defineRule({
         }
         if ((role === 'httproute' || role === 'grpcroute') && routeParentsAreOnlyServers(resource)) report('serverParents');
       }
-    }
-
-    /** Where to judge a key: where the target reads it, or, for a key the target does not read at all, where any release does. */
-    function placesHere(info: KeyInfo, target: typeof ctx.target) {
-      return readByTarget(info, target) ? placesFor(info, target) : anyPlacesFor(info);
     }
 
     function reportWorkload(resource: Resource, found: FoundKey, info: KeyInfo) {
