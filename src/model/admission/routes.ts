@@ -160,6 +160,10 @@ function headerValueAt(ctx: RouteContext, value: string, path: JsonPath): void {
   if (why) ctx.out.add(path, `${formatPath(path)} is ${q(value)}: ${why}` + linkerdSays('failed to parse header value'));
 }
 
+function article(type: string): string {
+  return type === 'Exact' ? 'an Exact' : `a ${type}`;
+}
+
 const CEL_PATH_FORBIDDEN = ['//', '/./', '/../', '%2f', '%2F', '#'];
 const CEL_PATH_CHARS = /^(?:[-A-Za-z0-9/._~!$&'()*+,;=:@]|%[0-9a-fA-F]{2})+$/;
 
@@ -179,7 +183,7 @@ function checkPathMatch(ctx: RouteContext, path: Record<string, unknown>, at: Js
     if (webhook || ctx.layers.cel) {
       ctx.out.add(
         valuePath,
-        `${where} is ${q(value)}; an ${type} path must start with "/"` +
+        `${where} is ${q(value)}; ${article(type)} path must start with "/"` +
           linkerdSays('HttpPathMatch paths must be absolute (begin with `/`)'),
       );
     }
@@ -187,18 +191,18 @@ function checkPathMatch(ctx: RouteContext, path: Record<string, unknown>, at: Js
   }
   if (!ctx.layers.cel) return;
   for (const bad of CEL_PATH_FORBIDDEN) {
-    if (value.includes(bad)) ctx.out.add(valuePath, `${where} is ${q(value)}; an ${type} path must not contain ${q(bad)}`);
+    if (value.includes(bad)) ctx.out.add(valuePath, `${where} is ${q(value)}; ${article(type)} path must not contain ${q(bad)}`);
   }
   for (const bad of ['/..', '/.']) {
     if (value.endsWith(bad)) {
-      ctx.out.add(valuePath, `${where} is ${q(value)}; an ${type} path must not end with ${q(bad)}`);
+      ctx.out.add(valuePath, `${where} is ${q(value)}; ${article(type)} path must not end with ${q(bad)}`);
       break;
     }
   }
   if (!CEL_PATH_CHARS.test(value)) {
     ctx.out.add(
       valuePath,
-      `${where} is ${q(value)}; an ${type} path may hold only letters, digits, "-/._~!$&'()*+,;=:@" and %-escapes with two hex digits`,
+      `${where} is ${q(value)}; ${article(type)} path may hold only letters, digits, "-/._~!$&'()*+,;=:@" and %-escapes with two hex digits`,
     );
   }
 }
