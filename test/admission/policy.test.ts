@@ -324,6 +324,28 @@ describe('malformed input', () => {
     }
     expect(admit('apiVersion: policy.linkerd.io/v1beta1\nkind: ServerAuthorization\nmetadata: {name: x}\nspec: {client: {networks: [{cidr: 1, except: 2}, {cidr: 10.0.0.0/8, except: [null, 7]}]}}\n')).toEqual([]);
   });
+  it('leaves references without a string kind or group to the schema', () => {
+    expect(admit(authorizationPolicy('{name: web}', '[{name: a}, {kind: 5, name: b}, {kind: ServiceAccount, group: 7, name: c}]'))).toEqual([]);
+    expect(admit(rateLimit('  targetRef: {kind: [Server], name: web}\n  overrides: [{requestsPerSecond: 1, clientRefs: [{name: x}]}]'))).toEqual([]);
+  });
+  it('survives routes of the wrong shape', () => {
+    const route = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r}
+spec:
+  parentRefs: web
+  rules:
+  - matches: 5
+    filters: [{type: 3, requestRedirect: x}, 7, {type: RequestRedirect, requestRedirect: {path: 9}}]
+    backendRefs: [null, {name: a, port: "80"}]
+    timeouts: {request: [1], backendRequest: 2}
+  - 8
+`;
+    expect(() => admit(route)).not.toThrow();
+    expect(admit(route)).toEqual([
+      'spec.rules[0].filters[2]: spec.rules[0].filters[2] is a RequestRedirect in a rule with backendRefs; a rule either redirects or forwards',
+    ]);
+  });
   it('ignores kinds and groups it does not know', () => {
     expect(admit('apiVersion: example.com/v1\nkind: Server\nmetadata: {name: x}\nspec: {accessPolicy: nope}\n')).toEqual([]);
   });

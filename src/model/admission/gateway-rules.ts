@@ -33,13 +33,15 @@ export function checkFilterList(ctx: RouteContext, filters: unknown, at: JsonPat
   for (const [filter, f] of list) {
     const fpath = [...at, f];
     const type = filter.type;
-    if (typeof type === 'string' && (http ? HTTP_UNIQUE_TYPES : GRPC_UNIQUE_TYPES).includes(type)) {
+    if (typeof type !== 'string') continue;
+    if ((http ? HTTP_UNIQUE_TYPES : GRPC_UNIQUE_TYPES).includes(type)) {
       if (seen.has(type)) {
         ctx.out.add([...fpath, 'type'], `${formatPath(fpath)} repeats a ${type} filter; a filter list may hold only one of each type`);
       }
       seen.add(type);
     }
     for (const [field, fieldType] of Object.entries(fields)) {
+      if (has(filter, field) && !isObject(filter[field])) continue;
       if (has(filter, field) && type !== fieldType) {
         ctx.out.add(
           [...fpath, field],
@@ -89,7 +91,7 @@ export function checkHttpRuleCel(ctx: RouteContext, rule: Record<string, unknown
   const filters = objectsIn(rule.filters);
   if (Array.isArray(rule.backendRefs) && rule.backendRefs.length > 0) {
     for (const [filter, f] of filters) {
-      if (has(filter, 'requestRedirect')) {
+      if (isObject(filter.requestRedirect)) {
         ctx.out.add(
           [...at, 'filters', f],
           `${formatPath([...at, 'filters', f])} is a RequestRedirect in a rule with backendRefs; a rule either redirects or forwards`,

@@ -4,7 +4,7 @@ import { POLICY_GROUP, GATEWAY_GROUP } from './coverage.js';
 import { identityProblem } from './identities.js';
 import { checkNetworks, checkNonEmptyNetworks } from './networks.js';
 import { has, linkerdSays, objectsIn, q } from './problem.js';
-import { describeRef, refersTo } from './refs.js';
+import { describeRef, isJudgeableRef, refersTo } from './refs.js';
 
 const ACCESS_POLICIES = [
   'all-unauthenticated',
@@ -76,6 +76,7 @@ export function checkMeshTLSAuthentication(ctx: CheckContext): void {
     });
   }
   for (const [ref, i] of objectsIn(spec.identityRefs)) {
+    if (!isJudgeableRef(ref)) continue;
     if (refersTo(ref, 'Namespace', '')) {
       if (has(ref, 'namespace')) {
         out.add(
@@ -86,7 +87,7 @@ export function checkMeshTLSAuthentication(ctx: CheckContext): void {
       }
     } else if (!refersTo(ref, 'ServiceAccount', '')) {
       out.add(
-        ['spec', 'identityRefs', i, has(ref, 'kind') ? 'kind' : 'name'],
+        ['spec', 'identityRefs', i, 'kind'],
         `identityRefs entry refers to ${q(describeRef(ref))}; expected kind ServiceAccount or Namespace (core group)` +
           linkerdSays('invalid identity target kind'),
       );
@@ -111,13 +112,13 @@ const AUTHORIZATION_TARGETS: readonly AllowedTarget[] = [
 export function checkAuthorizationPolicy(ctx: CheckContext): void {
   const { spec, out, resource } = ctx;
   const target = spec.targetRef;
-  if (isObject(target)) {
+  if (isJudgeableRef(target)) {
     const allowed = AUTHORIZATION_TARGETS.filter((t) => from(ctx, t.since));
     if (!allowed.some((t) => refersTo(target, t.kind, t.group))) {
       const laterOk = AUTHORIZATION_TARGETS.find((t) => refersTo(target, t.kind, t.group));
       const names = allowed.map((t) => (t.group ? `${t.kind} (${t.group})` : `${t.kind} (core)`)).join(', ');
       out.add(
-        ['spec', 'targetRef', has(target, 'kind') ? 'kind' : 'name'],
+        ['spec', 'targetRef', 'kind'],
         `spec.targetRef refers to ${q(describeRef(target))}, which Linkerd ${ctx.target.release} does not accept as an ` +
           `authorization target; expected ${names}` +
           (laterOk ? ` (accepted from Linkerd ${laterOk.since})` : '') +
@@ -146,8 +147,8 @@ function checkAuthenticationRefs(ctx: CheckContext): void {
   let serviceAccount: number | undefined;
   let network: number | undefined;
   for (const [ref, i] of objectsIn(spec.requiredAuthenticationRefs)) {
-    const path = ['spec', 'requiredAuthenticationRefs', i];
-    const at = has(ref, 'kind') ? [...path, 'kind'] : path;
+    if (!isJudgeableRef(ref)) continue;
+    const at = ['spec', 'requiredAuthenticationRefs', i, 'kind'];
     if (refersTo(ref, 'MeshTLSAuthentication', POLICY_GROUP)) {
       if (meshTLS !== undefined) {
         out.add(at, 'more than one MeshTLSAuthentication in requiredAuthenticationRefs; at most one is allowed' +
@@ -186,9 +187,9 @@ function checkAuthenticationRefs(ctx: CheckContext): void {
 export function checkRateLimitPolicy(ctx: CheckContext): void {
   const { spec, out } = ctx;
   const target = spec.targetRef;
-  if (isObject(target) && !refersTo(target, 'Server', POLICY_GROUP)) {
+  if (isJudgeableRef(target) && !refersTo(target, 'Server', POLICY_GROUP)) {
     out.add(
-      ['spec', 'targetRef', has(target, 'kind') ? 'kind' : 'name'],
+      ['spec', 'targetRef', 'kind'],
       `spec.targetRef refers to ${q(describeRef(target))}; an HTTPLocalRateLimitPolicy may only target a Server (group policy.linkerd.io)` +
         linkerdSays('invalid targetRef kind'),
     );
@@ -213,9 +214,9 @@ export function checkRateLimitPolicy(ctx: CheckContext): void {
   for (const [override, i] of objectsIn(spec.overrides)) {
     checkRate(rps(override), ['spec', 'overrides', i, 'requestsPerSecond'], `overrides[${i}].requestsPerSecond`, true);
     for (const [ref, j] of objectsIn(override.clientRefs)) {
-      if (refersTo(ref, 'ServiceAccount', '')) continue;
+      if (!isJudgeableRef(ref) || refersTo(ref, 'ServiceAccount', '')) continue;
       out.add(
-        ['spec', 'overrides', i, 'clientRefs', j, has(ref, 'kind') ? 'kind' : 'name'],
+        ['spec', 'overrides', i, 'clientRefs', j, 'kind'],
         `overrides[${i}].clientRefs[${j}] refers to ${q(describeRef(ref))}; client references must be ServiceAccounts` +
           linkerdSays('overrides.clientRefs must target a ServiceAccount'),
       );

@@ -39,3 +39,12 @@ export function describeRef(ref: Record<string, unknown>): string {
   const group = typeof ref.group === 'string' && ref.group !== '' ? `.${ref.group}` : '';
   return `${kind}${group}`;
 }
+
+/**
+ * A reference we can judge: a string `kind` (required by every schema that has one
+ * without a default) and a string or absent `group`. Anything else is the schema
+ * check's to report.
+ */
+export function isJudgeableRef(ref: unknown): ref is Record<string, unknown> & { kind: string } {
+  return isObject(ref) && typeof ref.kind === 'string' && (ref.group === undefined || ref.group === null || typeof ref.group === 'string');
+}
