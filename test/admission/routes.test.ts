@@ -26,7 +26,7 @@ describe('timeouts on policy.linkerd.io HTTPRoute (webhook, 2.14+)', () => {
     expect(admit(linkerdRoute('  - timeouts: {request: 10s, backendRequest: 20s}'))).toEqual([
       'spec.rules[0].timeouts.backendRequest: spec.rules[0].timeouts.backendRequest is "20s", longer than request "10s"; backendRequest ' +
         'must not exceed request (a request of "0s" gets no exception on policy.linkerd.io routes) ' +
-        '(Linkerd says: "backendRequest timeout must not be greater than request timeout")',
+        '(Linkerd says: "backendRequest timeout (20s) must not be greater than request timeout (10s)")',
     ]);
     expect(paths(linkerdRoute('  - timeouts: {request: 0s, backendRequest: 1s}'))).toEqual(['spec.rules[0].timeouts.backendRequest']);
   });

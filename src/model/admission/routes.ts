@@ -306,7 +306,7 @@ export function checkLinkerdTimeouts(ctx: RouteContext, rule: Record<string, unk
       [...at, 'backendRequest'],
       `${formatPath([...at, 'backendRequest'])} is ${q(timeouts.backendRequest)}, longer than request ${q(timeouts.request)}; ` +
         'backendRequest must not exceed request (a request of "0s" gets no exception on policy.linkerd.io routes)' +
-        linkerdSays('backendRequest timeout must not be greater than request timeout'),
+        linkerdSays(`backendRequest timeout (${String(timeouts.backendRequest)}) must not be greater than request timeout (${String(timeouts.request)})`),
     );
   }
 }
