@@ -1,8 +1,9 @@
 // Everything Linkerd's admission refuses beyond the JSON Schema of a resource: the
 // policy validating webhook's checks (LINKERD-FACTS §1.2.1) and the Gateway API CRDs'
-// validation rules (§1.2.2), each only in the releases where it applies. Checks that
-// need other objects (Server overlap) and annotation values on routes are left to the
-// rules that see the whole tree and the annotations.
+// validation rules (§1.2.2), each only in the releases where it applies. Left to others:
+// what fails to deserialize (bad enums, ports, durations: the JSON Schemas), checks that
+// need other objects (Server overlap, 2.11-2.17), and retry/timeout/balancer annotation
+// values on routes (the annotation rules), so that one problem gives one finding.
 import { type CheckContext, from } from './admission/context.js';
 import { CEL_ROUTE_KINDS, CEL_SINCE, GATEWAY_GROUP, POLICY_GROUP, webhookSince } from './admission/coverage.js';
 import { checkFilterList, checkHttpRuleCel, checkSessionPersistence } from './admission/gateway-rules.js';
