@@ -56,3 +56,42 @@ export function podTemplateOf(resource: Resource): PodTemplate | undefined {
 }
 
 export const POD_TEMPLATE_KINDS: readonly string[] = ['Pod', ...WORKLOAD_KINDS];
+
+/**
+ * Built-in and common add-on kinds that are cluster-scoped: a `metadata.namespace` on
+ * them means nothing, so two with one name clash whatever namespace they spell.
+ * Every Linkerd kind is namespaced.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'CertificateSigningRequest',
+  'ClusterIssuer',
+  'ClusterPolicy',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'ComponentStatus',
+  'CustomResourceDefinition',
+  'FlowSchema',
+  'GatewayClass',
+  'IngressClass',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'MutatingWebhookConfiguration',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'PodSecurityPolicy',
+  'PriorityClass',
+  'PriorityLevelConfiguration',
+  'RuntimeClass',
+  'StorageClass',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'ValidatingWebhookConfiguration',
+  'VolumeAttachment',
+]);
+
+/** Names kustomize looks for in a directory. */
+export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];

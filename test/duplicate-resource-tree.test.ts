@@ -1,0 +1,55 @@
+// duplicate-resource across files: which files count as one unit, and what is skipped.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { lintParsed } from '../src/cli/lint.js';
+import { parseSource } from '../src/load/parse.js';
+import { SourceFile } from '../src/model/source.js';
+import { ROOT, fixtureConfig, goldenLine } from './helpers.js';
+
+const server = (accessPolicy: string) => `apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata:
+  name: web
+  namespace: app
+spec:
+  podSelector: {matchLabels: {app: web}}
+  port: http
+  accessPolicy: ${accessPolicy}
+`;
+
+function lint(files: Record<string, string>, options?: Record<string, unknown>): string[] {
+  const parsed = Object.entries(files).map(([name, text]) => parseSource(new SourceFile(join(ROOT, name), name, text, 'yaml')));
+  const config = fixtureConfig('duplicate-resource', options ? { options } : {});
+  return lintParsed(parsed, { config, rules: builtinRules })
+    .results.flatMap((r) => r.findings.filter((f) => f.ruleId === 'duplicate-resource').map((f) => `${f.file.displayPath} ${goldenLine(f)}`));
+}
+
+describe('duplicate-resource across files', () => {
+  it('reports a clash between two files of one directory, naming the first', () => {
+    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') })).toEqual([
+      'deploy/b.yaml 4:9 duplicate-resource duplicate Server "app/web": already defined at deploy/a.yaml:4; applied together, one silently replaces the other',
+    ]);
+  });
+  it('leaves separate directories alone by default, and compares them with scope "tree"', () => {
+    const files = { 'clusters/east/srv.yaml': server('deny'), 'clusters/west/srv.yaml': server('audit') };
+    expect(lint(files)).toEqual([]);
+    expect(lint(files, { scope: 'tree' })).toHaveLength(1);
+  });
+  it('compares only within one file with scope "file"', () => {
+    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') }, { scope: 'file' })).toEqual([]);
+    expect(lint({ 'deploy/a.yaml': `${server('deny')}---\n${server('audit')}` }, { scope: 'file' })).toHaveLength(1);
+  });
+  it('skips directories that kustomize builds, where patches repeat the names of resources', () => {
+    expect(
+      lint({
+        'base/kustomization.yaml': 'resources: [server.yaml]\npatches: [{path: patch.yaml}]\n',
+        'base/server.yaml': server('deny'),
+        'base/patch.yaml': server('audit'),
+      }),
+    ).toEqual([]);
+  });
+  it('does not report identical copies', () => {
+    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('deny') })).toEqual([]);
+  });
+});
