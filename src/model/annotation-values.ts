@@ -4,6 +4,7 @@
  * controller its own stricter ones, so the same-looking value can be fine for one key
  * and wrong for another.
  */
+import { parseGoDuration as parseGoDurationNs } from './admission/durations.js';
 import type { ValueFormat } from './annotations.js';
 import { type LinkerdTarget, type Release, atLeast } from './versions.js';
 
@@ -14,41 +15,13 @@ export function isBoolToken(text: string): boolean {
   return BOOL_TOKENS.has(text);
 }
 
-const GO_UNITS: Record<string, number> = {
-  ns: 1e-6,
-  us: 1e-3,
-  'µs': 1e-3, // U+00B5 micro sign
-  'μs': 1e-3, // U+03BC Greek mu
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-};
-
 /**
  * Go `time.ParseDuration`, in milliseconds: one or more `<number><unit>` terms with an
  * optional sign; fractions allowed; `0` alone needs no unit. Undefined when Go refuses it.
  */
 export function parseGoDuration(text: string): number | undefined {
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    if (rest[0] === '-') sign = -1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  const term = /^(\d*)(?:\.(\d*))?([a-zµμ]+)/;
-  while (rest !== '') {
-    const m = term.exec(rest);
-    if (!m || (m[1] === '' && (m[2] ?? '') === '')) return undefined;
-    const scale = GO_UNITS[m[3]!];
-    if (scale === undefined) return undefined;
-    total += Number(`${m[1] || '0'}.${m[2] || '0'}`) * scale;
-    rest = rest.slice(m[0].length);
-  }
-  return sign * total;
+  const ns = parseGoDurationNs(text);
+  return ns === undefined ? undefined : ns / 1e6;
 }
 
 const POLICY_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
