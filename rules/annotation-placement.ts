@@ -9,7 +9,7 @@ import {
   routeParentsAreOnlyServers,
 } from '../src/model/annotation-sites.js';
 import { type KeyInfo, KEYS, type Place } from '../src/model/annotations.js';
-import { isObject, podTemplateOf } from '../src/model/k8s.js';
+import { podTemplateOf } from '../src/model/k8s.js';
 import { formatPath, getAt } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
 import type { LinkerdTarget } from '../src/model/versions.js';
@@ -62,8 +62,6 @@ export default defineRule({
     },
   },
   check(ctx) {
-    // Resources whose pod template annotations a fix of this pass already creates.
-    const creating = new Set<Resource>();
     for (const resource of ctx.resources) {
       for (const found of linkerdKeys(resource)) {
         const info = KEYS.get(found.key);
@@ -106,19 +104,15 @@ export default defineRule({
       const toMap = [...template.path, 'metadata', 'annotations'];
       const existing = getAt(resource.value, [...toMap, info.key]);
       if (existing === undefined) {
-        // Two fixes that each create the missing mapping (or fill an empty one) would both write at
-        // the same spot; one per pass, the next pass moves the rest.
-        const current = getAt(resource.value, toMap);
-        const missing = !isObject(current) || Object.keys(current).length === 0;
-        const fixable = !missing || !creating.has(resource);
-        if (missing) creating.add(resource);
+        // Two moves that both create the missing mapping insert at the same offset; the fix
+        // engine applies one per pass and recomputes the other on the next.
         ctx.report({
           resource,
           path: found.path,
           range,
           messageId: 'workload',
           data: { key: info.key, site, where: formatPath(toMap) },
-          fix: fixable ? (fixer) => fixer.moveKey(resource, found.path, toMap) : undefined,
+          fix: (fixer) => fixer.moveKey(resource, found.path, toMap),
         });
         return;
       }

@@ -226,4 +226,15 @@ describe('applyFixes', () => {
     expect(r.text).toBe('AAA345+6789');
     expect(r.deferred).toEqual([fixes[1]]);
   });
+
+  it('defers a second insertion at the same offset: it was computed without the first', () => {
+    const fixes = [
+      { kind: 'safe' as const, edits: [{ range: [2, 2] as const, text: 'x' }] },
+      { kind: 'safe' as const, edits: [{ range: [2, 2] as const, text: 'y' }] },
+      { kind: 'safe' as const, edits: [{ range: [3, 3] as const, text: 'z' }] },
+    ];
+    const r = applyFixes('0123', fixes);
+    expect(r.text).toBe('01x2z3');
+    expect(r.deferred).toEqual([fixes[1]]);
+  });
 });

@@ -3,7 +3,9 @@ import type { Fix, TextEdit } from '../engine/rule.js';
 /**
  * Applies whole fixes to a text. A fix is atomic: it applies only if none of its edits
  * overlaps an edit already accepted; the others wait for the next pass (ESLint's policy).
- * Two insertions at the same offset do not overlap; they apply in the order accepted.
+ * Two insertions at the same offset conflict too: each was computed without the other
+ * (two moves that both create the same missing mapping would write it twice), so the
+ * second is recomputed on the next pass against the text the first produced.
  */
 export function applyFixes(text: string, fixes: readonly Fix[]): { text: string; applied: Fix[]; deferred: Fix[] } {
   const ordered = [...fixes].sort((a, b) => start(a) - start(b));
@@ -28,7 +30,7 @@ function start(fix: Fix): number {
 function overlaps(a: TextEdit, b: TextEdit): boolean {
   const [as, ae] = a.range;
   const [bs, be] = b.range;
-  if (as === ae && bs === be) return false;
+  if (as === ae && bs === be) return as === bs;
   if (as === ae) return bs < as && as < be;
   if (bs === be) return as < bs && bs < ae;
   return as < be && bs < ae;
