@@ -25,7 +25,8 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
+  // The resource validators are their own entry, loaded by src/model/resource-schemas.ts on first use.
+  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts'), 'resource-validators': join(root, 'src', 'generated', 'resource-validators.js') },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -37,7 +38,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version) },
+  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_VALIDATORS__: JSON.stringify('./resource-validators.js') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
