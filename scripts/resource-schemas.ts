@@ -30,7 +30,24 @@ function def(name: string, schema: Schema): Schema {
   return { $ref: `../../definitions/${name}.json` };
 }
 
-const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+/** What each pattern means, in the words messages use. */
+const PATTERN_WORDS: Record<string, string> = {
+  [DNS_LABEL]: 'a DNS label (lowercase letters, digits and "-")',
+  [DNS_SUBDOMAIN]: 'a DNS subdomain (lowercase letters, digits, "-" and ".")',
+  [GROUP]: 'an API group such as policy.linkerd.io, or "" for the core group',
+  [KIND]: 'a kind such as Server',
+  [HOSTNAME]: 'a hostname, optionally starting with "*."',
+  [HEADER_NAME]: 'an HTTP header name',
+  [QUANTITY]: 'a Kubernetes quantity such as 500m',
+  [GO_DURATION]: 'a Go duration such as 300ms or 1m30s',
+  [GW_DURATION]: 'a Gateway API duration such as 10s, 500ms or 1h30m (whole numbers only)',
+};
+
+const str = (extra: Schema = {}): Schema => {
+  const pattern = extra.pattern as string | undefined;
+  const words = pattern !== undefined ? PATTERN_WORDS[pattern] : undefined;
+  return { type: 'string', ...extra, ...(words && extra.description === undefined ? { description: words } : {}) };
+};
 const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
 const bool: Schema = { type: 'boolean' };
 const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: 'array', items, ...extra });
@@ -261,7 +278,7 @@ function serviceProfile(version: string): Schema {
               }),
               responseClasses: arr(obj({ condition: responseMatch, isFailure: bool }, ['condition'])),
               isRetryable: bool,
-              timeout: { type: 'string', pattern: GO_DURATION, description: 'a Go duration such as 300ms or 1m30s' },
+              timeout: str({ pattern: GO_DURATION }),
             },
             ['name', 'condition'],
           ),
@@ -270,7 +287,7 @@ function serviceProfile(version: string): Schema {
           {
             retryRatio: { type: 'number', minimum: 0 },
             minRetriesPerSecond: int({ minimum: 0, maximum: 4294967295 }),
-            ttl: { type: 'string', pattern: GO_DURATION, description: 'a Go duration such as 10s' },
+            ttl: str({ pattern: GO_DURATION }),
           },
           ['minRetriesPerSecond', 'retryRatio', 'ttl'],
         ),
@@ -429,7 +446,7 @@ function policyHttpRoute(version: 'v1alpha1' | 'v1beta1' | 'v1beta2' | 'v1beta3'
     backendRefs: arr(backendRef, full ? { maxItems: 16 } : {}),
   };
   if (version === 'v1beta3') {
-    const duration = { type: 'string', pattern: GO_DURATION, description: 'a duration such as 10s or 500ms' };
+    const duration = str({ pattern: GO_DURATION });
     rule.timeouts = obj({ request: duration, backendRequest: duration });
   }
   const shape = version === 'v1beta3' ? 'V1beta3' : full ? 'V1beta2' : 'Reduced';
@@ -584,7 +601,7 @@ function externalWorkload(version: 'v1alpha1' | 'v1beta1'): Schema {
 }
 
 function link(version: 'v1alpha1' | 'v1alpha2' | 'v1alpha3'): Schema {
-  const duration = { type: 'string', pattern: GO_DURATION, description: 'a Go duration such as 3s' };
+  const duration = str({ pattern: GO_DURATION });
   const props: Record<string, Schema> = {
     targetClusterName: str(),
     targetClusterDomain: str(),

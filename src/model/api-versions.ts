@@ -233,15 +233,20 @@ function laterReleaseServing(group: string, kind: string, version: string, targe
   });
 }
 
+/** The target as messages name it: `2.18`, or `edge-26.8.3 (2.20)` for an edge release. */
+export function targetLabel(target: LinkerdTarget): string {
+  return target.input.startsWith('edge-') ? `${target.input} (${target.release})` : target.release;
+}
+
 /** Describes who serves the kind in the target release, for messages. */
 export function servingSource(era: Pick<CrdEra, 'owner'>, target: LinkerdTarget): string {
   switch (era.owner) {
     case 'linkerd':
-      return `Linkerd ${target.release}`;
+      return `Linkerd ${targetLabel(target)}`;
     case 'linkerd-smi':
-      return `the linkerd-smi extension (Linkerd ${target.release})`;
+      return `the linkerd-smi extension (Linkerd ${targetLabel(target)})`;
     case 'linkerd-multicluster':
-      return `the multicluster extension of Linkerd ${target.release}`;
+      return `the multicluster extension of Linkerd ${targetLabel(target)}`;
     case 'gateway-api':
       return describeGatewayApi(target);
   }
@@ -256,7 +261,7 @@ export function kindSource(group: string, kind: string, target: LinkerdTarget): 
 
 function describeGatewayApi(target: LinkerdTarget): string {
   const source = resolveGatewayApiSource(target);
-  if (source.kind === 'bundle') return `the Gateway API CRDs bundled with Linkerd ${target.release}`;
+  if (source.kind === 'bundle') return `the Gateway API CRDs bundled with Linkerd ${targetLabel(target)}`;
   if (source.kind === 'upstream') return `Gateway API ${source.version} (${source.channel} channel)`;
-  return `the Gateway API CRDs that Linkerd ${target.release} supports`;
+  return `the Gateway API CRDs that Linkerd ${targetLabel(target)} supports`;
 }

@@ -22,7 +22,10 @@ export type ResolvedGatewayApi =
   | { kind: 'upstream'; version: string; minor: number; channel: 'standard' | 'experimental' }
   | { kind: 'any' };
 
-/** Upstream minor versions (1.N) each Linkerd release supports, from the docs' compatibility table. */
+/**
+ * Upstream minor versions (1.N; 0 stands for v0.x and v1.0) each Linkerd release supports,
+ * from the docs' compatibility table; 2.14 is given the range of 2.15.
+ */
 function supportedUpstreamMinors(release: number): number[] {
   if (release >= 20) return [2, 3, 4, 5];
   if (release >= 18) return [1, 2];
@@ -41,7 +44,8 @@ function upstreamServing(kind: string, minor: number, channel: 'standard' | 'exp
   const experimental = channel === 'experimental';
   switch (kind) {
     case 'HTTPRoute':
-      return { served: ['v1beta1', 'v1'], storage: 'v1' };
+      // v0.x and v1.0 still served v1alpha2.
+      return minor === 0 ? { served: ['v1alpha2', 'v1beta1', 'v1'], storage: 'v1' } : { served: ['v1beta1', 'v1'], storage: 'v1' };
     case 'GRPCRoute':
       if (minor >= 2) return { served: ['v1'], storage: 'v1' };
       if (minor === 1) return experimental ? { served: ['v1alpha2', 'v1'], storage: 'v1', deprecated: { v1alpha2: 'v1' } } : { served: ['v1'], storage: 'v1' };

@@ -52,8 +52,22 @@ export interface SchemaProblem {
 export function validateResource(group: string, version: string, kind: string, value: unknown): SchemaProblem[] | undefined {
   const validate = load().resourceValidators[schemaKey(group, version, kind)];
   if (!validate) return undefined;
-  if (validate(value)) return [];
-  return describe(validate.errors ?? [], schemaKey(group, version, kind), kind, value);
+  const data = withoutNulls(value);
+  if (validate(data)) return [];
+  return describe(validate.errors ?? [], schemaKey(group, version, kind), kind, data);
+}
+
+/**
+ * The API server drops fields whose value is null before it validates a custom resource
+ * (none of Linkerd's CRDs marks a field nullable), so `annotations:` with nothing after it
+ * is no error. Mapping entries only: a null list item stays and fails its type.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 // ---- schema lookups, for the words of a message ----
@@ -160,10 +174,12 @@ function describe(errors: readonly ValidationError[], key: string, kind: string,
     folds.some(
       (f) => f !== e && e.schemaPath.startsWith(`${f.schemaPath}/`) && (e.instancePath === f.instancePath || e.instancePath.startsWith(`${f.instancePath}/`)),
     );
+  // A value of the wrong type is one problem, not also a bad enum value or pattern.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !folded(e)).map((e) => e.instancePath));
   const out: SchemaProblem[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
-    if (folded(e)) continue;
+    if (folded(e) || (e.keyword !== 'type' && wrongType.has(e.instancePath))) continue;
     const path = pointerToPath(e.instancePath);
     const problem = sentence(e, path, key, kind, value);
     if (!problem) continue;
@@ -190,7 +206,7 @@ function sentence(e: ValidationError, path: (string | number)[], key: string, ki
         path: fieldPath,
         at: 'key',
         keyword: e.keyword,
-        message: `unknown field "${formatPath(fieldPath)}"${allowed.length ? `; expected one of ${allowed.join(', ')}` : ''}`,
+        message: `unknown field "${formatPath(fieldPath)}"${allowed.length ? `; allowed fields: ${allowed.join(', ')}` : ''}`,
       };
     }
     case 'required': {
