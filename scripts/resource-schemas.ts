@@ -291,7 +291,8 @@ function serviceProfile(version: string): Schema {
           },
           ['minRetriesPerSecond', 'retryRatio', 'ttl'],
         ),
-        dstOverrides: arr(obj({ authority: str(), weight: quantity }, ['authority', 'weight'])),
+        // The CRD puts `required` on the list rather than its items, where it has no effect.
+        dstOverrides: arr(obj({ authority: str(), weight: quantity })),
         opaquePorts: arr(str()),
       },
       version === 'v1alpha1' ? ['routes'] : [],
@@ -677,4 +678,17 @@ export const resourceSchemas: Record<string, Schema> = Object.fromEntries(
 export function schemaFile(key: string): string {
   const [group, version, kind] = key.split('/') as [string, string, string];
   return `schemas/linkerd/${group}/${version}/${kind.toLowerCase()}.json`;
+}
+
+/** Every file under schemas/linkerd/, by path from the project root, with its exact text. */
+export function schemaFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const text = (schema: unknown) => `${JSON.stringify(schema, null, 2)}\n`;
+  for (const [key, schema] of Object.entries(resourceSchemas)) out[schemaFile(key)] = text(schema);
+  for (const [name, schema] of Object.entries(definitions)) {
+    // A fragment refers to its siblings by file name; resource schemas reach them through ../../definitions/.
+    const json = JSON.stringify({ $schema: 'http://json-schema.org/draft-07/schema#', $id: `${SCHEMAS_BASE}/definitions/${name}.json`, ...schema });
+    out[`schemas/linkerd/definitions/${name}.json`] = text(JSON.parse(json.replaceAll('"../../definitions/', '"')));
+  }
+  return out;
 }
