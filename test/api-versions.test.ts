@@ -91,3 +91,20 @@ describe('Gateway API routes', () => {
     expect(verdict(apiVersion, kind, version, gatewayApi)).toBe(expected);
   });
 });
+
+describe('gatewayAPI setting', () => {
+  it('reaches the target from the config file', async () => {
+    const { resolveConfig } = await import('../src/engine/config.js');
+    const { builtinRules } = await import('../rules/index.js');
+    const config = resolveConfig({ linkerdVersion: '2.19', gatewayAPI: { version: 'v1.2.1', channel: 'standard' } }, builtinRules, '/');
+    expect(config.target).toMatchObject({ release: '2.19', gatewayApi: { version: 'v1.2.1', channel: 'standard' } });
+    expect(resolveConfig({ gatewayAPI: 'linkerd' }, builtinRules, '/').target.gatewayApi).toBe('linkerd');
+  });
+
+  it('refuses values it does not know, naming the key', async () => {
+    const { ConfigError, resolveConfig } = await import('../src/engine/config.js');
+    const { builtinRules } = await import('../rules/index.js');
+    expect(() => resolveConfig({ gatewayAPI: 'upstream' }, builtinRules, '/')).toThrow(ConfigError);
+    expect(() => resolveConfig({ gatewayAPI: { version: 'v1.2.1', channel: 'beta' } }, builtinRules, '/')).toThrow(/gatewayAPI/);
+  });
+});
