@@ -1,6 +1,6 @@
 // Builds the CLI: standalone schema validators, rule examples for `explain`, then one
 // bundled ESM entry (dist/cli.js) whose rarely used parts are split into lazily loaded chunks.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,8 +25,15 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  // The resource validators are their own entry, loaded by src/model/resource-schemas.ts on first use.
-  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts'), 'resource-validators': join(root, 'src', 'generated', 'resource-validators.js') },
+  // The resource validators are entries of their own, loaded by src/model/resource-schemas.ts on first use.
+  entryPoints: {
+    cli: join(root, 'src', 'cli', 'entry.ts'),
+    ...Object.fromEntries(
+      readdirSync(join(root, 'src', 'generated', 'resources'))
+        .filter((f) => f.endsWith('.js'))
+        .map((f) => [`resources/${f.slice(0, -3)}`, join(root, 'src', 'generated', 'resources', f)]),
+    ),
+  },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -38,7 +45,7 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_VALIDATORS__: JSON.stringify('./resource-validators.js') },
+  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_MODULES__: JSON.stringify('./resources/') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });

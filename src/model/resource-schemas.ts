@@ -4,35 +4,37 @@ import { type JsonPath, formatPath } from './path.js';
 
 /**
  * The JSON Schemas of Linkerd resources (schemas/linkerd/), compiled at build time, and
- * the sentences their errors become. The validators are large, so they are loaded on
- * first use: a run over files without Linkerd resources never pays for them.
+ * the sentences their errors become. The validators are large, so each kind's are loaded
+ * the first time the kind is met: a run pays only for the kinds in its files.
  */
 
-interface GeneratedModule {
-  resourceValidators: Record<string, Validator>;
-  resourceSchemaText: string;
-}
+declare const __RESOURCE_MODULES__: string | undefined;
 
-declare const __RESOURCE_VALIDATORS__: string | undefined;
+const loadModule = createRequire(import.meta.url);
+// The bundle ships the modules next to the CLI (scripts/build.mjs); from source they are in src/generated.
+const MODULES = typeof __RESOURCE_MODULES__ === 'string' ? __RESOURCE_MODULES__ : '../generated/resources/';
 
-let generated: GeneratedModule | undefined;
+const kindModules = new Map<string, Record<string, Validator> | null>();
 
-function load(): GeneratedModule {
-  if (!generated) {
-    // The bundle ships the module next to the CLI (scripts/build.mjs); from source it is in src/generated.
-    const file = typeof __RESOURCE_VALIDATORS__ === 'string' ? __RESOURCE_VALIDATORS__ : '../generated/resource-validators.js';
-    generated = createRequire(import.meta.url)(file) as GeneratedModule;
+/** The validators of one kind (all its versions), loaded the first time the kind is met. */
+function validatorsOf(group: string, kind: string): Record<string, Validator> | null {
+  const name = `${group}_${kind}`.toLowerCase();
+  let validators = kindModules.get(name);
+  if (validators === undefined) {
+    try {
+      validators = (loadModule(`${MODULES}${name}.js`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      validators = null;
+    }
+    kindModules.set(name, validators);
   }
-  return generated;
+  return validators;
 }
 
 /** `group/version/Kind`, the key of a resource schema. */
 export function schemaKey(group: string, version: string, kind: string): string {
   return `${group}/${version}/${kind}`;
-}
-
-export function hasResourceSchema(group: string, version: string, kind: string): boolean {
-  return Object.prototype.hasOwnProperty.call(load().resourceValidators, schemaKey(group, version, kind));
 }
 
 /** One schema violation, in words, at the place a finding should point to. */
@@ -50,7 +52,7 @@ export interface SchemaProblem {
  * such schema exists, otherwise one problem per violation (empty when valid).
  */
 export function validateResource(group: string, version: string, kind: string, value: unknown): SchemaProblem[] | undefined {
-  const validate = load().resourceValidators[schemaKey(group, version, kind)];
+  const validate = validatorsOf(group, kind)?.[schemaKey(group, version, kind)];
   if (!validate) return undefined;
   const data = withoutNulls(value);
   if (validate(data)) return [];
@@ -82,7 +84,8 @@ let index: SchemaIndex | undefined;
 
 function schemas(): SchemaIndex {
   if (!index) {
-    const parsed = JSON.parse(load().resourceSchemaText) as SchemaIndex;
+    const { resourceSchemaText } = loadModule(`${MODULES}schema-text.js`) as { resourceSchemaText: string };
+    const parsed = JSON.parse(resourceSchemaText) as SchemaIndex;
     // Definitions are referenced by file name (`../../definitions/x.json`, `x.json`).
     const byFile: Record<string, Schema> = {};
     for (const [id, schema] of Object.entries(parsed.definitions)) byFile[id.slice(id.lastIndexOf('/') + 1)] = schema;
