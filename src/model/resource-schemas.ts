@@ -19,6 +19,8 @@ const kindModules = new Map<string, Record<string, Validator> | null>();
 /** The validators of one kind (all its versions), loaded the first time the kind is met. */
 function validatorsOf(group: string, kind: string): Record<string, Validator> | null {
   const name = `${group}_${kind}`.toLowerCase();
+  // Group and kind come from the manifest: only names a generated module can have reach the loader.
+  if (!/^[a-z0-9.-]+_[a-z0-9]+$/.test(name)) return null;
   let validators = kindModules.get(name);
   if (validators === undefined) {
     try {
@@ -33,7 +35,7 @@ function validatorsOf(group: string, kind: string): Record<string, Validator> | 
 }
 
 /** `group/version/Kind`, the key of a resource schema. */
-export function schemaKey(group: string, version: string, kind: string): string {
+function schemaKey(group: string, version: string, kind: string): string {
   return `${group}/${version}/${kind}`;
 }
 
