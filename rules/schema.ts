@@ -25,8 +25,8 @@ export default defineRule({
         'plane. Each problem is reported at the field: an unknown field at its key, a missing field at the mapping ' +
         'that should hold it. Documents that a kustomization in the input applies as patches are partial, so fields ' +
         'they leave out are not reported. Gateway API routes are checked against the Gateway API v1.1.1 shapes Linkerd bundles; ' +
-        'unless that bundle is the install in use (see the `gatewayAPI` setting), fields and values added by newer ' +
-        'Gateway API releases are not reported.',
+        'unless that bundle is the install in use (see the `gatewayAPI` setting), fields, values and list lengths ' +
+        'that newer Gateway API releases allow are not reported.',
       howToFix: 'Change the field as the message says: the allowed values, the expected type, or the field the version requires.',
     },
   },
@@ -62,11 +62,12 @@ export default defineRule({
 /** A kustomize patch leaves out what its base has: missing fields are no error there. */
 const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf', 'minItems']);
 
-/** Newer Gateway API releases add fields and enum values (filters, match types) our v1.1.1 shapes do not know. */
+/**
+ * Newer Gateway API releases add fields and enum values (filters, match types) and raise
+ * list limits (more matches per rule from v1.2) that our v1.1.1 shapes do not know.
+ */
+const NEWER_GATEWAY_KEYWORDS = new Set(['additionalProperties', 'enum', 'maxItems']);
+
 function loosenedForGateway(group: string, kind: string, problem: SchemaProblem): boolean {
-  return (
-    group === 'gateway.networking.k8s.io' &&
-    GATEWAY_ROUTE_KINDS.includes(kind) &&
-    (problem.keyword === 'additionalProperties' || problem.keyword === 'enum')
-  );
+  return group === 'gateway.networking.k8s.io' && GATEWAY_ROUTE_KINDS.includes(kind) && NEWER_GATEWAY_KEYWORDS.has(problem.keyword);
 }
