@@ -60,7 +60,7 @@ export default defineRule({
 });
 
 /** A kustomize patch leaves out what its base has: missing fields are no error there. */
-const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf', 'minItems']);
+const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf']);
 
 /**
  * Newer Gateway API releases add fields and enum values (filters, match types) and raise
