@@ -25,15 +25,7 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  // The resource validators are entries of their own, loaded by src/model/resource-schemas.ts on first use.
-  entryPoints: {
-    cli: join(root, 'src', 'cli', 'entry.ts'),
-    ...Object.fromEntries(
-      readdirSync(join(root, 'src', 'generated', 'resources'))
-        .filter((f) => f.endsWith('.js'))
-        .map((f) => [`resources/${f.slice(0, -3)}`, join(root, 'src', 'generated', 'resources', f)]),
-    ),
-  },
+  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -48,4 +40,22 @@ await build({
   define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_MODULES__: JSON.stringify('./resources/') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+// The resource validators: one self-contained CommonJS file per kind, which
+// src/model/resource-schemas.ts requires the first time a run meets the kind.
+const resourcesDir = join(root, 'src', 'generated', 'resources');
+await build({
+  entryPoints: readdirSync(resourcesDir)
+    .filter((f) => f.endsWith('.cjs'))
+    .map((f) => join(resourcesDir, f)),
+  outdir: join(root, 'dist', 'resources'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
 });

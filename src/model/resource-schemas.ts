@@ -24,7 +24,7 @@ function validatorsOf(group: string, kind: string): Record<string, Validator> | 
   let validators = kindModules.get(name);
   if (validators === undefined) {
     try {
-      validators = (loadModule(`${MODULES}${name}.js`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
+      validators = (loadModule(`${MODULES}${name}.cjs`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
       validators = null;
@@ -86,7 +86,7 @@ let index: SchemaIndex | undefined;
 
 function schemas(): SchemaIndex {
   if (!index) {
-    const { resourceSchemaText } = loadModule(`${MODULES}schema-text.js`) as { resourceSchemaText: string };
+    const { resourceSchemaText } = loadModule(`${MODULES}schema-text.cjs`) as { resourceSchemaText: string };
     const parsed = JSON.parse(resourceSchemaText) as SchemaIndex;
     // Definitions are referenced by file name (`../../definitions/x.json`, `x.json`).
     const byFile: Record<string, Schema> = {};
