@@ -12,7 +12,7 @@ export default defineRule({
     kinds: '*',
     messages: {
       unknownKind: '"{{kind}}" is not a kind of {{group}}{{hint}}',
-      kindAbsent: '{{kind}} ({{group}}) is not served by {{source}}{{since}}',
+      kindAbsent: 'kind "{{kind}}" of {{group}} is not served by {{source}}{{since}}',
       unserved: '"{{apiVersion}}" is not served for {{kind}} by {{source}}; served versions: {{served}}{{since}}',
     },
     docs: {

@@ -219,7 +219,7 @@ function sentence(e: ValidationError, path: (string | number)[], key: string, ki
       return {
         path,
         keyword: e.keyword,
-        message: path.length ? `${where} is missing the required field "${missing}"` : `${kind} is missing the required field "${missing}"`,
+        message: `${path.length ? where : `the ${kind}`} is missing the required field "${missing}"`,
       };
     }
     case 'enum':
@@ -250,7 +250,7 @@ function sentence(e: ValidationError, path: (string | number)[], key: string, ki
     }
     case 'oneOf': {
       const keys = branchKeys(node(), 'oneOf');
-      const subject = path.length ? where : kind;
+      const subject = path.length ? where : `the ${kind}`;
       const set = keys.filter((k) => data !== null && typeof data === 'object' && Object.prototype.hasOwnProperty.call(data, k));
       return {
         path,
@@ -262,6 +262,6 @@ function sentence(e: ValidationError, path: (string | number)[], key: string, ki
       };
     }
     default:
-      return { path, keyword: e.keyword, message: `${where || kind} is invalid (${e.keyword})` };
+      return { path, keyword: e.keyword, message: `${where || `the ${kind}`} is invalid (${e.keyword})` };
   }
 }
