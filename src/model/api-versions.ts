@@ -1,4 +1,4 @@
-import { type GatewayApiSource, gatewayApiServing, resolveGatewayApiSource } from './gateway-api.js';
+import { type GatewayApiSetting, gatewayApiServing, resolveGatewayApiSource } from './gateway-api.js';
 import { type LinkerdTarget, RELEASES, type Release, minorOf } from './versions.js';
 
 /**
@@ -172,7 +172,7 @@ export function isKnownKind(group: string, kind: string): boolean {
 }
 
 /** The first release that ships `group`/`kind` with `version`, when one does. */
-export function firstReleaseServing(group: string, kind: string, version: string, gatewayApi?: GatewayApiSource): Release | undefined {
+export function firstReleaseServing(group: string, kind: string, version: string, gatewayApi?: GatewayApiSetting): Release | undefined {
   return RELEASES.find((release) => {
     const era = crdAt(group, kind, { release, minor: minorOf(release), input: release, ...(gatewayApi ? { gatewayApi } : {}) });
     return era?.served.includes(version);
@@ -220,7 +220,7 @@ export function apiVersionStatus(group: string, version: string, kind: string | 
   return status;
 }
 
-function firstRelease(group: string, kind: string, gatewayApi: GatewayApiSource | undefined): Release | undefined {
+function firstRelease(group: string, kind: string, gatewayApi: GatewayApiSetting | undefined): Release | undefined {
   return RELEASES.find((release) => crdAt(group, kind, { release, minor: minorOf(release), input: release, ...(gatewayApi ? { gatewayApi } : {}) }));
 }
 

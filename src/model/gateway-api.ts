@@ -15,7 +15,6 @@ import { type LinkerdTarget, minorOf } from './versions.js';
  * - `{ version, channel }`: that upstream release and channel.
  */
 export type GatewayApiSetting = 'auto' | 'linkerd' | { version: string; channel: 'standard' | 'experimental' };
-export type GatewayApiSource = GatewayApiSetting;
 
 export type ResolvedGatewayApi =
   | { kind: 'bundle' }
