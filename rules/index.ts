@@ -1,13 +1,16 @@
 // The built-in rules, by id. Explicit and sorted: adding a rule is adding a line here.
 import type { Rule } from '../src/engine/rule.js';
 import annotationPlacement from './annotation-placement.js';
+import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
+import schema from './schema.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
+import unknownApiVersion from './unknown-api-version.js';
 import unknownLinkerdConfig from './unknown-linkerd-config.js';
 import unusedDisableDirective from './unused-disable-directive.js';
 
@@ -15,13 +18,16 @@ type AnyRule = Rule<any, any>;
 
 export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'annotation-placement': annotationPlacement,
+  'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'invalid-annotation-value': invalidAnnotationValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
+  schema,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
+  'unknown-api-version': unknownApiVersion,
   'unknown-linkerd-config': unknownLinkerdConfig,
   'unused-disable-directive': unusedDisableDirective,
 };

@@ -1,6 +1,6 @@
 // Builds the CLI: standalone schema validators, rule examples for `explain`, then one
 // bundled ESM entry (dist/cli.js) whose rarely used parts are split into lazily loaded chunks.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,7 +37,25 @@ await build({
   minifySyntax: true,
   legalComments: 'none',
   logLevel: 'warning',
-  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version) },
+  define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_MODULES__: JSON.stringify('./resources/') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+// The resource validators: one self-contained CommonJS file per kind, which
+// src/model/resource-schemas.ts requires the first time a run meets the kind.
+const resourcesDir = join(root, 'src', 'generated', 'resources');
+await build({
+  entryPoints: readdirSync(resourcesDir)
+    .filter((f) => f.endsWith('.cjs'))
+    .map((f) => join(resourcesDir, f)),
+  outdir: join(root, 'dist', 'resources'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
 });

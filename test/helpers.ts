@@ -14,6 +14,7 @@ export const FIXTURES = join(ROOT, 'fixtures');
 /** A case's optional sidecar `<case>.config.yaml`: target version, cluster domain, options of the rule under test. */
 interface CaseConfig {
   linkerdVersion?: string;
+  gatewayAPI?: unknown;
   clusterDomain?: string;
   options?: Record<string, unknown>;
 }
@@ -31,6 +32,7 @@ export function fixtureConfig(ruleId: string, extra: CaseConfig = {}): ResolvedC
     rules: { [ruleId]: extra.options ? [rule.meta.defaultSeverity, extra.options] : rule.meta.defaultSeverity },
   };
   if (extra.linkerdVersion) raw.linkerdVersion = extra.linkerdVersion;
+  if (extra.gatewayAPI !== undefined) raw.gatewayAPI = extra.gatewayAPI;
   if (extra.clusterDomain) raw.clusterDomain = extra.clusterDomain;
   return resolveConfig(raw, builtinRules, ROOT);
 }

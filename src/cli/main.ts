@@ -76,6 +76,7 @@ function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: s
     configFile: config.file ?? null,
     linkerdVersion: config.target.input,
     linkerdRelease: config.target.release,
+    gatewayAPI: config.target.gatewayApi ?? 'auto',
     clusterDomain: config.clusterDomain,
     extends: config.preset,
     ignore: config.ignore,

@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import { ruleOptionValidators, validateConfig } from '../generated/validators.js';
 import type { JsonPath } from '../model/path.js';
+import type { GatewayApiSetting } from '../model/gateway-api.js';
 import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../model/versions.js';
 import { didYouMean } from './errors.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
@@ -16,6 +17,7 @@ type RuleEntry = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<
 /** `.linkerd-lint.yaml` as written (after schema validation). */
 export interface ConfigInput {
   linkerdVersion?: string;
+  gatewayAPI?: GatewayApiSetting;
   clusterDomain?: string;
   extends?: Preset;
   rules?: Record<string, RuleEntry>;
@@ -130,6 +132,7 @@ export function resolveConfig(
       problems.push({ path: cli.linkerdVersion !== undefined ? [] : ['linkerdVersion'], message: `${cli.linkerdVersion !== undefined ? '--linkerd-version' : 'linkerdVersion'}: ${parsed.error}` });
     } else target = parsed;
   }
+  if (input.gatewayAPI !== undefined) target = { ...target, gatewayApi: input.gatewayAPI };
 
   const preset = input.extends ?? 'recommended';
   const base = new Map<string, EffectiveRule>();

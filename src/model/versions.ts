@@ -17,6 +17,8 @@ const DESIGNATED_EDGES: readonly (readonly [Release, string])[] = [
   ['2.20', 'edge-26.6.3'],
 ];
 
+import type { GatewayApiSetting } from './gateway-api.js';
+
 /** A resolved target: the release whose facts apply, and what the user wrote. */
 export interface LinkerdTarget {
   release: Release;
@@ -24,6 +26,8 @@ export interface LinkerdTarget {
   minor: number;
   /** The text as given (`2.18`, `edge-25.4.4`, …). */
   input: string;
+  /** Who installs the Gateway API CRDs (config `gatewayAPI`); absent means `auto`. */
+  gatewayApi?: GatewayApiSetting;
 }
 
 type EdgeTuple = [number, number, number];

@@ -1,0 +1,73 @@
+import { defineRule } from '../src/engine/rule.js';
+import { GATEWAY_ROUTE_KINDS, LINKERD_KINDS, apiVersionStatus } from '../src/model/api-versions.js';
+import { gatewaySchemaIsExact } from '../src/model/gateway-api.js';
+import { kustomizePatchFiles } from '../src/model/kustomize.js';
+import type { JsonPath } from '../src/model/path.js';
+import { type SchemaProblem, validateResource } from '../src/model/resource-schemas.js';
+
+export default defineRule({
+  meta: {
+    id: 'schema',
+    description: 'Report Linkerd resources that fail the schema of their apiVersion',
+    category: 'correctness',
+    defaultSeverity: 'error',
+    fix: 'none',
+    precision: 'very-high',
+    kinds: LINKERD_KINDS,
+    messages: {
+      invalid: '{{message}}',
+    },
+    docs: {
+      why:
+        'A resource that fails its CRD schema is refused by the API server; one that the CRD accepts but Linkerd ' +
+        'cannot read (a Server `proxyProtocol` of `HTTP/3`, a port of 0) is refused by Linkerd\'s validating ' +
+        'webhook — or, when the webhook is down or skips the namespace, admitted and then ignored by the control ' +
+        'plane. Each problem is reported at the field: an unknown field at its key, a missing field at the mapping ' +
+        'that should hold it. Documents that a kustomization in the input applies as patches are partial, so fields ' +
+        'they leave out are not reported. Gateway API routes are checked against the Gateway API v1.1.1 shapes Linkerd bundles; ' +
+        'unless that bundle is the install in use (see the `gatewayAPI` setting), fields, values and list lengths ' +
+        'that newer Gateway API releases allow are not reported.',
+      howToFix: 'Change the field as the message says: the allowed values, the expected type, or the field the version requires.',
+    },
+  },
+  check(ctx) {
+    const exactGateway = gatewaySchemaIsExact(ctx.target);
+    const patchFiles = kustomizePatchFiles(ctx.tree);
+    for (const resource of ctx.resources) {
+      const { group, version, kind } = resource;
+      // Versions the target does not serve are `unknown-api-version`'s to report.
+      if (!kind || apiVersionStatus(group, version, kind, ctx.target).state !== 'served') continue;
+      const partial = patchFiles.has(resource.file.path);
+      const problems: { path: JsonPath; message: string; at?: 'key' }[] = [];
+      const found = validateResource(group, version, kind, resource.value) ?? [];
+      problems.push(
+        ...found.filter((p) => (exactGateway || !loosenedForGateway(group, kind, p)) && !(partial && MISSING_FIELD_KEYWORDS.has(p.keyword))),
+      );
+      // Admission hook: the checks Linkerd's webhooks and the CRDs' CEL rules make beyond the
+      // schema join here, as `problems.push(...admissionProblems(resource, ctx.target))`
+      // (src/model/admission.ts), so they are reported the same way.
+      for (const problem of problems) {
+        if (problem.at === 'key') {
+          ctx.report({ resource, range: resource.locate(problem.path, 'key').range, path: problem.path, messageId: 'invalid', data: { message: problem.message } });
+        } else if (problem.path.length === 0) {
+          ctx.report({ resource, messageId: 'invalid', data: { message: problem.message } });
+        } else {
+          ctx.report({ resource, path: problem.path, messageId: 'invalid', data: { message: problem.message } });
+        }
+      }
+    }
+  },
+});
+
+/** A kustomize patch leaves out what its base has: missing fields are no error there. */
+const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf']);
+
+/**
+ * Newer Gateway API releases add fields and enum values (filters, match types) and raise
+ * list limits (more matches per rule from v1.2) that our v1.1.1 shapes do not know.
+ */
+const NEWER_GATEWAY_KEYWORDS = new Set(['additionalProperties', 'enum', 'maxItems']);
+
+function loosenedForGateway(group: string, kind: string, problem: SchemaProblem): boolean {
+  return group === 'gateway.networking.k8s.io' && GATEWAY_ROUTE_KINDS.includes(kind) && NEWER_GATEWAY_KEYWORDS.has(problem.keyword);
+}

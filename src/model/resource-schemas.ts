@@ -1,0 +1,267 @@
+import { createRequire } from 'node:module';
+import type { ValidationError, Validator } from '../generated/validators.js';
+import { type JsonPath, formatPath } from './path.js';
+
+/**
+ * The JSON Schemas of Linkerd resources (schemas/linkerd/), compiled at build time, and
+ * the sentences their errors become. The validators are large, so each kind's are loaded
+ * the first time the kind is met: a run pays only for the kinds in its files.
+ */
+
+declare const __RESOURCE_MODULES__: string | undefined;
+
+const loadModule = createRequire(import.meta.url);
+// The bundle ships the modules next to the CLI (scripts/build.mjs); from source they are in src/generated.
+const MODULES = typeof __RESOURCE_MODULES__ === 'string' ? __RESOURCE_MODULES__ : '../generated/resources/';
+
+const kindModules = new Map<string, Record<string, Validator> | null>();
+
+/** The validators of one kind (all its versions), loaded the first time the kind is met. */
+function validatorsOf(group: string, kind: string): Record<string, Validator> | null {
+  const name = `${group}_${kind}`.toLowerCase();
+  // Group and kind come from the manifest: only names a generated module can have reach the loader.
+  if (!/^[a-z0-9.-]+_[a-z0-9]+$/.test(name)) return null;
+  let validators = kindModules.get(name);
+  if (validators === undefined) {
+    try {
+      validators = (loadModule(`${MODULES}${name}.cjs`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      validators = null;
+    }
+    kindModules.set(name, validators);
+  }
+  return validators;
+}
+
+/** `group/version/Kind`, the key of a resource schema. */
+function schemaKey(group: string, version: string, kind: string): string {
+  return `${group}/${version}/${kind}`;
+}
+
+/** One schema violation, in words, at the place a finding should point to. */
+export interface SchemaProblem {
+  path: JsonPath;
+  message: string;
+  /** `key`: point at the key of `path` (an unknown field), not at its value. */
+  at?: 'key';
+  /** The JSON Schema keyword that failed. */
+  keyword: string;
+}
+
+/**
+ * Validates `value` against the schema of `group/version/Kind`. Returns undefined when no
+ * such schema exists, otherwise one problem per violation (empty when valid).
+ */
+export function validateResource(group: string, version: string, kind: string, value: unknown): SchemaProblem[] | undefined {
+  const validate = validatorsOf(group, kind)?.[schemaKey(group, version, kind)];
+  if (!validate) return undefined;
+  const data = withoutNulls(value);
+  if (validate(data)) return [];
+  return describe(validate.errors ?? [], schemaKey(group, version, kind), kind, data);
+}
+
+/**
+ * The API server drops fields whose value is null before it validates a custom resource
+ * (none of Linkerd's CRDs marks a field nullable), so `annotations:` with nothing after it
+ * is no error. Mapping entries only: a null list item stays and fails its type.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
+
+// ---- schema lookups, for the words of a message ----
+
+type Schema = Record<string, unknown>;
+interface SchemaIndex {
+  definitions: Record<string, Schema>;
+  resources: Record<string, Schema>;
+}
+
+let index: SchemaIndex | undefined;
+
+function schemas(): SchemaIndex {
+  if (!index) {
+    const { resourceSchemaText } = loadModule(`${MODULES}schema-text.cjs`) as { resourceSchemaText: string };
+    const parsed = JSON.parse(resourceSchemaText) as SchemaIndex;
+    // Definitions are referenced by file name (`../../definitions/x.json`, `x.json`).
+    const byFile: Record<string, Schema> = {};
+    for (const [id, schema] of Object.entries(parsed.definitions)) byFile[id.slice(id.lastIndexOf('/') + 1)] = schema;
+    index = { definitions: byFile, resources: parsed.resources };
+  }
+  return index;
+}
+
+/** Follows `$ref`s; `#` means the definition the walk is currently inside. */
+function deref(node: Schema | undefined, current: { root: Schema }): Schema | undefined {
+  let n = node;
+  for (let guard = 0; n && typeof n.$ref === 'string' && guard < 10; guard++) {
+    const ref = n.$ref;
+    if (ref === '#') n = current.root;
+    else {
+      const target = schemas().definitions[ref.slice(ref.lastIndexOf('/') + 1)];
+      if (target) current.root = target;
+      n = target;
+    }
+  }
+  return n;
+}
+
+/** The schema node that governs the value at `path` of a resource. */
+function schemaAt(key: string, path: JsonPath): Schema | undefined {
+  const root = schemas().resources[key];
+  if (!root) return undefined;
+  const current = { root };
+  let node = deref(root, current);
+  for (const seg of path) {
+    if (!node) return undefined;
+    if (typeof seg === 'number') node = deref(node.items as Schema | undefined, current);
+    else {
+      const props = node.properties as Record<string, Schema> | undefined;
+      const next = props?.[seg] ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as Schema) : undefined);
+      node = deref(next, current);
+    }
+  }
+  return node;
+}
+
+// ---- errors to sentences ----
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+}
+
+function valueAt(value: unknown, path: JsonPath): unknown {
+  let cur = value;
+  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
+  return cur;
+}
+
+function show(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}..."` : text;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function branchKeys(node: Schema | undefined, keyword: 'oneOf' | 'anyOf'): string[] {
+  const branches = (node?.[keyword] as Schema[] | undefined) ?? [];
+  return branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
+}
+
+function describe(errors: readonly ValidationError[], key: string, kind: string, value: unknown): SchemaProblem[] {
+  // A failed oneOf/anyOf is one problem: the errors of its branches are folded into it.
+  const folds = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const folded = (e: ValidationError) =>
+    folds.some(
+      (f) => f !== e && e.schemaPath.startsWith(`${f.schemaPath}/`) && (e.instancePath === f.instancePath || e.instancePath.startsWith(`${f.instancePath}/`)),
+    );
+  // A value of the wrong type is one problem, not also a bad enum value or pattern.
+  const wrongType = new Set(errors.filter((e) => e.keyword === 'type' && !folded(e)).map((e) => e.instancePath));
+  const out: SchemaProblem[] = [];
+  const seen = new Set<string>();
+  for (const e of errors) {
+    if (folded(e) || (e.keyword !== 'type' && wrongType.has(e.instancePath))) continue;
+    const path = pointerToPath(e.instancePath);
+    const problem = sentence(e, path, key, kind, value);
+    if (!problem) continue;
+    const id = `${formatPath(problem.path)}\0${problem.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(problem);
+  }
+  return out;
+}
+
+function sentence(e: ValidationError, path: (string | number)[], key: string, kind: string, value: unknown): SchemaProblem | undefined {
+  const where = formatPath(path);
+  const data = valueAt(value, path);
+  const node = () => schemaAt(key, path);
+  const is = `${where} is ${show(data)}`;
+  const p = e.params;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const field = String(p.additionalProperty);
+      const fieldPath = [...path, field];
+      const allowed = Object.keys((node()?.properties as Schema | undefined) ?? {});
+      return {
+        path: fieldPath,
+        at: 'key',
+        keyword: e.keyword,
+        message: `unknown field "${formatPath(fieldPath)}"${allowed.length ? `; allowed fields: ${allowed.join(', ')}` : ''}`,
+      };
+    }
+    case 'required': {
+      const missing = String(p.missingProperty);
+      return {
+        path,
+        keyword: e.keyword,
+        message: `${path.length ? where : `the ${kind}`} is missing the required field "${missing}"`,
+      };
+    }
+    case 'enum':
+      return { path, keyword: e.keyword, message: `${is}; expected one of ${((p.allowedValues as unknown[]) ?? []).map(String).join(', ')}` };
+    case 'const':
+      return { path, keyword: e.keyword, message: `${is}; expected ${show(p.allowedValue)}` };
+    case 'type':
+      return { path, keyword: e.keyword, message: `${is}; expected ${TYPE_WORDS[String(p.type)] ?? String(p.type)}` };
+    case 'pattern': {
+      const description = node()?.description;
+      return { path, keyword: e.keyword, message: `${is}; expected ${typeof description === 'string' ? description : `a value matching ${String(p.pattern)}`}` };
+    }
+    case 'minimum':
+      return { path, keyword: e.keyword, message: `${is}; expected at least ${String(p.limit)}` };
+    case 'maximum':
+      return { path, keyword: e.keyword, message: `${is}; expected at most ${String(p.limit)}` };
+    case 'minLength':
+      return { path, keyword: e.keyword, message: `${is}; expected at least ${plural(Number(p.limit), 'character')}` };
+    case 'maxLength':
+      return { path, keyword: e.keyword, message: `${where} is ${String(data).length} characters long; expected at most ${String(p.limit)}` };
+    case 'minItems':
+      return { path, keyword: e.keyword, message: `${where} has ${plural(Array.isArray(data) ? data.length : 0, 'item')}; expected at least ${String(p.limit)}` };
+    case 'maxItems':
+      return { path, keyword: e.keyword, message: `${where} has ${plural(Array.isArray(data) ? data.length : 0, 'item')}; expected at most ${String(p.limit)}` };
+    case 'anyOf': {
+      const description = node()?.description;
+      return { path, keyword: e.keyword, message: `${is}; expected ${typeof description === 'string' ? description : 'another value'}` };
+    }
+    case 'oneOf': {
+      const keys = branchKeys(node(), 'oneOf');
+      const subject = path.length ? where : `the ${kind}`;
+      const set = keys.filter((k) => data !== null && typeof data === 'object' && Object.prototype.hasOwnProperty.call(data, k));
+      return {
+        path,
+        keyword: e.keyword,
+        message:
+          set.length > 1
+            ? `${subject} sets ${set.map((k) => `"${k}"`).join(' and ')}; expected exactly one of them`
+            : `${subject} sets none of ${keys.map((k) => `"${k}"`).join(', ')}; expected exactly one`,
+      };
+    }
+    default:
+      return { path, keyword: e.keyword, message: `${where || `the ${kind}`} is invalid (${e.keyword})` };
+  }
+}

@@ -1,0 +1,38 @@
+// The schema and apiVersion rules through the built CLI: the bundle must find the
+// resource validators it ships next to itself.
+import { describe, expect, it } from 'vitest';
+import { cli } from './cli-helpers.js';
+
+const SERVER = `apiVersion: policy.linkerd.io/v1beta3
+kind: Server
+metadata:
+  name: web-http
+  namespace: emojivoto
+spec:
+  podSelector:
+    matchLabels:
+      app: web-svc
+  port: http
+  proxyProtocol: HTTP/3
+`;
+
+function lint(args: string[]) {
+  return cli(['--no-config-lookup', '--no-color', '--stdin-filename', 'server.yaml', ...args, '-'], { input: SERVER });
+}
+
+describe('schema rules in the built CLI', () => {
+  it('validates a Server against its schema', () => {
+    const r = lint([]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('11:18  error  spec.proxyProtocol is "HTTP/3"; expected one of unknown, HTTP/1, HTTP/2, gRPC, opaque, TLS  schema');
+  });
+
+  it('judges the apiVersion by --linkerd-version', () => {
+    const r = lint(['--linkerd-version', '2.14']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      '1:13  error  "policy.linkerd.io/v1beta3" is not served for Server by Linkerd 2.14; served versions: v1alpha1, v1beta1; v1beta3 is served from Linkerd 2.16  unknown-api-version',
+    );
+    expect(r.stdout).not.toContain('schema');
+  });
+});
