@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { admissionProblems } from '../src/model/admission.js';
 import { GATEWAY_ROUTE_KINDS, LINKERD_KINDS, apiVersionStatus } from '../src/model/api-versions.js';
 import { gatewaySchemaIsExact } from '../src/model/gateway-api.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
@@ -26,7 +27,10 @@ export default defineRule({
         'that should hold it. Documents that a kustomization in the input applies as patches are partial, so fields ' +
         'they leave out are not reported. Gateway API routes are checked against the Gateway API v1.1.1 shapes Linkerd bundles; ' +
         'unless that bundle is the install in use (see the `gatewayAPI` setting), fields, values and list lengths ' +
-        'that newer Gateway API releases allow are not reported.',
+        'that newer Gateway API releases allow are not reported. Beyond the schema, the rule applies what Linkerd\'s ' +
+        'policy webhook denies (e.g. `timeouts.backendRequest` longer than `request`, two MeshTLSAuthentication refs in ' +
+        'one AuthorizationPolicy, an `except` outside its `cidr`, a relative path match) and the Gateway API CRDs\' ' +
+        'validation rules, each only from the Linkerd release that enforces it.',
       howToFix: 'Change the field as the message says: the allowed values, the expected type, or the field the version requires.',
     },
   },
@@ -43,9 +47,12 @@ export default defineRule({
       problems.push(
         ...found.filter((p) => (exactGateway || !loosenedForGateway(group, kind, p)) && !(partial && MISSING_FIELD_KEYWORDS.has(p.keyword))),
       );
-      // Admission hook: the checks Linkerd's webhooks and the CRDs' CEL rules make beyond the
-      // schema join here, as `problems.push(...admissionProblems(resource, ctx.target))`
-      // (src/model/admission.ts), so they are reported the same way.
+      // What Linkerd's webhooks and the CRDs' validation rules refuse beyond the schema. A
+      // patch is partial, and a field the schema already faults is reported once.
+      if (!partial) {
+        const faulted = new Set(problems.map((p) => JSON.stringify(p.path)));
+        problems.push(...admissionProblems(resource, ctx.target).filter((p) => !faulted.has(JSON.stringify(p.path))));
+      }
       for (const problem of problems) {
         if (problem.at === 'key') {
           ctx.report({ resource, range: resource.locate(problem.path, 'key').range, path: problem.path, messageId: 'invalid', data: { message: problem.message } });

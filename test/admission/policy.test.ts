@@ -199,7 +199,7 @@ describe('AuthorizationPolicy', () => {
   });
   it('refuses other target kinds, and a Server without its group', () => {
     expect(admit(authorizationPolicy('{kind: Server, name: web}', '[]'))).toEqual([
-      'spec.targetRef.kind: spec.targetRef refers to "Server", which Linkerd 2.20 does not accept as an authorization target; ' +
+      'spec.targetRef.kind: spec.targetRef refers to "Server with no group (so the core group)", which Linkerd 2.20 does not accept as an authorization target; ' +
         'expected Server (policy.linkerd.io), HTTPRoute (policy.linkerd.io), Namespace (core), GRPCRoute (gateway.networking.k8s.io), ' +
         'HTTPRoute (gateway.networking.k8s.io) (Linkerd says: "unsupported authorization target type")',
     ]);
@@ -253,7 +253,7 @@ describe('AuthorizationPolicy', () => {
         '(Linkerd says: "only a single ServiceAccount may be set")',
       'spec.requiredAuthenticationRefs[5].kind: more than one NetworkAuthentication in requiredAuthenticationRefs; at most one is allowed ' +
         '(Linkerd says: "only a single NetworkAuthentication may be set")',
-      'spec.requiredAuthenticationRefs[6].kind: requiredAuthenticationRefs entry refers to "MeshTLSAuthentication"; expected ' +
+      'spec.requiredAuthenticationRefs[6].kind: requiredAuthenticationRefs entry refers to "MeshTLSAuthentication with no group (so the core group)"; expected ' +
         'MeshTLSAuthentication or NetworkAuthentication (policy.linkerd.io) or ServiceAccount (core) (Linkerd says: "unsupported authentication kind(s)")',
       expect.stringMatching(/^spec\.requiredAuthenticationRefs\[7\]\.kind: requiredAuthenticationRefs entry refers to "Server\.policy\.linkerd\.io"/),
     ]);

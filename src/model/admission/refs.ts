@@ -34,10 +34,25 @@ export function refersTo(
 }
 
 /** How a reference is spelled in messages: `Kind` or `Kind.group`, as written. */
+/** Kinds people refer to without their group by mistake: none of them is in the core group. */
+const NON_CORE_KINDS = new Set([
+  'Server',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'MeshTLSAuthentication',
+  'NetworkAuthentication',
+  'AuthorizationPolicy',
+  'EgressNetwork',
+  'Gateway',
+]);
+
 export function describeRef(ref: Record<string, unknown>): string {
   const kind = typeof ref.kind === 'string' ? ref.kind : '(no kind)';
-  const group = typeof ref.group === 'string' && ref.group !== '' ? `.${ref.group}` : '';
-  return `${kind}${group}`;
+  if (typeof ref.group === 'string' && ref.group !== '') return `${kind}.${ref.group}`;
+  // An omitted group means the core group, which is why a bare `kind: Server` matches nothing.
+  return NON_CORE_KINDS.has(kind) ? `${kind} with no group (so the core group)` : kind;
 }
 
 /**
