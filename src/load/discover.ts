@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../engine/errors.js';
+import { walkManifests } from './walk.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'] as const;
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
@@ -28,7 +29,8 @@ export function displayPathOf(path: string, cwd: string): string {
  * Expands command-line paths into the files to lint, sorted and without duplicates.
  * Files named explicitly are linted whatever their extension (unless the config ignores
  * them); directories are walked for manifests, honouring `.gitignore`; globs must match
- * something. A path that does not exist is a usage error.
+ * something. A path that does not exist is a usage error. Directories are walked by our
+ * own walker (one pass, `.gitignore` read on the way); globby is loaded only for globs.
  */
 export async function discover(args: readonly string[], opts: DiscoverOptions): Promise<string[]> {
   const ignored = opts.ignore.length > 0 ? picomatch([...opts.ignore], { dot: true }) : () => false;
@@ -49,8 +51,7 @@ export async function discover(args: readonly string[], opts: DiscoverOptions): 
     if (stat?.isFile()) {
       if (!isIgnored(abs)) found.add(abs);
     } else if (stat?.isDirectory()) {
-      const pattern = `${toPosix(relative(opts.cwd, abs)) || '.'}/**/*.{${MANIFEST_EXTENSIONS.join(',')}}`;
-      const kept = (await glob([pattern], opts.cwd)).filter((f) => !isIgnored(f));
+      const kept = walkManifests(abs, MANIFEST_EXTENSIONS).filter((f) => !isIgnored(f));
       if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
         throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml or *.json file that .gitignore or the config does not ignore)`);
       }

@@ -348,7 +348,8 @@ export function similarKeys(key: string): string[] {
   const name = nameOf(key);
   const scored: [string, number][] = [];
   for (const known of KEYS.keys()) {
-    const d = editDistance(key, known);
+    // Keys whose lengths differ by more than the limit cannot be within it.
+    const d = Math.abs(key.length - known.length) > limit ? limit + 1 : editDistance(key, known);
     if (d <= limit) scored.push([known, d]);
     else if (nameOf(known) === name) scored.push([known, limit + 1]);
   }

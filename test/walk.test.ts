@@ -1,0 +1,55 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { walkManifests } from '../src/load/walk.js';
+import { tree } from './cli-helpers.js';
+
+const EXT = ['yaml', 'yml', 'json'];
+const rel = (dir: string, files: string[]) => files.map((f) => f.slice(dir.length + 1));
+
+describe('walkManifests', () => {
+  it('finds manifests by extension and skips hidden entries, node_modules and .git', () => {
+    const dir = tree({
+      'a.yaml': '',
+      'b.yml': '',
+      'c.json': '',
+      'd.txt': '',
+      'sub/e.yaml': '',
+      '.github/workflows/ci.yaml': '',
+      'node_modules/x/f.yaml': '',
+      '.git/g.yaml': '',
+    });
+    expect(rel(dir, walkManifests(dir, EXT))).toEqual(['a.yaml', 'b.yml', 'c.json', 'sub/e.yaml']);
+  });
+
+  it('honours nested .gitignore files as git does, negations included', () => {
+    const dir = tree({
+      '.gitignore': 'rendered/\n*.generated.yaml\n',
+      'keep.yaml': '',
+      'x.generated.yaml': '',
+      'rendered/out.yaml': '',
+      'apps/.gitignore': '!y.generated.yaml\nlocal/\n',
+      'apps/y.generated.yaml': '',
+      'apps/z.generated.yaml': '',
+      'apps/local/secret.yaml': '',
+      'apps/ok.yaml': '',
+    });
+    expect(rel(dir, walkManifests(dir, EXT))).toEqual(['apps/ok.yaml', 'apps/y.generated.yaml', 'keep.yaml']);
+  });
+
+  it('applies the .gitignore files above the walked directory inside the same repository', () => {
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', '.gitignore': 'deploy/tmp/\n', 'deploy/app.yaml': '', 'deploy/tmp/x.yaml': '' });
+    expect(rel(dir, walkManifests(join(dir, 'deploy'), EXT))).toEqual(['deploy/app.yaml']);
+    const outside = tree({ '.gitignore': 'deploy/tmp/\n', 'deploy/app.yaml': '', 'deploy/tmp/x.yaml': '' });
+    expect(rel(outside, walkManifests(join(outside, 'deploy'), EXT))).toEqual(['deploy/app.yaml', 'deploy/tmp/x.yaml']);
+  });
+
+  it('follows links to files but not to directories, so nothing is found twice and nothing loops', () => {
+    const dir = tree({ 'real/a.yaml': '', 'shared/b.yaml': '' });
+    mkdirSync(join(dir, 'links'));
+    symlinkSync(join(dir, 'real'), join(dir, 'links', 'real'));
+    symlinkSync(dir, join(dir, 'real', 'loop'));
+    symlinkSync(join(dir, 'shared', 'b.yaml'), join(dir, 'links', 'b.yaml'));
+    expect(rel(dir, walkManifests(dir, EXT))).toEqual(['links/b.yaml', 'real/a.yaml', 'shared/b.yaml']);
+  });
+});
