@@ -1,15 +1,5 @@
-import { formatPath, parsePath } from '../model/path.js';
+import { formatPath, parsePath, pointerToPath } from '../model/path.js';
 import type { ValidationError } from '../generated/validators.js';
-
-/** JSON pointer (`/rules/foo/0`) to our dotted path (`rules.foo[0]`). */
-export function pointerToPath(pointer: string): (string | number)[] {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
-}
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';

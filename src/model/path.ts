@@ -71,3 +71,13 @@ export function getAt(value: unknown, path: JsonPath): unknown {
   }
   return cur;
 }
+
+/** A JSON pointer (`/rules/foo/0`, as JSON Schema validators report) as a path. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
+}

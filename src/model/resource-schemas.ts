@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { ValidationError, Validator } from '../generated/validators.js';
-import { type JsonPath, formatPath } from './path.js';
+import { type JsonPath, formatPath, getAt, pointerToPath } from './path.js';
 
 /**
  * The JSON Schemas of Linkerd resources (schemas/linkerd/), compiled at build time, and
@@ -131,21 +131,6 @@ function schemaAt(key: string, path: JsonPath): Schema | undefined {
 
 // ---- errors to sentences ----
 
-function pointerToPath(pointer: string): (string | number)[] {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((seg) => (/^\d+$/.test(seg) ? Number(seg) : seg));
-}
-
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let cur = value;
-  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[seg] : undefined;
-  return cur;
-}
-
 function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
@@ -198,7 +183,7 @@ function describe(errors: readonly ValidationError[], key: string, kind: string,
 
 function sentence(e: ValidationError, path: (string | number)[], key: string, kind: string, value: unknown): SchemaProblem | undefined {
   const where = formatPath(path);
-  const data = valueAt(value, path);
+  const data = getAt(value, path);
   const node = () => schemaAt(key, path);
   const is = `${where} is ${show(data)}`;
   const p = e.params;
