@@ -356,3 +356,11 @@ describe('print-config', () => {
     expect(rulesFor(['sandbox/ns.yaml'])['no-inject-system-namespace']).toBe('warning');
   });
 });
+
+describe('dry-run diff headers', () => {
+  it('names a file outside the working directory by its absolute path, without a/ b/ prefixes', () => {
+    const dir = tree({ 'ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = cli([join(dir, 'ns.yaml'), '--fix-dry-run', '--unsafe-fixes'], { cwd: ROOT });
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([`--- ${join(dir, 'ns.yaml')}`, `+++ ${join(dir, 'ns.yaml')}`]);
+  });
+});

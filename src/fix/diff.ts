@@ -1,9 +1,10 @@
 import { createTwoFilesPatch } from 'diff';
 import { createColors } from 'picocolors';
 
-/** A unified diff of one file's fixes, `a/` and `b/` prefixed as git shows them. */
+/** A unified diff of one file's fixes; relative paths get git's `a/` and `b/` prefixes. */
 export function unifiedDiff(displayPath: string, before: string, after: string, color: boolean): string {
-  const patch = createTwoFilesPatch(`a/${displayPath}`, `b/${displayPath}`, before, after, undefined, undefined, { context: 3 });
+  const [from, to] = displayPath.startsWith('/') ? [displayPath, displayPath] : [`a/${displayPath}`, `b/${displayPath}`];
+  const patch = createTwoFilesPatch(from, to, before, after, undefined, undefined, { context: 3 });
   const body = patch.replace(/^=+\n/m, '').replace(/^Index: .*\n/m, '');
   if (!color) return body;
   const c = createColors(true);
