@@ -38,6 +38,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   define: { __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version), __RESOURCE_MODULES__: JSON.stringify('./resources/') },
+  // yaml's ES module build, so unused parts (stringifying, most schema tags) are left
+  // out and none of it runs through CommonJS wrappers at start-up.
+  alias: { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
