@@ -91,11 +91,12 @@ export function fixParsed(
 
 export function lintParsed(parsed: ParsedFile[], input: Pick<LintInput, 'config' | 'rules' | 'fixer'>): LintOutput {
   const { config } = input;
-  const relOf = (file: SourceFile) => toPosix(relative(config.baseDir, file.path));
+  // Every rule asks for every file's settings: resolve each file's once.
+  const settings = new Map(parsed.map((p) => [p.file, config.settingsFor(toPosix(relative(config.baseDir, p.file.path)))]));
   const run = runRules({
     files: parsed,
     rules: input.rules,
-    settingsFor: (p) => config.settingsFor(relOf(p.file)),
+    settingsFor: (p) => settings.get(p.file)!,
     target: config.target,
     clusterDomain: config.clusterDomain,
     ...(input.fixer ? { fixer: input.fixer } : {}),

@@ -92,7 +92,7 @@ export function runRules(opts: RunOptions): RunResult {
     }
   }
 
-  const unused = rule(opts.rules, UNUSED_DIRECTIVE_RULE);
+  const unused: Rule<unknown, string> | undefined = opts.rules[UNUSED_DIRECTIVE_RULE];
   const knownRules = new Set(Object.keys(opts.rules));
   const byFile = new Map<ParsedFile['file'], Finding[]>();
   for (const f of findings) {
@@ -113,10 +113,6 @@ export function runRules(opts: RunOptions): RunResult {
     );
   }
   return { findings, ruleErrors };
-}
-
-function rule(rules: RunOptions['rules'], id: string): Rule<unknown, string> | undefined {
-  return rules[id];
 }
 
 function toFinding(
