@@ -7,12 +7,12 @@ import {
   placesFor,
   readByTarget,
   routeParentsAreOnlyServers,
-} from '../src/model/annotation-sites.js';
-import { type KeyInfo, KEYS, type Place } from '../src/model/annotations.js';
+} from '../src/linkerd/annotation-sites.js';
+import { type KeyInfo, KEYS, type Place } from '../src/linkerd/annotations.js';
 import { podTemplateOf } from '../src/model/k8s.js';
 import { formatPath, getAt } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
-import type { LinkerdTarget } from '../src/model/versions.js';
+import type { LinkerdTarget } from '../src/linkerd/releases.js';
 
 function siteName(resource: Resource, found: FoundKey): string {
   const kind = resource.kind ?? 'object';

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { bumpKeepsMeaning } from '../src/model/api-migration.js';
-import { LINKERD_KINDS, apiVersionStatus, servingSource } from '../src/model/api-versions.js';
+import { bumpKeepsMeaning } from '../src/linkerd/api-migration.js';
+import { LINKERD_KINDS, apiVersionStatus, servingSource } from '../src/linkerd/api-versions.js';
 
 export default defineRule({
   meta: {
@@ -40,7 +40,7 @@ export default defineRule({
         path: ['apiVersion'],
         messageId: status.replacedBy.why,
         data: { apiVersion: resource.apiVersion ?? '', kind: status.kind, source: servingSource(status.era, ctx.target), replacement },
-        fix: (fixer) => (bumpKeepsMeaning(resource, status.replacedBy!.version) ? fixer.setScalar(resource, ['apiVersion'], replacement) : null),
+        fix: (fixer) => (bumpKeepsMeaning(resource, status.replacedBy!.version, ctx.schemas) ? fixer.setScalar(resource, ['apiVersion'], replacement) : null),
       });
     }
   },

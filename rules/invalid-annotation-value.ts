@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { type FoundKey, formatFor, linkerdKeys, placesFor, readByTarget, routeParentsAreOnlyServers } from '../src/model/annotation-sites.js';
-import { valueProblem } from '../src/model/annotation-values.js';
-import { KEYS, type Place } from '../src/model/annotations.js';
+import { type FoundKey, formatFor, linkerdKeys, placesFor, readByTarget, routeParentsAreOnlyServers } from '../src/linkerd/annotation-sites.js';
+import { valueProblem } from '../src/linkerd/annotation-values.js';
+import { KEYS, type Place } from '../src/linkerd/annotations.js';
 import type { Resource } from '../src/model/resource.js';
 
 function yamlType(value: unknown): string {

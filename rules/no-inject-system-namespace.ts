@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { POD_TEMPLATE_KINDS, podTemplateOf } from '../src/model/k8s.js';
-import { SYSTEM_NAMESPACES, injectAnnotation, webhooksDisabled } from '../src/model/linkerd.js';
+import { SYSTEM_NAMESPACES, injectAnnotation, webhooksDisabled } from '../src/linkerd/injection.js';
 import type { Resource } from '../src/model/resource.js';
 
 interface Options {

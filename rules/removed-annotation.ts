@@ -1,9 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
-import { anyPlacesFor, linkerdKeys } from '../src/model/annotation-sites.js';
-import { KEYS } from '../src/model/annotations.js';
+import { anyPlacesFor, linkerdKeys } from '../src/linkerd/annotation-sites.js';
+import { KEYS } from '../src/linkerd/annotations.js';
 import { annotationsAt, podTemplateOf } from '../src/model/k8s.js';
-import { nativeSidecarOn } from '../src/model/native-sidecar.js';
-import { atLeast } from '../src/model/versions.js';
+import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
+import { atLeast } from '../src/linkerd/releases.js';
 
 const WAIT_BEFORE_EXIT = 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds';
 

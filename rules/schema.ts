@@ -1,10 +1,10 @@
 import { defineRule } from '../src/engine/rule.js';
-import { admissionProblems } from '../src/model/admission.js';
-import { GATEWAY_ROUTE_KINDS, LINKERD_KINDS, apiVersionStatus } from '../src/model/api-versions.js';
-import { gatewaySchemaIsExact } from '../src/model/gateway-api.js';
+import { admissionProblems } from '../src/linkerd/admission.js';
+import { GATEWAY_ROUTE_KINDS, LINKERD_KINDS, apiVersionStatus } from '../src/linkerd/api-versions.js';
+import { gatewaySchemaIsExact } from '../src/linkerd/gateway-api.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { JsonPath } from '../src/model/path.js';
-import { type SchemaProblem, validateResource } from '../src/model/resource-schemas.js';
+import { type SchemaProblem, validateResource } from '../src/linkerd/resource-schemas.js';
 
 export default defineRule({
   meta: {
@@ -43,7 +43,7 @@ export default defineRule({
       if (!kind || apiVersionStatus(group, version, kind, ctx.target).state !== 'served') continue;
       const partial = patchFiles.has(resource.file.path);
       const problems: { path: JsonPath; message: string; at?: 'key' }[] = [];
-      const found = validateResource(group, version, kind, resource.value) ?? [];
+      const found = validateResource(ctx.schemas, group, version, kind, resource.value) ?? [];
       problems.push(
         ...found.filter((p) => (exactGateway || !loosenedForGateway(group, kind, p)) && !(partial && MISSING_FIELD_KEYWORDS.has(p.keyword))),
       );

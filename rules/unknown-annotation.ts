@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { linkerdKeys } from '../src/model/annotation-sites.js';
-import { KEYS, similarKeys } from '../src/model/annotations.js';
+import { linkerdKeys } from '../src/linkerd/annotation-sites.js';
+import { KEYS, similarKeys } from '../src/linkerd/annotations.js';
 import { getAt } from '../src/model/path.js';
 
 export default defineRule({

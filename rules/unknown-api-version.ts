@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { LINKERD_API_GROUPS, LINKERD_KINDS, apiVersionStatus, isKnownKind, kindSource, servingSource } from '../src/model/api-versions.js';
+import { LINKERD_API_GROUPS, LINKERD_KINDS, apiVersionStatus, isKnownKind, kindSource, servingSource } from '../src/linkerd/api-versions.js';
 
 export default defineRule({
   meta: {

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { isObject } from '../src/model/k8s.js';
-import { LEGACY_LINKERD_CONFIG_KEYS, LINKERD_CONFIG_KEYS, LINKERD_CONFIG_NAME } from '../src/model/linkerd.js';
+import { LEGACY_LINKERD_CONFIG_KEYS, LINKERD_CONFIG_KEYS, LINKERD_CONFIG_NAME } from '../src/linkerd/linkerd-config.js';
 
 /** Where a setting that someone tried to put into `linkerd-config` really lives, judged by its name. */
 function realHome(key: string): string {

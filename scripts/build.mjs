@@ -45,7 +45,7 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
 // The resource validators: one self-contained CommonJS file per kind, which
-// src/model/resource-schemas.ts requires the first time a run meets the kind.
+// src/load/validators.ts requires the first time a run meets the kind.
 const resourcesDir = join(root, 'src', 'generated', 'resources');
 await build({
   entryPoints: readdirSync(resourcesDir)

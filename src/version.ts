@@ -7,3 +7,6 @@ export const HOMEPAGE = 'https://github.com/linkerd-lint/linkerd-lint';
 export function ruleDocsUrl(ruleId: string): string {
   return `${HOMEPAGE}/blob/main/docs/rules.md#${ruleId}`;
 }
+
+/** This tool, as reports name it. */
+export const TOOL = { version: VERSION, homepage: HOMEPAGE, ruleDocsUrl };

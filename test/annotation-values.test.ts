@@ -14,9 +14,9 @@ import {
   parsePolicyDuration,
   portsIn,
   valueProblem,
-} from '../src/model/annotation-values.js';
-import { KEYS } from '../src/model/annotations.js';
-import { parseLinkerdVersion, type LinkerdTarget } from '../src/model/versions.js';
+} from '../src/linkerd/annotation-values.js';
+import { KEYS } from '../src/linkerd/annotations.js';
+import { parseLinkerdVersion, type LinkerdTarget } from '../src/linkerd/releases.js';
 
 function target(v: string): LinkerdTarget {
   const t = parseLinkerdVersion(v);

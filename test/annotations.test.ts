@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { placesFor, readByTarget } from '../src/model/annotation-sites.js';
-import { KEYS, LINKERD_PREFIXES, linkerdPrefixOf, similarKeys } from '../src/model/annotations.js';
-import { nativeSidecarOn } from '../src/model/native-sidecar.js';
-import { type LinkerdTarget, parseLinkerdVersion } from '../src/model/versions.js';
+import { placesFor, readByTarget } from '../src/linkerd/annotation-sites.js';
+import { KEYS, LINKERD_PREFIXES, linkerdPrefixOf, similarKeys } from '../src/linkerd/annotations.js';
+import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
+import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
 import { ROOT } from './helpers.js';
 
 function target(v: string): LinkerdTarget {

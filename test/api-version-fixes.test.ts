@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { lintParsed } from '../src/cli/lint.js';
+import { lintParsed } from '../src/engine/lint.js';
 import type { Fixer, TextEdit } from '../src/engine/rule.js';
 import { parseSource } from '../src/load/parse.js';
 import { decode } from '../src/load/read.js';

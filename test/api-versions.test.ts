@@ -1,8 +1,8 @@
 // The version table, release by release, as LINKERD-FACTS §1.1 and §4 give it.
 import { describe, expect, it } from 'vitest';
-import { apiVersionStatus } from '../src/model/api-versions.js';
-import type { GatewayApiSetting } from '../src/model/gateway-api.js';
-import { type LinkerdTarget, parseLinkerdVersion } from '../src/model/versions.js';
+import { apiVersionStatus } from '../src/linkerd/api-versions.js';
+import type { GatewayApiSetting } from '../src/linkerd/releases.js';
+import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
 
 function target(version: string, gatewayApi?: GatewayApiSetting): LinkerdTarget {
   const t = parseLinkerdVersion(version);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { lintPaths } from '../src/cli/lint.js';
+import { lintPaths } from '../src/engine/lint.js';
 import { resolveConfig } from '../src/engine/config.js';
 import { ROOT } from './helpers.js';
 

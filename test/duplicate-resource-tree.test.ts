@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { lintParsed } from '../src/cli/lint.js';
+import { lintParsed } from '../src/engine/lint.js';
 import { parseSource } from '../src/load/parse.js';
 import { SourceFile } from '../src/model/source.js';
 import { ROOT, fixtureConfig, goldenLine } from './helpers.js';

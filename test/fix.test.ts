@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { fixParsed, lintParsed } from '../src/cli/lint.js';
+import { fixParsed, lintParsed } from '../src/engine/lint.js';
 import type { ResolvedConfig } from '../src/engine/config.js';
 import { YamlFixer } from '../src/fix/fixer.js';
 import { parseSource } from '../src/load/parse.js';

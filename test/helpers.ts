@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { builtinRules } from '../rules/index.js';
-import { lintParsed } from '../src/cli/lint.js';
+import { lintParsed } from '../src/engine/lint.js';
 import { type ResolvedConfig, resolveConfig } from '../src/engine/config.js';
 import type { Finding } from '../src/engine/rule.js';
 import { parseSource } from '../src/load/parse.js';

@@ -3,16 +3,16 @@ import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
-import { lintPaths } from '../src/cli/lint.js';
+import { lintPaths } from '../src/engine/lint.js';
 import { resolveConfig } from '../src/engine/config.js';
 import type { Finding } from '../src/engine/rule.js';
-import { defaultTarget } from '../src/model/versions.js';
+import { defaultTarget } from '../src/linkerd/releases.js';
 import { SourceFile } from '../src/model/source.js';
 import { escapeData, escapeProperty, github } from '../src/report/github.js';
 import { escapeXml, junit } from '../src/report/junit.js';
 import { sarif } from '../src/report/sarif.js';
 import type { FileResult, FormatContext } from '../src/report/types.js';
-import { HOMEPAGE } from '../src/version.js';
+import { HOMEPAGE, TOOL } from '../src/version.js';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
 
@@ -31,7 +31,7 @@ function expectValidSarif(log: unknown): void {
 }
 
 function ctxFor(dir: string, sourceRoot = dir): FormatContext {
-  return { cwd: dir, sourceRoot, color: false, rules: builtinRules, target: defaultTarget(), toolVersion: '1.2.3', fixMode: 'none' };
+  return { cwd: dir, sourceRoot, color: false, rules: builtinRules, target: defaultTarget(), tool: { ...TOOL, version: '1.2.3' }, fixMode: 'none' };
 }
 
 async function lintDir(dir: string, cwd = dir): Promise<FileResult[]> {

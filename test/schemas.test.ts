@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { definitions, resourceSchemas, schemaFiles } from '../scripts/resource-schemas.js';
-import { apiVersionStatus, crdAt } from '../src/model/api-versions.js';
-import { parseLinkerdVersion, type LinkerdTarget } from '../src/model/versions.js';
+import { apiVersionStatus, crdAt } from '../src/linkerd/api-versions.js';
+import { parseLinkerdVersion, type LinkerdTarget } from '../src/linkerd/releases.js';
 import { ROOT } from './helpers.js';
 
 type Schema = Record<string, any>;

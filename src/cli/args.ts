@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../model/errors.js';
 import { SEVERITIES, type SeveritySetting } from '../engine/rule.js';
 
 export interface CliOptions {

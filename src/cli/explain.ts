@@ -1,6 +1,6 @@
 import type { RuleMeta } from '../engine/rule.js';
-import { didYouMean } from '../engine/errors.js';
-import { UsageError } from '../engine/errors.js';
+import { didYouMean } from '../engine/did-you-mean.js';
+import { UsageError } from '../model/errors.js';
 import { ruleDocsUrl } from '../version.js';
 
 export interface RuleExample {

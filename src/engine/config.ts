@@ -1,9 +1,9 @@
 import picomatch from 'picomatch';
-import { ruleOptionValidators, validateConfig } from '../generated/validators.js';
+import { ruleOptionValidators, validateConfig } from '../load/validators.js';
 import type { JsonPath } from '../model/path.js';
-import type { GatewayApiSetting } from '../model/gateway-api.js';
-import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../model/versions.js';
-import { didYouMean } from './errors.js';
+import type { GatewayApiSetting } from '../linkerd/releases.js';
+import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../linkerd/releases.js';
+import { didYouMean } from './did-you-mean.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import { describeSchemaErrors } from './schema-errors.js';

@@ -1,50 +1,22 @@
+import type { Fixer } from '../fix/fixer.js';
+import type { Finding, Fix, Severity, Suppression, TextEdit } from '../model/finding.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
 import type { Range } from '../model/range.js';
 import type { Resource } from '../model/resource.js';
+import type { ResourceSchemas } from '../model/schema.js';
 import type { SourceFile } from '../model/source.js';
 import type { ManifestTree } from '../model/tree.js';
-import type { LinkerdTarget, Release } from '../model/versions.js';
+import type { LinkerdTarget, Release } from '../linkerd/releases.js';
 
-export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
 export type FixKind = 'none' | 'safe' | 'unsafe';
 export type Category = 'security' | 'reliability' | 'deprecation' | 'correctness' | 'best-practice';
 
+export type { Finding, Fix, Fixer, Severity, Suppression, TextEdit };
+
 export const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 export const CATEGORIES: readonly Category[] = ['security', 'reliability', 'deprecation', 'correctness', 'best-practice'];
-
-/** Replace `[start, end)` of the original file text (0-based offsets) with `text`. */
-export interface TextEdit {
-  range: readonly [number, number];
-  text: string;
-}
-
-export interface Fix {
-  kind: 'safe' | 'unsafe';
-  edits: TextEdit[];
-}
-
-/**
- * Builds text edits from paths, so rules never do offset arithmetic. Every method
- * returns the edits (possibly none) and changes nothing by itself.
- */
-export interface Fixer {
-  /** Replace a scalar's value, keeping its quote style where the new value allows it. */
-  setScalar(resource: Resource, path: JsonPath, value: string | number | boolean): TextEdit[];
-  /** Add `key: value` to the mapping at `mapPath`, creating missing parent mappings. */
-  insertKey(resource: Resource, mapPath: JsonPath, key: string, value: unknown): TextEdit[];
-  /** Remove a mapping entry (with its own comment lines) or a sequence item. */
-  removeKey(resource: Resource, path: JsonPath): TextEdit[];
-  /** Rename the key at `path`, keeping its value and quote style. */
-  renameKey(resource: Resource, path: JsonPath, newKey: string): TextEdit[];
-  /** Move the entry at `from` into the mapping at `toMapPath`, creating it when missing. */
-  moveKey(resource: Resource, from: JsonPath, toMapPath: JsonPath): TextEdit[];
-  /** Replace the whole resource with `yamlText` (one document, no `---`). */
-  replaceResource(resource: Resource, yamlText: string): TextEdit[];
-  /** Add a new document holding `yamlText` right after the resource's document. */
-  insertDocumentAfter(resource: Resource, yamlText: string): TextEdit[];
-}
 
 export interface ReportDescriptor<M extends string = string> {
   /** The resource the finding is about. Omit only with `file` and `range`. */
@@ -68,6 +40,8 @@ export interface RuleContext<O = Record<string, unknown>, M extends string = str
   readonly files: readonly ParsedFile[];
   readonly target: LinkerdTarget;
   readonly clusterDomain: string;
+  /** The resource schemas of this run, for `validateResource` (src/linkerd/resource-schemas.ts). */
+  readonly schemas: ResourceSchemas;
   readonly options: O;
   report(descriptor: ReportDescriptor<M>): void;
 }
@@ -117,26 +91,6 @@ export interface Rule<O = Record<string, unknown>, M extends string = string> {
 /** Identity function that lets TypeScript infer message ids and option types from the literal. */
 export function defineRule<O = Record<string, unknown>, M extends string = string>(rule: Rule<O, M>): Rule<O, M> {
   return rule;
-}
-
-export interface Suppression {
-  kind: 'inSource' | 'external';
-  justification?: string;
-}
-
-/** One problem found: where, what, and how it may be fixed. */
-export interface Finding {
-  ruleId: string;
-  severity: Severity;
-  message: string;
-  messageId?: string;
-  file: SourceFile;
-  range: Range;
-  /** The resource and path the finding is about, when there is one (used for stable fingerprints). */
-  resource?: Resource;
-  path?: JsonPath;
-  fix?: Fix;
-  suppressions?: Suppression[];
 }
 
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {

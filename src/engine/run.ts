@@ -1,8 +1,10 @@
 import type { ParsedFile } from '../model/parsed.js';
 import { toPath } from '../model/path.js';
+import { bundledSchemas } from '../load/validators.js';
 import type { Resource } from '../model/resource.js';
+import type { ResourceSchemas } from '../model/schema.js';
 import { ManifestTree } from '../model/tree.js';
-import { type LinkerdTarget, minorOf } from '../model/versions.js';
+import { type LinkerdTarget, minorOf } from '../linkerd/releases.js';
 import type { EffectiveRule, RuleSettings } from './config.js';
 import {
   type Finding,
@@ -24,6 +26,8 @@ export interface RunOptions {
   clusterDomain: string;
   /** Builds fix edits; without it findings carry no fixes. */
   fixer?: Fixer;
+  /** The resource schemas to validate against; the bundled ones unless given. */
+  schemas?: ResourceSchemas;
   /** Extra resources visible to cross-resource rules but never reported on (`--context`). */
   context?: readonly Resource[];
 }
@@ -78,6 +82,7 @@ export function runRules(opts: RunOptions): RunResult {
         files,
         target: opts.target,
         clusterDomain: opts.clusterDomain,
+        schemas: opts.schemas ?? bundledSchemas,
         options: setting.options,
         report: (d) => {
           const finding = toFinding(rule, ruleId, severity, d, opts.fixer);

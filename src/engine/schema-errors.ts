@@ -1,5 +1,5 @@
 import { formatPath, parsePath, pointerToPath } from '../model/path.js';
-import type { ValidationError } from '../generated/validators.js';
+import type { ValidationError } from '../model/schema.js';
 
 function show(value: unknown): string {
   if (value === undefined) return 'missing';

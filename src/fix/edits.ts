@@ -1,4 +1,4 @@
-import type { Fix, TextEdit } from '../engine/rule.js';
+import type { Fix, TextEdit } from '../model/finding.js';
 
 /**
  * Applies whole fixes to a text. A fix is atomic: it applies only if none of its edits

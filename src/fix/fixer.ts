@@ -1,9 +1,30 @@
 import { type Document, type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq } from 'yaml';
-import type { Fixer, TextEdit } from '../engine/rule.js';
+import type { TextEdit } from '../model/finding.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { nodeAt } from '../model/syntax.js';
 import { type Style, blockEntry, flowText, keyText, plainSafe, scalarText } from './render.js';
+
+/**
+ * Builds text edits from paths, so rules never do offset arithmetic. Every method
+ * returns the edits (possibly none) and changes nothing by itself.
+ */
+export interface Fixer {
+  /** Replace a scalar's value, keeping its quote style where the new value allows it. */
+  setScalar(resource: Resource, path: JsonPath, value: string | number | boolean): TextEdit[];
+  /** Add `key: value` to the mapping at `mapPath`, creating missing parent mappings. */
+  insertKey(resource: Resource, mapPath: JsonPath, key: string, value: unknown): TextEdit[];
+  /** Remove a mapping entry (with its own comment lines) or a sequence item. */
+  removeKey(resource: Resource, path: JsonPath): TextEdit[];
+  /** Rename the key at `path`, keeping its value and quote style. */
+  renameKey(resource: Resource, path: JsonPath, newKey: string): TextEdit[];
+  /** Move the entry at `from` into the mapping at `toMapPath`, creating it when missing. */
+  moveKey(resource: Resource, from: JsonPath, toMapPath: JsonPath): TextEdit[];
+  /** Replace the whole resource with `yamlText` (one document, no `---`). */
+  replaceResource(resource: Resource, yamlText: string): TextEdit[];
+  /** Add a new document holding `yamlText` right after the resource's document. */
+  insertDocumentAfter(resource: Resource, yamlText: string): TextEdit[];
+}
 
 /** A mapping entry to insert, as source text. */
 interface Entry {

@@ -1,4 +1,4 @@
-import type { Finding, Fix } from '../engine/rule.js';
+import type { Finding, Fix } from '../model/finding.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { SourceFile } from '../model/source.js';
 import { applyFixes } from './edits.js';

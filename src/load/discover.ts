@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
-import { UsageError } from '../engine/errors.js';
+import { UsageError } from '../model/errors.js';
 import { walkManifests } from './walk.js';
 
 export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'] as const;

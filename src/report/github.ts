@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../engine/rule.js';
+import type { Finding, Severity } from '../model/finding.js';
 import { rootRelativePath } from './location.js';
 import { type Formatter, active, countFindings } from './types.js';
 

@@ -1,4 +1,4 @@
-import type { Finding, Severity, TextEdit } from '../engine/rule.js';
+import type { Finding, Severity, TextEdit } from '../model/finding.js';
 import { type Formatter, countFindings } from './types.js';
 
 const ESLINT_SEVERITY: Record<Severity, 1 | 2> = { error: 2, warning: 1, info: 1 };

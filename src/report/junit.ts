@@ -1,4 +1,4 @@
-import type { Finding } from '../engine/rule.js';
+import type { Finding } from '../model/finding.js';
 import { type Formatter, active } from './types.js';
 
 /** Characters XML 1.0 does not allow at all, even escaped; YAML text can hold them. */

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type { Finding, RuleMeta, Severity } from '../engine/rule.js';
+import type { Finding, Severity } from '../model/finding.js';
 import { formatPath } from '../model/path.js';
 import { resourceId } from '../model/resource.js';
-import { HOMEPAGE, ruleDocsUrl } from '../version.js';
 import { directoryUri, pathToUriReference, rootRelativePath } from './location.js';
-import type { FileResult, FormatContext, Formatter } from './types.js';
+import type { FileResult, FormatContext, Formatter, RuleDescription, ToolInfo } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -44,8 +43,8 @@ interface ReportingDescriptor {
   properties: Record<string, unknown>;
 }
 
-function ruleDescriptor(meta: RuleMeta<string>): ReportingDescriptor {
-  const url = ruleDocsUrl(meta.id);
+function ruleDescriptor(meta: RuleDescription, tool: ToolInfo): ReportingDescriptor {
+  const url = tool.ruleDocsUrl(meta.id);
   const tags = [meta.category, 'linkerd', 'kubernetes'];
   const properties: Record<string, unknown> = { tags, category: meta.category };
   if (meta.precision) properties.precision = meta.precision;
@@ -115,7 +114,7 @@ function artifactLocation(result: FileResult, ctx: FormatContext): { uri: string
  * result with a 1-based region whose `endColumn` is exclusive, as SARIF defines it.
  */
 export const sarif: Formatter = (results, ctx) => {
-  const rules: ReportingDescriptor[] = Object.values(ctx.rules).map((r) => ruleDescriptor(r.meta));
+  const rules: ReportingDescriptor[] = Object.values(ctx.rules).map((r) => ruleDescriptor(r.meta, ctx.tool));
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const sarifResults: unknown[] = [];
   for (const result of results) {
@@ -165,9 +164,9 @@ export const sarif: Formatter = (results, ctx) => {
         tool: {
           driver: {
             name: 'linkerd-lint',
-            semanticVersion: ctx.toolVersion,
-            version: ctx.toolVersion,
-            informationUri: HOMEPAGE,
+            semanticVersion: ctx.tool.version,
+            version: ctx.tool.version,
+            informationUri: ctx.tool.homepage,
             rules,
           },
         },

@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import type { Finding } from '../engine/rule.js';
+import type { Finding } from '../model/finding.js';
 import { type Formatter, active, countFindings } from './types.js';
 
 function plural(n: number, word: string): string {

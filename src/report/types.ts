@@ -1,13 +1,27 @@
-import type { Finding, RuleMeta } from '../engine/rule.js';
-import type { SourceFile } from '../model/source.js';
-import type { LinkerdTarget } from '../model/versions.js';
+import type { FileResult, Finding, Severity } from '../model/finding.js';
 
-/** What a formatter gets for one file. `findings` are sorted and include suppressed ones. */
-export interface FileResult {
-  file: SourceFile;
-  findings: Finding[];
-  /** The fixed text, when fixes were computed and changed the file. */
-  output?: string;
+export type { FileResult };
+
+/**
+ * What a formatter reads of a rule: the fields of a rule's `meta` that reports show.
+ * Declared here so formatters depend on no engine type; every rule's `meta` has this shape.
+ */
+export interface RuleDescription {
+  id: string;
+  description: string;
+  category: string;
+  defaultSeverity: Severity;
+  docs: { why: string; howToFix: string };
+  securitySeverity?: number;
+  precision?: string;
+}
+
+/** The tool that wrote the report, for the SARIF `tool` object and rule links. */
+export interface ToolInfo {
+  version: string;
+  homepage: string;
+  /** The documentation page of a rule. */
+  ruleDocsUrl(ruleId: string): string;
 }
 
 export interface FormatContext {
@@ -18,9 +32,10 @@ export interface FormatContext {
    */
   sourceRoot?: string;
   color: boolean;
-  rules: Readonly<Record<string, { meta: RuleMeta<string> }>>;
-  target: LinkerdTarget;
-  toolVersion: string;
+  rules: Readonly<Record<string, { meta: RuleDescription }>>;
+  /** The target Linkerd release: what the user wrote, and the release whose facts applied. */
+  target: { input: string; release: string };
+  tool: ToolInfo;
   /** Unsafe fixes that `--unsafe-fixes` would add, for the stylish hint. */
   fixMode: 'none' | 'safe' | 'unsafe';
 }

@@ -1,8 +1,8 @@
 import { parseSource } from '../../src/load/parse.js';
-import { admissionProblems } from '../../src/model/admission.js';
+import { admissionProblems } from '../../src/linkerd/admission.js';
 import { formatPath } from '../../src/model/path.js';
 import { SourceFile } from '../../src/model/source.js';
-import { type LinkerdTarget, parseLinkerdVersion } from '../../src/model/versions.js';
+import { type LinkerdTarget, parseLinkerdVersion } from '../../src/linkerd/releases.js';
 
 export function target(version: string): LinkerdTarget {
   const t = parseLinkerdVersion(version);

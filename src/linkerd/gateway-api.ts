@@ -1,5 +1,5 @@
-import type { CrdEra } from './api-versions.js';
-import { type LinkerdTarget, minorOf } from './versions.js';
+import type { CrdEra } from './crds.js';
+import { type LinkerdTarget, minorOf } from './releases.js';
 
 /**
  * Who installs the Gateway API route CRDs, and so which of their versions are served
@@ -14,7 +14,6 @@ import { type LinkerdTarget, minorOf } from './versions.js';
  * - `linkerd`: Linkerd's own bundle of the target release.
  * - `{ version, channel }`: that upstream release and channel.
  */
-export type GatewayApiSetting = 'auto' | 'linkerd' | { version: string; channel: 'standard' | 'experimental' };
 
 export type ResolvedGatewayApi =
   | { kind: 'bundle' }

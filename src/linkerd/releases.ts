@@ -17,7 +17,12 @@ const DESIGNATED_EDGES: readonly (readonly [Release, string])[] = [
   ['2.20', 'edge-26.6.3'],
 ];
 
-import type { GatewayApiSetting } from './gateway-api.js';
+/**
+ * Who installs the Gateway API route CRDs (config `gatewayAPI`): see `gateway-api.ts`.
+ * `auto`: any install the target release supports; `linkerd`: Linkerd's own bundle;
+ * `{ version, channel }`: that upstream release and channel.
+ */
+export type GatewayApiSetting = 'auto' | 'linkerd' | { version: string; channel: 'standard' | 'experimental' };
 
 /** A resolved target: the release whose facts apply, and what the user wrote. */
 export interface LinkerdTarget {

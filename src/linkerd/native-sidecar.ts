@@ -5,8 +5,8 @@
  * (on from 2.20, assuming the Helm default).
  */
 import { isBoolToken } from './annotation-values.js';
-import type { StringMap } from './k8s.js';
-import { type LinkerdTarget, atLeast } from './versions.js';
+import type { StringMap } from '../model/k8s.js';
+import { type LinkerdTarget, atLeast } from './releases.js';
 
 const BY_PRECEDENCE = [
   { key: 'config.linkerd.io/proxy-enable-native-sidecar', since: '2.20', inherited: true },

@@ -3,10 +3,10 @@
  * each such place (LINKERD-FACTS §2.1 placement codes).
  */
 import { type KeyInfo, type Place, type Placement, type ValueFormat, linkerdPrefixOf } from './annotations.js';
-import { type StringMap, isObject, podTemplateOf } from './k8s.js';
-import type { JsonPath } from './path.js';
-import type { Resource } from './resource.js';
-import { type LinkerdTarget, type Release, atLeast } from './versions.js';
+import { type StringMap, isObject, podTemplateOf } from '../model/k8s.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import { type LinkerdTarget, type Release, atLeast } from './releases.js';
 
 /**
  * What an object's metadata is to Linkerd: a place it reads, a workload's own metadata

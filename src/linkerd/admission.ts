@@ -28,10 +28,10 @@ import {
   checkServiceBackendPort,
   checkSingleRule,
 } from './admission/routes.js';
-import { isObject } from './k8s.js';
-import type { JsonPath } from './path.js';
-import type { Resource } from './resource.js';
-import { type LinkerdTarget, atLeast } from './versions.js';
+import { isObject } from '../model/k8s.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import { type LinkerdTarget, atLeast } from './releases.js';
 
 export type { AdmissionProblem } from './admission/problem.js';
 

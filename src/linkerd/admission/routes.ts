@@ -1,5 +1,5 @@
-import { isObject } from '../k8s.js';
-import { type JsonPath, formatPath } from '../path.js';
+import { isObject } from '../../model/k8s.js';
+import { type JsonPath, formatPath } from '../../model/path.js';
 import { type CheckContext, from } from './context.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from './coverage.js';
 import { parseGoDuration } from './durations.js';

@@ -1,16 +1,17 @@
-import { isObject } from './k8s.js';
-import type { Resource } from './resource.js';
+import { isObject } from '../model/k8s.js';
+import type { Resource } from '../model/resource.js';
+import type { ResourceSchemas } from '../model/schema.js';
 import { validateResource } from './resource-schemas.js';
 
 /**
  * Whether moving a resource to a newer apiVersion, with no other change, keeps it valid
  * and keeps what it means (RULES.md `deprecated-api-version`; LINKERD-FACTS §1.1).
  */
-export function bumpKeepsMeaning(resource: Resource, toVersion: string): boolean {
+export function bumpKeepsMeaning(resource: Resource, toVersion: string, schemas: ResourceSchemas): boolean {
   const { group, kind } = resource;
   if (!kind) return false;
   const moved = { ...resource.value, apiVersion: `${group}/${toVersion}` };
-  const problems = validateResource(group, toVersion, kind, moved);
+  const problems = validateResource(schemas, group, toVersion, kind, moved);
   if (!problems || problems.length > 0) return false;
   if (group === 'policy.linkerd.io' && kind === 'HTTPRoute') return backendNamespacesSurvive(resource, toVersion);
   return true;

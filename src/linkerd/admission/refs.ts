@@ -1,4 +1,4 @@
-import { isObject } from '../k8s.js';
+import { isObject } from '../../model/k8s.js';
 
 /**
  * How Linkerd compares an object reference with a kind (LINKERD-FACTS §1.3): group and

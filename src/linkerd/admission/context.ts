@@ -1,5 +1,5 @@
-import type { Resource } from '../resource.js';
-import { type LinkerdTarget, type Release, atLeast } from '../versions.js';
+import type { Resource } from '../../model/resource.js';
+import { type LinkerdTarget, type Release, atLeast } from '../releases.js';
 import type { Problems } from './problem.js';
 
 /** What every admission check reads: the object, its spec, the target release and where problems go. */

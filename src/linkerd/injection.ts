@@ -1,6 +1,6 @@
-import { annotationsAt, isObject, labelsAt } from './k8s.js';
-import type { JsonPath } from './path.js';
-import type { Resource } from './resource.js';
+import { annotationsAt, isObject, labelsAt } from '../model/k8s.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
 
 export const INJECT_KEY = 'linkerd.io/inject';
 export const INJECT_VALUES = ['enabled', 'disabled', 'ingress'] as const;
@@ -32,14 +32,3 @@ export function webhooksDisabled(namespace: Resource): boolean {
   const labels = labelsAt(namespace.value);
   return isObject(labels) && labels[ADMISSION_WEBHOOKS_LABEL] === 'disabled';
 }
-
-export const LINKERD_CONFIG_NAME = 'linkerd-config';
-
-/**
- * The data keys of the `linkerd-config` ConfigMap that Linkerd 2.10+ reads (LINKERD-FACTS
- * §3.9): the rendered Helm values, and the CRD chart version written since 2.12.
- */
-export const LINKERD_CONFIG_KEYS: readonly string[] = ['values', 'linkerd-crds-chart-version'];
-
-/** Keys of the pre-2.10 `linkerd-config` (JSON configs), which 2.10 replaced by `values`. */
-export const LEGACY_LINKERD_CONFIG_KEYS: readonly string[] = ['global', 'proxy', 'install'];

@@ -1,14 +1,14 @@
 import { relative } from 'node:path';
-import type { ResolvedConfig } from '../engine/config.js';
-import type { Fixer, Rule } from '../engine/rule.js';
-import { type RunResult, runRules } from '../engine/run.js';
+import type { ResolvedConfig } from './config.js';
+import type { Fixer, Rule } from './rule.js';
+import { type RunResult, runRules } from './run.js';
 import { discover, displayPathOf, toPosix } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { compareRanges } from '../model/range.js';
 import type { SourceFile } from '../model/source.js';
-import type { FileResult } from '../report/types.js';
+import type { FileResult } from '../model/finding.js';
 import { type RejectedFix, fixLoop } from '../fix/loop.js';
 
 export interface LintInput {

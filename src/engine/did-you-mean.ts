@@ -1,8 +1,3 @@
-/** A problem with how the tool was called or configured: reported without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
 /** Levenshtein distance, for "did you mean" hints. */
 export function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, i) => i);

@@ -1,4 +1,4 @@
-import { isObject } from '../k8s.js';
+import { isObject } from '../../model/k8s.js';
 import { from, type CheckContext } from './context.js';
 import { POLICY_GROUP, GATEWAY_GROUP } from './coverage.js';
 import { identityProblem } from './identities.js';

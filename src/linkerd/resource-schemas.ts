@@ -1,38 +1,10 @@
-import { createRequire } from 'node:module';
-import type { ValidationError, Validator } from '../generated/validators.js';
-import { type JsonPath, formatPath, getAt, pointerToPath } from './path.js';
+import type { ResourceSchemas, SchemaNode, ValidationError } from '../model/schema.js';
+import { type JsonPath, formatPath, getAt, pointerToPath } from '../model/path.js';
 
 /**
- * The JSON Schemas of Linkerd resources (schemas/linkerd/), compiled at build time, and
- * the sentences their errors become. The validators are large, so each kind's are loaded
- * the first time the kind is met: a run pays only for the kinds in its files.
+ * Resource validation against the schemas of a run (schemas/linkerd/, loaded by
+ * src/load/validators.ts), and the sentences the schema errors become.
  */
-
-declare const __RESOURCE_MODULES__: string | undefined;
-
-const loadModule = createRequire(import.meta.url);
-// The bundle ships the modules next to the CLI (scripts/build.mjs); from source they are in src/generated.
-const MODULES = typeof __RESOURCE_MODULES__ === 'string' ? __RESOURCE_MODULES__ : '../generated/resources/';
-
-const kindModules = new Map<string, Record<string, Validator> | null>();
-
-/** The validators of one kind (all its versions), loaded the first time the kind is met. */
-function validatorsOf(group: string, kind: string): Record<string, Validator> | null {
-  const name = `${group}_${kind}`.toLowerCase();
-  // Group and kind come from the manifest: only names a generated module can have reach the loader.
-  if (!/^[a-z0-9.-]+_[a-z0-9]+$/.test(name)) return null;
-  let validators = kindModules.get(name);
-  if (validators === undefined) {
-    try {
-      validators = (loadModule(`${MODULES}${name}.cjs`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-      validators = null;
-    }
-    kindModules.set(name, validators);
-  }
-  return validators;
-}
 
 /** `group/version/Kind`, the key of a resource schema. */
 function schemaKey(group: string, version: string, kind: string): string {
@@ -53,12 +25,18 @@ export interface SchemaProblem {
  * Validates `value` against the schema of `group/version/Kind`. Returns undefined when no
  * such schema exists, otherwise one problem per violation (empty when valid).
  */
-export function validateResource(group: string, version: string, kind: string, value: unknown): SchemaProblem[] | undefined {
-  const validate = validatorsOf(group, kind)?.[schemaKey(group, version, kind)];
+export function validateResource(
+  schemas: ResourceSchemas,
+  group: string,
+  version: string,
+  kind: string,
+  value: unknown,
+): SchemaProblem[] | undefined {
+  const validate = schemas.validator(group, version, kind);
   if (!validate) return undefined;
   const data = withoutNulls(value);
   if (validate(data)) return [];
-  return describe(validate.errors ?? [], schemaKey(group, version, kind), kind, data);
+  return describe(schemas, validate.errors ?? [], schemaKey(group, version, kind), kind, data);
 }
 
 /**
@@ -76,34 +54,16 @@ function withoutNulls(value: unknown): unknown {
 
 // ---- schema lookups, for the words of a message ----
 
-type Schema = Record<string, unknown>;
-interface SchemaIndex {
-  definitions: Record<string, Schema>;
-  resources: Record<string, Schema>;
-}
-
-let index: SchemaIndex | undefined;
-
-function schemas(): SchemaIndex {
-  if (!index) {
-    const { resourceSchemaText } = loadModule(`${MODULES}schema-text.cjs`) as { resourceSchemaText: string };
-    const parsed = JSON.parse(resourceSchemaText) as SchemaIndex;
-    // Definitions are referenced by file name (`../../definitions/x.json`, `x.json`).
-    const byFile: Record<string, Schema> = {};
-    for (const [id, schema] of Object.entries(parsed.definitions)) byFile[id.slice(id.lastIndexOf('/') + 1)] = schema;
-    index = { definitions: byFile, resources: parsed.resources };
-  }
-  return index;
-}
+type Schema = SchemaNode;
 
 /** Follows `$ref`s; `#` means the definition the walk is currently inside. */
-function deref(node: Schema | undefined, current: { root: Schema }): Schema | undefined {
+function deref(schemas: ResourceSchemas, node: Schema | undefined, current: { root: Schema }): Schema | undefined {
   let n = node;
   for (let guard = 0; n && typeof n.$ref === 'string' && guard < 10; guard++) {
     const ref = n.$ref;
     if (ref === '#') n = current.root;
     else {
-      const target = schemas().definitions[ref.slice(ref.lastIndexOf('/') + 1)];
+      const target = schemas.documents().definitions[ref.slice(ref.lastIndexOf('/') + 1)];
       if (target) current.root = target;
       n = target;
     }
@@ -112,18 +72,18 @@ function deref(node: Schema | undefined, current: { root: Schema }): Schema | un
 }
 
 /** The schema node that governs the value at `path` of a resource. */
-function schemaAt(key: string, path: JsonPath): Schema | undefined {
-  const root = schemas().resources[key];
+function schemaAt(schemas: ResourceSchemas, key: string, path: JsonPath): Schema | undefined {
+  const root = schemas.documents().resources[key];
   if (!root) return undefined;
   const current = { root };
-  let node = deref(root, current);
+  let node = deref(schemas, root, current);
   for (const seg of path) {
     if (!node) return undefined;
-    if (typeof seg === 'number') node = deref(node.items as Schema | undefined, current);
+    if (typeof seg === 'number') node = deref(schemas, node.items as Schema | undefined, current);
     else {
       const props = node.properties as Record<string, Schema> | undefined;
       const next = props?.[seg] ?? (typeof node.additionalProperties === 'object' ? (node.additionalProperties as Schema) : undefined);
-      node = deref(next, current);
+      node = deref(schemas, next, current);
     }
   }
   return node;
@@ -157,7 +117,7 @@ function branchKeys(node: Schema | undefined, keyword: 'oneOf' | 'anyOf'): strin
   return branches.flatMap((b) => (Array.isArray(b.required) ? (b.required as string[]) : []));
 }
 
-function describe(errors: readonly ValidationError[], key: string, kind: string, value: unknown): SchemaProblem[] {
+function describe(schemas: ResourceSchemas, errors: readonly ValidationError[], key: string, kind: string, value: unknown): SchemaProblem[] {
   // A failed oneOf/anyOf is one problem: the errors of its branches are folded into it.
   const folds = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const folded = (e: ValidationError) =>
@@ -171,7 +131,7 @@ function describe(errors: readonly ValidationError[], key: string, kind: string,
   for (const e of errors) {
     if (folded(e) || (e.keyword !== 'type' && wrongType.has(e.instancePath))) continue;
     const path = pointerToPath(e.instancePath);
-    const problem = sentence(e, path, key, kind, value);
+    const problem = sentence(schemas, e, path, key, kind, value);
     if (!problem) continue;
     const id = `${formatPath(problem.path)}\0${problem.message}`;
     if (seen.has(id)) continue;
@@ -181,10 +141,10 @@ function describe(errors: readonly ValidationError[], key: string, kind: string,
   return out;
 }
 
-function sentence(e: ValidationError, path: (string | number)[], key: string, kind: string, value: unknown): SchemaProblem | undefined {
+function sentence(schemas: ResourceSchemas, e: ValidationError, path: (string | number)[], key: string, kind: string, value: unknown): SchemaProblem | undefined {
   const where = formatPath(path);
   const data = getAt(value, path);
-  const node = () => schemaAt(key, path);
+  const node = () => schemaAt(schemas, key, path);
   const is = `${where} is ${show(data)}`;
   const p = e.params;
   switch (e.keyword) {

@@ -6,7 +6,7 @@
  */
 import { parseGoDuration as parseGoDurationNs } from './admission/durations.js';
 import type { ValueFormat } from './annotations.js';
-import { type LinkerdTarget, type Release, atLeast } from './versions.js';
+import { type LinkerdTarget, type Release, atLeast } from './releases.js';
 
 /** Go `strconv.ParseBool`: the injector's and the policy controller's boolean tokens. */
 const BOOL_TOKENS = new Set(['1', 't', 'T', 'true', 'TRUE', 'True', '0', 'f', 'F', 'false', 'FALSE', 'False']);

@@ -1,5 +1,5 @@
-import { isObject } from '../k8s.js';
-import type { JsonPath } from '../path.js';
+import { isObject } from '../../model/k8s.js';
+import type { JsonPath } from '../../model/path.js';
 
 /** One thing Linkerd's admission (webhook or CRD validation rule) would refuse. */
 export interface AdmissionProblem {

@@ -1,7 +1,7 @@
 // The Gateway API CRDs' own validation rules (x-kubernetes-validations, LINKERD-FACTS
 // §1.2.2), evaluated on the written object after the schema defaults they rely on.
-import { isObject } from '../k8s.js';
-import { type JsonPath, formatPath } from '../path.js';
+import { isObject } from '../../model/k8s.js';
+import { type JsonPath, formatPath } from '../../model/path.js';
 import { parseGoDuration } from './durations.js';
 import { has, objectsIn, q } from './problem.js';
 import { type RouteContext, checkServiceBackendPort } from './routes.js';

@@ -1,4 +1,4 @@
-import type { Release } from '../versions.js';
+import type { Release } from '../releases.js';
 
 export const POLICY_GROUP = 'policy.linkerd.io';
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';

@@ -3,7 +3,7 @@
  * (2.10 … 2.20) reads or writes (LINKERD-FACTS §2.2–§2.5): as what it is read, where it
  * takes effect, the syntax of its value, and the releases it lives in.
  */
-import type { Release } from './versions.js';
+import type { Release } from './releases.js';
 
 /**
  * Where a key takes effect (the placement codes of LINKERD-FACTS §2.1): `pod` is a pod

@@ -1,4 +1,4 @@
-import type { JsonPath } from '../path.js';
+import type { JsonPath } from '../../model/path.js';
 import { type Problems, linkerdSays, objectsIn, q } from './problem.js';
 
 /** An address block as Linkerd's `Cidr` type reads it: a CIDR, or a bare IP meaning that one address. */
