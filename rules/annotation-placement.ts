@@ -59,6 +59,11 @@ export default defineRule({
         'Move the key to where the message says Linkerd reads it. `--fix` moves injection and proxy keys from a ' +
         'workload\'s own metadata into its pod template annotations (creating the mapping when missing), and removes ' +
         'the workload copy when the template already holds the same value.',
+      fixSafety:
+        'Safe. A key on the workload\'s own metadata is never read, so moving it into the pod template gives it the ' +
+        'effect its author meant and changes nothing else, and removing a copy the template already holds with the ' +
+        'same value changes nothing at all. When the template holds a different value, nothing is fixed: which of ' +
+        'the two was meant is the author\'s call. Keys on the wrong kind of resource are not moved.',
     },
   },
   check(ctx) {
@@ -67,9 +72,8 @@ export default defineRule({
         const info = KEYS.get(found.key);
         if (!info || info.written) continue;
         const key = found.key;
-        const range = resource.locate(found.path, 'key').range;
         const report = (messageId: 'notHere' | 'serverParents' | 'asLabel' | 'asAnnotation', places?: string) =>
-          ctx.report({ resource, path: found.path, range, messageId, data: { key, site: siteName(resource, found), places: places ?? '' } });
+          ctx.report({ resource, path: found.path, at: 'key', messageId, data: { key, site: siteName(resource, found), places: places ?? '' } });
 
         if (found.field === 'labels' && info.as === 'annotation') {
           report('asLabel');
@@ -97,7 +101,6 @@ export default defineRule({
 
     function reportWorkload(resource: Resource, found: FoundKey, info: KeyInfo) {
       const template = podTemplateOf(resource);
-      const range = resource.locate(found.path, 'key').range;
       const site = siteName(resource, found);
       // Workload sites exist only for resources with a pod template.
       if (!template) return;
@@ -109,21 +112,21 @@ export default defineRule({
         ctx.report({
           resource,
           path: found.path,
-          range,
+          at: 'key',
           messageId: 'workload',
           data: { key: info.key, site, where: formatPath(toMap) },
-          fix: (fixer) => fixer.moveKey(resource, found.path, toMap),
+          fix: (fixer) => ({ kind: 'safe', edits: fixer.moveKey(resource, found.path, toMap) }),
         });
         return;
       }
       ctx.report({
         resource,
         path: found.path,
-        range,
+        at: 'key',
         messageId: 'workloadShadowed',
         data: { key: info.key, site, templateValue: String(existing) },
         // The workload copy does nothing; removing it changes nothing only when both say the same.
-        fix: existing === found.value ? (fixer) => fixer.removeKey(resource, found.path) : undefined,
+        fix: existing === found.value ? (fixer) => ({ kind: 'safe', edits: fixer.removeKey(resource, found.path) }) : undefined,
       });
     }
   },

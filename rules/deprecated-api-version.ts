@@ -16,6 +16,9 @@ export default defineRule({
       superseded: '"{{apiVersion}}" is superseded for {{kind}} in {{source}}; use {{replacement}}',
     },
     docs: {
+      fixSafety:
+        'Safe: the version is changed only when the document, as written, is valid under the newer version and ' +
+        'means the same there; otherwise the finding is reported with no fix.',
       why:
         'Deprecated versions (Server `v1alpha1` and `v1beta1`, ServerAuthorization `v1alpha1`, GRPCRoute `v1alpha2`) ' +
         'make the API server print a warning on every apply and are the next to be removed; upstream Gateway API ' +
@@ -40,7 +43,10 @@ export default defineRule({
         path: ['apiVersion'],
         messageId: status.replacedBy.why,
         data: { apiVersion: resource.apiVersion ?? '', kind: status.kind, source: servingSource(status.era, ctx.target), replacement },
-        fix: (fixer) => (bumpKeepsMeaning(resource, status.replacedBy!.version, ctx.schemas) ? fixer.setScalar(resource, ['apiVersion'], replacement) : null),
+        fix: (fixer) =>
+          bumpKeepsMeaning(resource, status.replacedBy!.version, ctx.schemas)
+            ? { kind: 'safe', edits: fixer.setScalar(resource, ['apiVersion'], replacement) }
+            : null,
       });
     }
   },

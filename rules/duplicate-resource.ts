@@ -1,4 +1,4 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { sameValue } from '../src/model/equality.js';
 import { CLUSTER_SCOPED_KINDS, KUSTOMIZATION_FILE_NAMES } from '../src/model/k8s.js';
 import { type Resource, describeResource } from '../src/model/resource.js';
@@ -6,7 +6,7 @@ import { type Resource, describeResource } from '../src/model/resource.js';
 type Scope = 'file' | 'directory' | 'tree';
 
 interface Options {
-  scope?: Scope;
+  scope: Scope;
 }
 
 function directoryOf(path: string): string {
@@ -34,7 +34,7 @@ function where(r: Resource): string {
   return `${r.file.displayPath}:${line}`;
 }
 
-export default defineRule<Options>({
+export default defineRule({
   meta: {
     id: 'duplicate-resource',
     description: 'Disallow two documents that define the same object (group, kind, namespace and name)',
@@ -57,7 +57,7 @@ export default defineRule<Options>({
         },
       },
     },
-    defaultOptions: { scope: 'directory' },
+    defaultOptions: optionDefaults<Options>({ scope: 'directory' }),
     docs: {
       why:
         'When two documents describe the same object, whichever is applied last wins and the other is silently lost: ' +
@@ -75,7 +75,7 @@ export default defineRule<Options>({
     },
   },
   check(ctx) {
-    const scope = ctx.options.scope ?? 'directory';
+    const { scope } = ctx.options;
     const kustomized = new Set(
       ctx.files.filter((f) => KUSTOMIZATION_FILE_NAMES.includes(baseName(f.file.path))).map((f) => directoryOf(f.file.path)),
     );

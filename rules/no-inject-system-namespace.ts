@@ -1,15 +1,15 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { POD_TEMPLATE_KINDS, podTemplateOf } from '../src/model/k8s.js';
 import { SYSTEM_NAMESPACES, injectAnnotation, webhooksDisabled } from '../src/linkerd/injection.js';
 import type { Resource } from '../src/model/resource.js';
 
 interface Options {
-  namespaces?: string[];
+  namespaces: string[];
 }
 
 const INJECTING = new Set(['enabled', 'ingress']);
 
-export default defineRule<Options>({
+export default defineRule({
   meta: {
     id: 'no-inject-system-namespace',
     description: 'Disallow proxy injection into kube-system, cert-manager, Linkerd and other system namespaces',
@@ -36,6 +36,7 @@ export default defineRule<Options>({
         },
       },
     },
+    defaultOptions: optionDefaults<Options>({ namespaces: [] }),
     docs: {
       why:
         'Meshing `kube-system`, `kube-public`, `kube-node-lease`, `cert-manager` or Linkerd\'s own namespaces puts a proxy ' +
@@ -47,10 +48,14 @@ export default defineRule<Options>({
       howToFix:
         'Set `linkerd.io/inject: disabled` (or remove the annotation). `--fix --unsafe-fixes` sets `disabled`: it is ' +
         'unsafe because, where injection did work, pods start without a proxy.',
+      fixSafety:
+        'Unsafe. Setting `disabled` changes what runs: where the annotation did inject (before 2.12, or in a system ' +
+        'namespace the injector does not skip), pods restarted after the change come up without a proxy, so mTLS, ' +
+        'policy and metrics stop for them and Servers that only admit meshed clients refuse them.',
     },
   },
   check(ctx) {
-    const system = new Set([...SYSTEM_NAMESPACES, ...(ctx.options.namespaces ?? [])]);
+    const system = new Set([...SYSTEM_NAMESPACES, ...ctx.options.namespaces]);
     const webhooksOff = new Set(
       ctx.tree.ofKind('Namespace', '').filter(webhooksDisabled).map((ns) => ns.name).filter((n) => n !== undefined),
     );
@@ -60,7 +65,7 @@ export default defineRule<Options>({
         path: found.path,
         messageId,
         data: { value: String(found.value), namespace },
-        fix: (fixer) => fixer.setScalar(resource, found.path, 'disabled'),
+        fix: (fixer) => ({ kind: 'unsafe', edits: fixer.setScalar(resource, found.path, 'disabled') }),
       });
 
     for (const resource of ctx.resources) {

@@ -45,8 +45,7 @@ export default defineRule({
         const role = found.site.role;
         // Keys where no release reads them are `annotation-placement`'s findings.
         if (role === 'workload' || role === 'other' || !anyPlacesFor(info).includes(role)) continue;
-        const range = resource.locate(found.path, 'key').range;
-        const at = { resource, path: found.path, range };
+        const at = { resource, path: found.path, at: 'key' as const };
         if (info.removedIn && atLeast(ctx.target, info.removedIn)) {
           ctx.report({ ...at, messageId: 'removed', data: { key: info.key, target, removedIn: info.removedIn } });
         } else if (info.since && !atLeast(ctx.target, info.since)) {

@@ -54,13 +54,7 @@ export default defineRule({
         problems.push(...admissionProblems(resource, ctx.target).filter((p) => !faulted.has(JSON.stringify(p.path))));
       }
       for (const problem of problems) {
-        if (problem.at === 'key') {
-          ctx.report({ resource, range: resource.locate(problem.path, 'key').range, path: problem.path, messageId: 'invalid', data: { message: problem.message } });
-        } else if (problem.path.length === 0) {
-          ctx.report({ resource, messageId: 'invalid', data: { message: problem.message } });
-        } else {
-          ctx.report({ resource, path: problem.path, messageId: 'invalid', data: { message: problem.message } });
-        }
+        ctx.report({ resource, path: problem.path, at: problem.at ?? 'value', messageId: 'invalid', data: { message: problem.message } });
       }
     }
   },

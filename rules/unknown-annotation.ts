@@ -18,6 +18,10 @@ export default defineRule({
       didYouMeanOneOf: '"{{key}}" is not a Linkerd {{what}}; did you mean one of {{suggestions}}?',
     },
     docs: {
+      fixSafety:
+        'Safe. A misspelt key is read by nothing, so renaming it to the one key it is closest to gives it the effect ' +
+        'its author meant. No fix is offered when several known keys are equally close, or when the mapping already ' +
+        'holds the corrected key (the rename would make a duplicate key).',
       why:
         'Every Linkerd component silently ignores keys it does not know. A misspelt `config.linkerd.io/proxy-cpu-limt`, ' +
         'a key from a blog post that never existed (`linkerd.io/proxy-retry-budget`) or a key under the wrong prefix ' +
@@ -36,10 +40,9 @@ export default defineRule({
         // Linkerd reads no label under viz.linkerd.io/, and users pick labels there for their own selectors.
         if (found.field === 'labels' && found.key.startsWith('viz.linkerd.io/')) continue;
         const what = found.field === 'labels' ? 'label' : 'annotation';
-        const range = resource.locate(found.path, 'key').range;
         const similar = similarKeys(found.key);
         if (similar.length === 0) {
-          ctx.report({ resource, path: found.path, range, messageId: 'unknown', data: { key: found.key, what } });
+          ctx.report({ resource, path: found.path, at: 'key', messageId: 'unknown', data: { key: found.key, what } });
         } else if (similar.length === 1) {
           const suggestion = similar[0]!;
           // Renaming onto a key the mapping already holds would make a duplicate key.
@@ -47,14 +50,14 @@ export default defineRule({
           ctx.report({
             resource,
             path: found.path,
-            range,
+            at: 'key',
             messageId: 'didYouMean',
             data: { key: found.key, what, suggestion },
-            fix: clash ? undefined : (fixer) => fixer.renameKey(resource, found.path, suggestion),
+            fix: clash ? undefined : (fixer) => ({ kind: 'safe', edits: fixer.renameKey(resource, found.path, suggestion) }),
           });
         } else {
           const suggestions = similar.slice(0, 3).map((k) => `"${k}"`).join(', ');
-          ctx.report({ resource, path: found.path, range, messageId: 'didYouMeanOneOf', data: { key: found.key, what, suggestions } });
+          ctx.report({ resource, path: found.path, at: 'key', messageId: 'didYouMeanOneOf', data: { key: found.key, what, suggestions } });
         }
       }
     }

@@ -50,11 +50,10 @@ export default defineRule({
         for (const key of Object.keys(data)) {
           if (LINKERD_CONFIG_KEYS.includes(key)) continue;
           const path = [section, key];
-          const range = r.locate(path, 'key').range;
           if (LEGACY_LINKERD_CONFIG_KEYS.includes(key)) {
-            ctx.report({ resource: r, path, range, messageId: 'legacy', data: { key: JSON.stringify(key) } });
+            ctx.report({ resource: r, path, at: 'key', messageId: 'legacy', data: { key: JSON.stringify(key) } });
           } else {
-            ctx.report({ resource: r, path, range, messageId: 'unknown', data: { key: JSON.stringify(key), home: realHome(key) } });
+            ctx.report({ resource: r, path, at: 'key', messageId: 'unknown', data: { key: JSON.stringify(key), home: realHome(key) } });
           }
         }
       }

@@ -1,11 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { placesFor, readByTarget } from '../src/linkerd/annotation-sites.js';
 import { KEYS, LINKERD_PREFIXES, linkerdPrefixOf, similarKeys } from '../src/linkerd/annotations.js';
 import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
 import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
-import { ROOT } from './helpers.js';
+import { sharedPath } from './helpers.js';
 
 function target(v: string): LinkerdTarget {
   const t = parseLinkerdVersion(v);
@@ -25,8 +24,8 @@ describe('annotation catalog', () => {
   });
 
   it('knows every key LINKERD-FACTS §2 names, where ../shared exists', () => {
-    const facts = join(ROOT, '..', 'shared', 'reference', 'LINKERD-FACTS.md');
-    if (!existsSync(facts)) return;
+    const facts = sharedPath('reference', 'LINKERD-FACTS.md');
+    if (!facts) return;
     const text = readFileSync(facts, 'utf8');
     const section = text.slice(text.indexOf('\n## 2.'), text.indexOf('\n### 2.7'));
     const named = new Set([...section.matchAll(/`([a-z.]*linkerd\.io\/[a-z0-9-]+)`/g)].map((m) => m[1]!));

@@ -30,6 +30,8 @@ describe('information commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('no-inject-system-namespace: Disallow proxy injection');
     expect(r.stdout).toContain('How to fix');
+    expect(r.stdout).toContain('\nFix safety\n    Unsafe. Setting `disabled` changes what runs');
+    expect(r.stdout).toContain('\nDefaults\n    {\n      "namespaces": []\n    }');
     expect(r.stdout).toContain('Example (fixtures/no-inject-system-namespace/invalid/example.yaml)');
     expect(r.stdout).toContain('6:24 no-inject-system-namespace "linkerd.io/inject: enabled" on system namespace "kube-system"');
   });

@@ -1,17 +1,16 @@
 // The schema and apiVersion rules over real manifests from public repositories
 // (../shared/corpus, when present): every finding there is one judged correct.
-import { existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { lintPaths } from '../src/engine/lint.js';
 import { resolveConfig } from '../src/engine/config.js';
-import { ROOT } from './helpers.js';
+import { sharedPath } from './helpers.js';
 
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+const CORPUS = sharedPath('corpus') ?? '';
 const RULES = ['schema', 'unknown-api-version', 'deprecated-api-version'];
 
-describe.skipIf(!existsSync(CORPUS))('corpus', () => {
+describe.skipIf(!CORPUS)('corpus', () => {
   it('yields only the findings judged correct', { timeout: 120_000 }, async () => {
     const rules = Object.fromEntries(Object.keys(builtinRules).map((id) => [id, RULES.includes(id) ? builtinRules[id]!.meta.defaultSeverity : 'off']));
     const config = resolveConfig({ rules }, builtinRules, CORPUS);

@@ -11,6 +11,18 @@ import { decode } from '../src/load/read.js';
 export const ROOT = join((import.meta.dirname ?? process.cwd()), '..');
 export const FIXTURES = join(ROOT, 'fixtures');
 
+/**
+ * A path inside `../shared` (real-world corpus, upstream CRDs, the SARIF schema), or
+ * undefined when it is absent, so those suites skip on a plain clone. In CI (`CI=true`)
+ * `../shared` is always there: a missing path fails the suite instead of skipping it.
+ */
+export function sharedPath(...parts: string[]): string | undefined {
+  const path = join(ROOT, '..', 'shared', ...parts);
+  if (existsSync(path)) return path;
+  if (process.env.CI === 'true') throw new Error(`${path} is missing; in CI the suites that read ../shared must run`);
+  return undefined;
+}
+
 /** A case's optional sidecar `<case>.config.yaml`: target version, cluster domain, options of the rule under test. */
 interface CaseConfig {
   linkerdVersion?: string;

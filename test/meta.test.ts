@@ -6,7 +6,7 @@ import { builtinRules } from '../rules/index.js';
 import { collectExamples } from '../scripts/lib/examples.mjs';
 import { RULES_BEGIN, RULES_END, renderRuleDocs, renderRuleTable } from '../src/cli/docs.js';
 import { ruleOptionValidators } from '../src/generated/validators.js';
-import { FIXTURES, ROOT } from './helpers.js';
+import { FIXTURES, ROOT, sharedPath } from './helpers.js';
 
 const RULE_FILES = readdirSync(join(ROOT, 'rules'))
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -25,8 +25,8 @@ describe('rule registry', () => {
   });
 
   it('uses only ids from the public catalog (or engine rules) where ../shared exists', () => {
-    const catalog = join(ROOT, '..', 'shared', 'RULES.md');
-    if (!existsSync(catalog)) return;
+    const catalog = sharedPath('RULES.md');
+    if (!catalog) return;
     const ids = new Set([...readFileSync(catalog, 'utf8').matchAll(/^\| `([a-z0-9-]+)`/gm)].map((m) => m[1]));
     for (const [id, rule] of Object.entries(builtinRules)) {
       if (!rule.meta.reportedByEngine) expect(ids.has(id), `${id} is not in RULES.md`).toBe(true);
@@ -43,6 +43,11 @@ for (const [id, rule] of Object.entries(builtinRules)) {
       expect(meta.description).toMatch(/^(Disallow|Require|Enforce|Report|Warn) .+[^. ]$/);
       expect(meta.docs.why.length).toBeGreaterThan(40);
       expect(meta.docs.howToFix.length).toBeGreaterThan(20);
+    });
+
+    it('explains the safety of its fixes exactly when it offers fixes', () => {
+      expect(Boolean(meta.docs.fixSafety), 'docs.fixSafety').toBe(meta.fix !== 'none');
+      if (meta.fix === 'unsafe' || meta.fix === 'both') expect(meta.docs.fixSafety).toMatch(/unsafe/i);
     });
 
     it('either checks resources or is reported by the engine', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
@@ -14,12 +14,12 @@ import { sarif } from '../src/report/sarif.js';
 import type { FileResult, FormatContext } from '../src/report/types.js';
 import { HOMEPAGE, TOOL } from '../src/version.js';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
-import { ROOT } from './helpers.js';
+import { sharedPath } from './helpers.js';
 
-const SCHEMA = join(ROOT, '..', 'shared', 'reference', 'sarif', 'sarif-schema-2.1.0.json');
+const SCHEMA = sharedPath('reference', 'sarif', 'sarif-schema-2.1.0.json');
 // ajv-draft-04 is CommonJS; under NodeNext its class is the default export's `default`.
 const Ajv = (AjvDraft04 as unknown as { default: typeof AjvDraft04.default }).default;
-const validateSarif = existsSync(SCHEMA)
+const validateSarif = SCHEMA
   ? new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(JSON.parse(readFileSync(SCHEMA, 'utf8')) as object)
   : undefined;
 

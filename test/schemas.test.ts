@@ -1,13 +1,13 @@
 // The resource schemas: in sync with their source, and, where the reference CRDs exist
 // (../shared), in agreement with them on fields, required fields and enum values.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { definitions, resourceSchemas, schemaFiles } from '../scripts/resource-schemas.js';
 import { apiVersionStatus, crdAt } from '../src/linkerd/api-versions.js';
 import { parseLinkerdVersion, type LinkerdTarget } from '../src/linkerd/releases.js';
-import { ROOT } from './helpers.js';
+import { ROOT, sharedPath } from './helpers.js';
 
 type Schema = Record<string, any>;
 
@@ -31,8 +31,8 @@ describe('schemas/linkerd', () => {
 
 // ---- comparison with the CRDs ----
 
-const CRD_DIR = join(ROOT, '..', 'shared', 'reference', 'linkerd-crds');
-const haveCrds = existsSync(join(CRD_DIR, 'rendered'));
+const CRD_DIR = sharedPath('reference', 'linkerd-crds') ?? '';
+const haveCrds = CRD_DIR !== '';
 
 function loadCrds(): Schema[] {
   const files = [

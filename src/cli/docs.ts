@@ -3,7 +3,7 @@ import { presetSeverity } from '../engine/config.js';
 
 type RuleLike = { meta: RuleMeta<string> };
 
-const FIX_LABEL = { none: '—', safe: 'safe', unsafe: 'unsafe' } as const;
+const FIX_LABEL = { none: '—', safe: 'safe', unsafe: 'unsafe', both: 'safe, unsafe' } as const;
 
 /** The README rule table, generated from the rules' metadata (checked by a test). */
 export function renderRuleTable(rules: Readonly<Record<string, RuleLike>>): string {
@@ -83,7 +83,9 @@ export function renderRuleDocs(
       '',
       m.docs.howToFix,
     );
+    if (m.docs.fixSafety) out.push('', '### Fix safety', '', m.docs.fixSafety);
     if (m.options) out.push('', '### Options', '', indentBlock(JSON.stringify(m.options, null, 2), 'json'));
+    if (m.defaultOptions) out.push('', 'Defaults:', '', indentBlock(JSON.stringify(m.defaultOptions, null, 2), 'json'));
     if (ex) {
       const lang = ex.name.endsWith('.json') ? 'json' : 'yaml';
       out.push('', '### Example', '', indentBlock(ex.input, lang), '', 'Findings:', '', indentBlock(ex.findings, 'text'));

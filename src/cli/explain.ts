@@ -41,8 +41,10 @@ export function explain(
     'How to fix',
     indent(m.docs.howToFix),
   ];
+  if (m.docs.fixSafety) out.push('', 'Fix safety', indent(m.docs.fixSafety));
   if (m.options) {
     out.push('', 'Options', indent(JSON.stringify(m.options, null, 2)));
+    if (m.defaultOptions) out.push('', 'Defaults', indent(JSON.stringify(m.defaultOptions, null, 2)));
   }
   const example = examples[id];
   if (example) {

@@ -137,7 +137,8 @@ export function resolveConfig(
   const preset = input.extends ?? 'recommended';
   const base = new Map<string, EffectiveRule>();
   for (const [id, rule] of Object.entries(registry)) {
-    base.set(id, { severity: presetSeverity(rule, preset), options: { ...(rule.meta.defaultOptions ?? {}) } });
+    // Options here are what the config sets; the runner lays them over meta.defaultOptions.
+    base.set(id, { severity: presetSeverity(rule, preset), options: {} });
   }
 
   const readRules = (rules: Record<string, RuleEntry> | undefined, at: JsonPath): Map<string, EffectiveRule> => {

@@ -10,7 +10,8 @@ import type { ManifestTree } from '../model/tree.js';
 import type { LinkerdTarget, Release } from '../linkerd/releases.js';
 
 export type SeveritySetting = Severity | 'off';
-export type FixKind = 'none' | 'safe' | 'unsafe';
+/** The fixes a rule can offer: none, only safe ones, only unsafe ones, or either kind case by case. */
+export type FixKind = 'none' | 'safe' | 'unsafe' | 'both';
 export type Category = 'security' | 'reliability' | 'deprecation' | 'correctness' | 'best-practice';
 
 export type { Finding, Fix, Fixer, Severity, Suppression, TextEdit };
@@ -21,17 +22,26 @@ export const CATEGORIES: readonly Category[] = ['security', 'reliability', 'depr
 export interface ReportDescriptor<M extends string = string> {
   /** The resource the finding is about. Omit only with `file` and `range`. */
   resource?: Resource;
-  /** Where inside the resource; omitted means the resource as a whole (its `kind:` line). */
+  /**
+   * Where inside the resource. Omitted or `[]` means the resource as a whole (its head,
+   * the `kind:` line); a missing key falls back to the nearest parent that exists.
+   */
   path?: JsonPath;
+  /** Point at the key of `path` (an annotation name, an unknown field) instead of its value. */
+  at?: 'key' | 'value';
+  /** For findings about a file rather than a resource: the file and the range, as given. */
   file?: SourceFile;
   range?: Range;
   messageId: M;
   data?: Record<string, string | number>;
-  /** Called only when the rule's `meta.fix` is not `none`; return null when no fix fits this case. */
-  fix?: (fixer: Fixer) => TextEdit[] | null | undefined;
+  /**
+   * Called only when fixes are wanted. Returns this case's fix, saying whether it is safe
+   * (of a kind `meta.fix` allows), or null when no fix fits this case.
+   */
+  fix?: (fixer: Fixer) => Fix | null | undefined;
 }
 
-export interface RuleContext<O = Record<string, unknown>, M extends string = string> {
+export interface RuleContext<O = RuleOptions, M extends string = string> {
   /** Resources of the kinds the rule declared, from the files this rule runs on. */
   readonly resources: readonly Resource[];
   /** Every resource in the input, for cross-resource checks. */
@@ -42,6 +52,7 @@ export interface RuleContext<O = Record<string, unknown>, M extends string = str
   readonly clusterDomain: string;
   /** The resource schemas of this run, for `validateResource` (src/linkerd/resource-schemas.ts). */
   readonly schemas: ResourceSchemas;
+  /** The options the config gives this rule over `meta.defaultOptions`. */
   readonly options: O;
   report(descriptor: ReportDescriptor<M>): void;
 }
@@ -51,9 +62,16 @@ export interface RuleDocs {
   why: string;
   /** How to fix it, as an instruction. */
   howToFix: string;
+  /**
+   * For rules with fixes: what the fix changes and why it is safe (keeps what the manifest
+   * means) or unsafe (changes what runs), and when no fix is offered.
+   */
+  fixSafety?: string;
 }
 
-export interface RuleMeta<M extends string = string> {
+export type RuleOptions = Record<string, unknown>;
+
+export interface RuleMeta<M extends string = string, O = RuleOptions> {
   /** Kebab-case id: the file name, the fixture folder, and the public name in configs. */
   id: string;
   /** One line, starting with Disallow, Require, Enforce, Report or Warn; no full stop. */
@@ -71,7 +89,8 @@ export interface RuleMeta<M extends string = string> {
   docs: RuleDocs;
   /** JSON Schema of the options object, when the rule takes options. */
   options?: Record<string, unknown>;
-  defaultOptions?: Record<string, unknown>;
+  /** The options a rule runs with unless the config says otherwise: the one place defaults live. */
+  defaultOptions?: O;
   /** Off in the `recommended` preset (on in `strict` and `all`). */
   notRecommended?: boolean;
   /** Findings come from the engine (suppression bookkeeping), not from `check`. */
@@ -82,15 +101,25 @@ export interface RuleMeta<M extends string = string> {
   precision?: 'very-high' | 'high' | 'medium' | 'low';
 }
 
-export interface Rule<O = Record<string, unknown>, M extends string = string> {
-  meta: RuleMeta<M>;
+export interface Rule<O = RuleOptions, M extends string = string> {
+  meta: RuleMeta<M, O>;
   /** Absent only for rules whose findings the engine itself reports (`meta.reportedByEngine`). */
   check?(ctx: RuleContext<O, M>): void;
 }
 
-/** Identity function that lets TypeScript infer message ids and option types from the literal. */
-export function defineRule<O = Record<string, unknown>, M extends string = string>(rule: Rule<O, M>): Rule<O, M> {
+/**
+ * Declares a rule. Message ids are inferred from `meta.messages` and options from
+ * `meta.defaultOptions` (declare its type with `optionDefaults<Options>({...})`), so a
+ * report with an unknown message id, or a read of an option that does not exist, does
+ * not compile. Give no type arguments: an explicit one would stop the inference.
+ */
+export function defineRule<const M extends string, O extends object = Record<never, never>>(rule: Rule<O, M>): Rule<O, M> {
   return rule;
+}
+
+/** Types a rule's `meta.defaultOptions` as `O`: `defaultOptions: optionDefaults<Options>({ scope: 'file' })`. */
+export function optionDefaults<O extends object>(defaults: O): O {
+  return defaults;
 }
 
 export function formatMessage(template: string, data: Record<string, string | number> = {}): string {

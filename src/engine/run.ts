@@ -8,6 +8,7 @@ import { type LinkerdTarget, minorOf } from '../linkerd/releases.js';
 import type { EffectiveRule, RuleSettings } from './config.js';
 import {
   type Finding,
+  type FixKind,
   type Fixer,
   type ReportDescriptor,
   type Rule,
@@ -83,7 +84,8 @@ export function runRules(opts: RunOptions): RunResult {
         target: opts.target,
         clusterDomain: opts.clusterDomain,
         schemas: opts.schemas ?? bundledSchemas,
-        options: setting.options,
+        // Defaults live in meta.defaultOptions alone, whoever built the settings.
+        options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
         report: (d) => {
           const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
           if (inGroup.has(finding.file)) findings.push(finding);
@@ -132,10 +134,10 @@ function toFinding(
   const message = formatMessage(template, d.data);
   let file = d.file;
   let range = d.range;
-  const path = d.path ? toPath(d.path) : undefined;
+  const path = d.path && d.path.length > 0 ? toPath(d.path) : undefined;
   if (d.resource) {
     file ??= d.resource.file;
-    range ??= path ? d.resource.locate(path).range : d.resource.headRange;
+    range ??= path ? d.resource.locate(path, d.at ?? 'value').range : d.resource.headRange;
   }
   if (!file || !range) throw new Error(`rule "${ruleId}" reported without a resource or a file and range`);
   const finding: Finding = { ruleId, severity, message, messageId: d.messageId, file, range };
@@ -144,9 +146,17 @@ function toFinding(
     if (path) finding.path = path;
   }
   if (d.fix && fixer) {
-    if (rule.meta.fix === 'none') throw new Error(`rule "${ruleId}" produced a fix but its meta.fix is "none"`);
-    const edits = d.fix(fixer);
-    if (edits && edits.length > 0) finding.fix = { kind: rule.meta.fix, edits };
+    const fix = d.fix(fixer);
+    if (fix && fix.edits.length > 0) {
+      if (!fixAllowed(rule.meta.fix, fix.kind)) {
+        throw new Error(`rule "${ruleId}" produced a ${fix.kind} fix but its meta.fix is "${rule.meta.fix}"`);
+      }
+      finding.fix = { kind: fix.kind, edits: fix.edits };
+    }
   }
   return finding;
+}
+
+function fixAllowed(offered: FixKind, kind: 'safe' | 'unsafe'): boolean {
+  return offered === 'both' || offered === kind;
 }
