@@ -1,5 +1,7 @@
 // The source of the resource schemas in schemas/linkerd/<group>/<version>/<kind>.json, composed
-// from shared fragments. Written from LINKERD-FACTS §1 and the shape of the CRDs; where the
+// from shared fragments. Written from the CRDs (linkerd2 `charts/linkerd-crds/templates/`,
+// gateway-api `config/crd/`) and what Linkerd's admission parses (linkerd2
+// `policy-controller/k8s/api/src/`, `policy-controller/runtime/src/admission.rs`); where the
 // CRD leaves a field open but admission refuses values (Server proxyProtocol, accessPolicy,
 // ports, durations), the schema says what admission accepts. `npm run schemas` writes the files;
 // a test fails when they are stale.
@@ -268,7 +270,7 @@ function serviceProfile(version: string): Schema {
           obj(
             {
               name: str({ minLength: 1 }),
-              // The CRD types request-level `not` as a list (LINKERD-FACTS §1.4); nested conditions follow the Go type.
+              // The CRD types request-level `not` as a list (linkerd2 `charts/linkerd-crds/templates/serviceprofile.yaml`); nested conditions follow the Go type (`controller/gen/apis/serviceprofile/v1alpha2/types.go`).
               condition: obj({
                 pathRegex: str(),
                 method: str(),

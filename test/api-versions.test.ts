@@ -1,4 +1,4 @@
-// The version table, release by release, as LINKERD-FACTS §1.1 and §4 give it.
+// The version table, release by release, as the CRDs at each linkerd2 release tag and each gateway-api release serve it.
 import { describe, expect, it } from 'vitest';
 import { apiVersionStatus } from '../src/linkerd/api-versions.js';
 import type { GatewayApiSetting } from '../src/linkerd/releases.js';

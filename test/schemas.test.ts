@@ -55,7 +55,7 @@ function deref(node: Schema | undefined, current: { root: Schema }): Schema | un
   return n;
 }
 
-/** Fields where we check what admission accepts although the CRD leaves the value open (LINKERD-FACTS §1.5). */
+/** Fields where we check what admission accepts although the CRD leaves the value open (`ProxyProtocol` in linkerd2 `policy-controller/k8s/api/src/policy/server.rs`, `DefaultPolicy::from_str` in `policy-controller/k8s/index/src/defaults.rs`). */
 const WEBHOOK_ENUMS = new Set(['spec.proxyProtocol', 'spec.accessPolicy']);
 
 interface Difference {

@@ -1,6 +1,8 @@
 // Everything Linkerd's admission refuses beyond the JSON Schema of a resource: the
-// policy validating webhook's checks (LINKERD-FACTS §1.2.1) and the Gateway API CRDs'
-// validation rules (§1.2.2), each only in the releases where it applies. Left to others:
+// policy validating webhook's checks (linkerd2 `policy-controller/runtime/src/admission.rs`;
+// `policy-controller/src/admission.rs` up to 2.17) and the Gateway API CRDs' validation
+// rules (`x-kubernetes-validations`, in the CRDs linkerd2 bundles from 2.18 and in
+// gateway-api `config/crd/`), each only in the releases where it applies. Left to others:
 // what fails to deserialize (bad enums, ports, durations: the JSON Schemas), checks that
 // need other objects (Server overlap, 2.11-2.17), and retry/timeout/balancer annotation
 // values on routes (the annotation rules), so that one problem gives one finding.

@@ -1,6 +1,9 @@
 /**
  * Where annotations and labels sit inside a resource, and what Linkerd makes of keys at
- * each such place (LINKERD-FACTS §2.1 placement codes).
+ * each such place. The injector reads a pod's metadata and its Namespace's, never a
+ * workload's own (linkerd2 `pkg/inject/report.go` `disabledByAnnotation`,
+ * `AppendNamespaceAnnotations` in `pkg/inject/inject.go`); the policy controller reads
+ * Services, routes and EgressNetworks (`policy-controller/k8s/index/src/outbound/`).
  */
 import { type KeyInfo, type Place, type Placement, type ValueFormat, linkerdPrefixOf } from './annotations.js';
 import { type StringMap, isObject, podTemplateOf } from '../model/k8s.js';

@@ -1,8 +1,11 @@
 /**
- * Parsers for the value syntaxes of Linkerd annotations (LINKERD-FACTS §2.1, §2.3). Each
+ * Parsers for the value syntaxes of Linkerd annotations. Each
  * follows the component that reads the value: the injector uses Go's parsers, the policy
  * controller its own stricter ones, so the same-looking value can be fine for one key
- * and wrong for another.
+ * and wrong for another. Sources: linkerd2 `pkg/inject/inject.go` (the injector);
+ * `parse_duration` and `parse_bool_annotation` in `policy-controller/k8s/index/src/outbound/index.rs`,
+ * `parse_portset` in `policy-controller/k8s/index/src/ports.rs`, `parse_http_retry` and
+ * `parse_grpc_retry` in `policy-controller/k8s/index/src/outbound/index/{http,grpc}.rs`.
  */
 import { parseGoDuration as parseGoDurationNs } from './admission/durations.js';
 import type { ValueFormat } from './annotations.js';

@@ -1,12 +1,15 @@
 /**
  * Every annotation and label key under a Linkerd prefix that some Linkerd release
- * (2.10 … 2.20) reads or writes (LINKERD-FACTS §2.2–§2.5): as what it is read, where it
- * takes effect, the syntax of its value, and the releases it lives in.
+ * (2.10 … 2.20) reads or writes: as what it is read, where it
+ * takes effect, the syntax of its value, and the releases it lives in. Sources: linkerd2
+ * `pkg/k8s/labels.go` and `pkg/inject/inject.go` at each release tag, the policy
+ * controller's `policy-controller/k8s/index/src/outbound/`, `viz/pkg/labels/labels.go`;
+ * documented at https://linkerd.io/2-edge/reference/proxy-configuration/.
  */
 import type { Release } from './releases.js';
 
 /**
- * Where a key takes effect (the placement codes of LINKERD-FACTS §2.1): `pod` is a pod
+ * Where a key takes effect: `pod` is a pod
  * template's (or a bare Pod's) own metadata, `namespace` a Namespace, `service` a core
  * Service, `httproute`/`grpcroute` a route of either API group, `egress` an
  * EgressNetwork, `external-workload` an ExternalWorkload, `service-profile` a ServiceProfile.
@@ -33,7 +36,11 @@ export interface EnumValue {
   since?: Release;
 }
 
-/** Value syntaxes, named as in the glossary of LINKERD-FACTS §2.1. */
+/**
+ * Value syntaxes. `bool-go` and `dur-go` are Go's `strconv.ParseBool` and `time.ParseDuration`,
+ * as the injector reads them; `bool-rust` and `dur-policy` are the policy controller's own
+ * parsers (see `annotation-values.ts`).
+ */
 export type ValueFormat =
   | { type: 'bool-go' }
   | { type: 'bool-rust' }
@@ -129,7 +136,7 @@ function writtenLabel(key: string, extra: Partial<KeyInfo> = {}): KeyInfo {
 }
 
 const ENTRIES: readonly KeyInfo[] = [
-  // §2.2 injection-time keys.
+  // Injection-time keys, read by the proxy injector (linkerd2 `pkg/inject/inject.go`).
   proxy('linkerd.io/inject', { type: 'enum', values: [{ value: 'enabled' }, { value: 'disabled' }, { value: 'ingress' }] }),
   proxy('config.linkerd.io/proxy-image', TEXT),
   proxy('config.linkerd.io/proxy-version', TEXT),
@@ -173,7 +180,7 @@ const ENTRIES: readonly KeyInfo[] = [
   proxy('config.linkerd.io/proxy-require-identity-inbound-ports', PORTS),
   proxy('config.linkerd.io/proxy-outbound-connect-timeout', DUR_GO),
   proxy('config.linkerd.io/proxy-inbound-connect-timeout', DUR_GO),
-  // First shipped in 2.13.4 and 2.14.4: accepted from the minor release (LINKERD-FACTS §2).
+  // First shipped in 2.13.4 and 2.14.4: accepted from the minor release (linkerd2 `pkg/k8s/labels.go` at stable-2.13.4, stable-2.14.4).
   proxy('config.linkerd.io/proxy-outbound-discovery-cache-unused-timeout', DUR_GO, { since: '2.13' }),
   proxy('config.linkerd.io/proxy-inbound-discovery-cache-unused-timeout', DUR_GO, { since: '2.13' }),
   proxy('config.linkerd.io/proxy-disable-outbound-protocol-detect-timeout', BOOL_GO, { since: '2.14' }),
@@ -213,16 +220,16 @@ const ENTRIES: readonly KeyInfo[] = [
   proxy('config.linkerd.io/proxy-additional-env', { type: 'env-json' }, { since: '2.20' }),
   proxy('config.linkerd.io/disable-identity', BOOL_GO, { removedIn: '2.12' }),
   { key: 'config.linkerd.io/admission-webhooks', as: 'label', places: ['namespace'], format: TEXT },
-  // §2.5: the jaeger extension's injector, gone with the extension in 2.19.
+  // The jaeger extension's injector (linkerd2 `jaeger/injector/mutator/webhook.go` up to 2.18), gone with the extension in 2.19 (linkerd/linkerd2#14558).
   proxy('config.linkerd.io/trace-collector', TEXT, { removedIn: '2.19' }),
   proxy('config.alpha.linkerd.io/trace-collector-service-account', TEXT, { removedIn: '2.19' }),
   proxy('config.linkerd.io/trace-collector-protocol', TEXT, { since: '2.17', removedIn: '2.19' }),
   proxy('config.linkerd.io/trace-collector-name', TEXT, { since: '2.17', removedIn: '2.19' }),
   proxy('viz.linkerd.io/disable-tap', BOOL_GO),
-  // §1.4: any value stops the SMI adaptor from managing the profile.
+  // Any value stops the SMI adaptor from managing the profile (linkerd-smi `pkg/adaptor/controller.go`).
   { key: 'smi.linkerd.io/skip', as: 'annotation', places: ['service-profile'], format: TEXT },
 
-  // §2.3 client-policy keys, read live by the policy controller.
+  // Client-policy keys, read live by the policy controller (linkerd2 `policy-controller/k8s/index/src/outbound/index.rs`, `outbound/index/{http,grpc}.rs`).
   { key: 'retry.linkerd.io/http', as: 'annotation', places: ['service', 'httproute', 'egress'], format: { type: 'http-retry' }, since: '2.16' },
   { key: 'retry.linkerd.io/grpc', as: 'annotation', places: ['service', 'grpcroute', 'egress'], format: { type: 'grpc-retry' }, since: '2.16' },
   { key: 'retry.linkerd.io/limit', as: 'annotation', places: OUTBOUND, format: { type: 'int', min: 0, max: 65535 }, since: '2.16' },
@@ -267,7 +274,7 @@ const ENTRIES: readonly KeyInfo[] = [
   { key: 'balancer.alpha.linkerd.io/load-biaser-penalty', as: 'annotation', places: ['service'], format: DUR_POLICY, since: '2.20' },
   { key: 'balancer.alpha.linkerd.io/load-biaser-max-retry-after', as: 'annotation', places: ['service'], format: DUR_POLICY, since: '2.20' },
 
-  // §2.4 multicluster: selector labels users set, and what the chart and the service mirror write.
+  // Multicluster: selector labels users set, and what the chart and the service mirror write (linkerd2 `multicluster/cmd/link-gen.go`, `pkg/k8s/labels.go`).
   { key: 'mirror.linkerd.io/exported', as: 'label', places: ['service'], format: TEXT },
   { key: 'mirror.linkerd.io/federated', as: 'label', places: ['service'], format: TEXT, since: '2.17' },
   writtenAnnotation('mirror.linkerd.io/gateway-identity'),
@@ -292,7 +299,7 @@ const ENTRIES: readonly KeyInfo[] = [
   writtenAnnotation('multicluster.linkerd.io/trust-domain'),
   writtenAnnotation('multicluster.linkerd.io/cluster-domain'),
 
-  // §2.5 keys Linkerd writes on the objects it creates or injects.
+  // Keys Linkerd writes on the objects it creates or injects (linkerd2 `pkg/k8s/labels.go`, `viz/pkg/labels/labels.go`).
   writtenLabel('linkerd.io/control-plane-ns'),
   writtenLabel('linkerd.io/control-plane-component'),
   writtenLabel('linkerd.io/proxy-deployment'),

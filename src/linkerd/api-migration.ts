@@ -5,7 +5,10 @@ import { validateResource } from './resource-schemas.js';
 
 /**
  * Whether moving a resource to a newer apiVersion, with no other change, keeps it valid
- * and keeps what it means (RULES.md `deprecated-api-version`; LINKERD-FACTS §1.1).
+ * and keeps what it means: the condition for the `deprecated-api-version` fix (its
+ * `meta.docs` in rules/deprecated-api-version.ts). Versions and their defaults are those of
+ * the CRDs in linkerd2 `charts/linkerd-crds/templates/` (for HTTPRoute, `policy/httproute.yaml`
+ * since 2.13, linkerd/linkerd2#10485).
  */
 export function bumpKeepsMeaning(resource: Resource, toVersion: string, schemas: ResourceSchemas): boolean {
   const { group, kind } = resource;

@@ -5,7 +5,10 @@ import { type GatewayApiSetting, type LinkerdTarget, RELEASES, type Release, min
 export type { CrdEra, CrdOwner } from './crds.js';
 
 /**
- * Which apiVersions of each Linkerd kind a release serves (LINKERD-FACTS §1.1, §4).
+ * Which apiVersions of each Linkerd kind a release serves, as the CRDs at its tag declare
+ * them (linkerd2 `charts/linkerd-crds/templates/` from 2.12, `charts/linkerd2/templates/*-crd.yaml`
+ * before, `multicluster/charts/linkerd-multicluster/templates/link-crd.yaml`; linkerd-smi
+ * `charts/linkerd-smi/templates/trafficsplit-crd.yaml`).
  * Every rule that cares about apiVersions asks this module; nothing else lists versions.
  */
 

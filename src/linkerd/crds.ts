@@ -12,7 +12,7 @@ export interface CrdEra {
   storage: string;
   /** Versions marked `deprecated: true` in the CRD, with the version to use instead. */
   deprecated?: Readonly<Record<string, string>>;
-  /** Versions not marked deprecated but superseded by a newer one that means the same (RULES.md). */
+  /** Versions not marked deprecated but superseded by a newer one that means the same: still served, but without the newer one's fields, and the docs describe only the newer one (the `deprecated-api-version` rule reports them). */
   superseded?: Readonly<Record<string, string>>;
   owner: CrdOwner;
 }

@@ -2,10 +2,13 @@ import type { CrdEra } from './crds.js';
 import { type LinkerdTarget, minorOf } from './releases.js';
 
 /**
- * Who installs the Gateway API route CRDs, and so which of their versions are served
- * (LINKERD-FACTS §1.1, §3.11, §4). Linkerd bundled them by default up to 2.18; from 2.19
+ * Who installs the Gateway API route CRDs, and so which of their versions are served.
+ * Linkerd bundled them by default up to 2.18; from 2.19
  * they are usually an upstream install, and upstream serves other versions (GRPCRoute
  * v1alpha2 is gone from v1.2.0, TCPRoute and TLSRoute live in the experimental channel).
+ * Sources: linkerd2 `charts/linkerd-crds/templates/gateway.networking.k8s.io_*.yaml` and
+ * `installGatewayAPI` in `charts/linkerd-crds/values.yaml` at each release tag (false from
+ * 2.19); gateway-api `config/crd/{standard,experimental}/` at each release.
  *
  * - `auto` (default): any of the CRD sets a user of the target release may have — the
  *   Linkerd bundle or an upstream release Linkerd supports, in either channel. A version
@@ -22,7 +25,8 @@ export type ResolvedGatewayApi =
 
 /**
  * Upstream minor versions (1.N; 0 stands for v0.x and v1.0) each Linkerd release supports,
- * from the docs' compatibility table; 2.14 is given the range of 2.15.
+ * from the docs' compatibility table (https://linkerd.io/2-edge/features/gateway-api/); 2.14 is
+ * given the range of 2.15.
  */
 function supportedUpstreamMinors(release: number): number[] {
   if (release >= 20) return [2, 3, 4, 5];
@@ -63,7 +67,7 @@ function upstreamServing(kind: string, minor: number, channel: 'standard' | 'exp
   }
 }
 
-/** The routes Linkerd's bundle holds in a release (§1.1), or undefined when it bundles none of that kind. */
+/** The routes Linkerd's bundle holds in a release (linkerd2 `charts/linkerd-crds/templates/gateway.networking.k8s.io_*.yaml` at its tag), or undefined when it bundles none of that kind. */
 function bundleServing(kind: string, release: number): (Serving & { superseded?: Record<string, string> }) | undefined {
   switch (kind) {
     case 'HTTPRoute':

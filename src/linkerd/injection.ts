@@ -9,7 +9,9 @@ export const ADMISSION_WEBHOOKS_LABEL = 'config.linkerd.io/admission-webhooks';
 /**
  * Namespaces that must never be meshed: the Kubernetes system namespaces, cert-manager
  * (which issues Linkerd's identity certificates), and the Linkerd control-plane and CNI
- * namespaces at their default names (LINKERD-FACTS §3.2).
+ * namespaces at their default names (the injector's `namespaceSelector` in linkerd2
+ * `charts/linkerd-control-plane/values.yaml`; the namespaces of
+ * `charts/linkerd-control-plane/templates/namespace.yaml` and `charts/linkerd2-cni/templates/cni-plugin.yaml`).
  */
 export const SYSTEM_NAMESPACES: readonly string[] = [
   'kube-system',

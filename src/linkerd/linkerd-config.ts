@@ -2,8 +2,9 @@
 export const LINKERD_CONFIG_NAME = 'linkerd-config';
 
 /**
- * The data keys of the `linkerd-config` ConfigMap that Linkerd 2.10+ reads (LINKERD-FACTS
- * §3.9): the rendered Helm values, and the CRD chart version written since 2.12.
+ * The data keys of the `linkerd-config` ConfigMap that Linkerd 2.10+ reads (linkerd2
+ * `charts/linkerd-control-plane/templates/config.yaml`; `charts/linkerd2/templates/config.yaml`
+ * before 2.12): the rendered Helm values, and the CRD chart version written since 2.12.
  */
 export const LINKERD_CONFIG_KEYS: readonly string[] = ['values', 'linkerd-crds-chart-version'];
 

@@ -1,5 +1,6 @@
 /**
- * Whether the injector runs a pod's proxy as a native sidecar (LINKERD-FACTS §2.2, §3.5):
+ * Whether the injector runs a pod's proxy as a native sidecar (linkerd2 `pkg/inject/inject.go`
+ * `ApplyAnnotationOverrides`; Helm `proxy.nativeSidecar` in `charts/linkerd-control-plane/values.yaml`):
  * `config.linkerd.io/…` beats `config.beta.linkerd.io/…` beats `config.alpha.linkerd.io/…`;
  * a value Go's ParseBool refuses is ignored; without any key the install default applies
  * (on from 2.20, assuming the Helm default).

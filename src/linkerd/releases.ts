@@ -1,6 +1,7 @@
 /**
  * Linkerd releases the linter knows. Each designated release since 2.15 is an edge
- * release (LINKERD-FACTS §0); an `edge-YY.M.N` target belongs to the first designated
+ * release (linkerd/website `linkerd.io/data/versions.yaml`; linkerd2 `version-2.N` tags); an
+ * `edge-YY.M.N` target belongs to the first designated
  * release at or after it, and edges newer than the last one belong to the newest.
  */
 export const RELEASES = ['2.10', '2.11', '2.12', '2.13', '2.14', '2.15', '2.16', '2.17', '2.18', '2.19', '2.20'] as const;

@@ -4,7 +4,9 @@ export const POLICY_GROUP = 'policy.linkerd.io';
 export const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /**
- * The first release whose policy validating webhook sees each kind (LINKERD-FACTS §1.2).
+ * The first release whose policy validating webhook sees each kind (its `rules` in linkerd2
+ * `charts/linkerd-control-plane/templates/destination-rbac.yaml` at each release tag,
+ * `charts/linkerd2/templates/destination-rbac.yaml` before 2.12).
  * ServerAuthorization arrived in the 2.11.2 patch; a release stands for its latest patch.
  */
 const WEBHOOK_SINCE: Record<string, Release> = {
@@ -27,7 +29,9 @@ export function webhookSince(group: string, kind: string): Release | undefined {
 }
 
 /**
- * Gateway API route kinds whose CRDs carry validation rules (§1.2.2). Linkerd's bundled
+ * Gateway API route kinds whose CRDs carry validation rules (`x-kubernetes-validations` in
+ * linkerd2 `charts/linkerd-crds/templates/gateway.networking.k8s.io_*.yaml` from 2.18, and in
+ * gateway-api `config/crd/experimental/`). Linkerd's bundled
  * Gateway CRDs have them from 2.18; from 2.19 upstream CRDs are the default, whose
  * experimental channel has the same rules (the standard channel has a few stricter ones,
  * which we leave out to stay on the safe side).

@@ -1,5 +1,7 @@
-// The Gateway API CRDs' own validation rules (x-kubernetes-validations, LINKERD-FACTS
-// §1.2.2), evaluated on the written object after the schema defaults they rely on.
+// The Gateway API CRDs' own validation rules (x-kubernetes-validations in gateway-api
+// `config/crd/experimental/` v1.1.1, the CRDs linkerd2 bundles from 2.18 as
+// `charts/linkerd-crds/templates/gateway.networking.k8s.io_*.yaml`), evaluated on the
+// written object after the schema defaults they rely on.
 import { isObject } from '../../model/k8s.js';
 import { type JsonPath, formatPath } from '../../model/path.js';
 import { parseGoDuration } from './durations.js';

@@ -1,4 +1,4 @@
-/** The DNS-like identity form, with `*` and `*.` wildcards (LINKERD-FACTS §1.8). */
+/** The DNS-like identity form, with `*` and `*.` wildcards (`DNS_LIKE_IDENTITY_REGEX` in linkerd2 `policy-controller/runtime/src/validation.rs`). */
 const DNS_LIKE = /^(\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TRUST_DOMAIN = /^[a-z0-9._-]+$/;
 const PATH_SEGMENT = /^[A-Za-z0-9._-]+$/;

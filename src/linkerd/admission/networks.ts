@@ -79,7 +79,8 @@ function contains(outer: Block, inner: Block): boolean {
 }
 
 /**
- * The `except` rules of Linkerd's `validate_networks` (LINKERD-FACTS §1.2.1, §1.6): each
+ * The `except` rules of Linkerd's `validate_networks` (linkerd2 `policy-controller/runtime/src/admission.rs`;
+ * `Cidr` in `policy-controller/k8s/api/src/policy/network.rs`): each
  * exception must lie inside its `cidr` and must not cover all of it. Entries that do not
  * parse are left to the schema check.
  */

@@ -1,7 +1,8 @@
 import { isObject } from '../../model/k8s.js';
 
 /**
- * How Linkerd compares an object reference with a kind (LINKERD-FACTS §1.3): group and
+ * How Linkerd compares an object reference with a kind (`targets_kind` in linkerd2
+ * `policy-controller/k8s/api/src/policy.rs`): group and
  * kind case-insensitively, and an omitted or empty group means the core group.
  */
 export function refGroup(ref: Record<string, unknown>, defaultGroup = ''): string {

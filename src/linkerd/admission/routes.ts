@@ -10,9 +10,9 @@ import { rustRegexProblem } from './regex.js';
 
 /** Which admission layers apply to a route in the targeted release. */
 export interface RouteLayers {
-  /** The policy webhook sees this kind (§1.2). */
+  /** The policy webhook sees this kind (`webhookSince` in `coverage.ts`). */
   webhook: boolean;
-  /** The Gateway CRD validation rules apply (§1.2.2). */
+  /** The Gateway CRD validation rules apply (`CEL_SINCE` in `coverage.ts`). */
   cel: boolean;
 }
 
@@ -283,7 +283,7 @@ export function checkServiceBackendPort(ctx: RouteContext, ref: Record<string, u
   );
 }
 
-/** `timeouts` of a policy.linkerd.io v1beta3 route: the webhook's check, with no exception for `0s` (§1.10). */
+/** `timeouts` of a policy.linkerd.io v1beta3 route: the webhook's check, with no exception for `0s` (`validate_timeouts` in linkerd2 `policy-controller/runtime/src/admission.rs`). */
 export function checkLinkerdTimeouts(ctx: RouteContext, rule: Record<string, unknown>, base: JsonPath): void {
   const timeouts = rule.timeouts;
   if (!isObject(timeouts)) return;
