@@ -6,7 +6,7 @@ import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { JsonPath } from '../src/model/path.js';
 import { type SchemaProblem, validateResource } from '../src/linkerd/resource-schemas.js';
 
-export default defineRule({
+const rule = defineRule({
   meta: {
     id: 'schema',
     description: 'Report Linkerd resources that fail the schema of their apiVersion',
@@ -15,8 +15,24 @@ export default defineRule({
     fix: 'none',
     precision: 'very-high',
     kinds: LINKERD_KINDS,
+    // One id per family of problem, so reports can be told apart; the sentence is the problem's own.
     messages: {
-      invalid: '{{message}}',
+      unknownField: '{{message}}',
+      missingField: '{{message}}',
+      wrongType: '{{message}}',
+      unknownValue: '{{message}}',
+      badFormat: '{{message}}',
+      outOfRange: '{{message}}',
+      exclusiveFields: '{{message}}',
+      invalidReference: '{{message}}',
+      authenticationRefs: '{{message}}',
+      conflictingFields: '{{message}}',
+      invalidIdentity: '{{message}}',
+      invalidNetwork: '{{message}}',
+      invalidTimeout: '{{message}}',
+      invalidMatch: '{{message}}',
+      invalidFilter: '{{message}}',
+      invalidValue: '{{message}}',
     },
     docs: {
       why:
@@ -32,6 +48,24 @@ export default defineRule({
         'one AuthorizationPolicy, an `except` outside its `cidr`, a relative path match) and the Gateway API CRDs\' ' +
         'validation rules, each only from the Linkerd release that enforces it.',
       howToFix: 'Change the field as the message says: the allowed values, the expected type, or the field the version requires.',
+      messages: {
+        unknownField: 'A field the schema of this apiVersion does not have (reported at its key).',
+        missingField: 'A required field is missing (reported at the mapping that should hold it).',
+        wrongType: 'A value of the wrong type: a string where a number is expected, a mapping where a list is.',
+        unknownValue: 'A value outside the set the field allows.',
+        badFormat: 'A string that does not have the form the field requires (a port name, a duration, a hostname).',
+        outOfRange: 'A number, string length or list length outside its limits.',
+        exclusiveFields: 'Fields that exclude each other set together, or none of those of which one is required.',
+        invalidReference: 'A reference (targetRef, parentRef, backendRef, identityRef, clientRef) to a kind or object Linkerd does not accept there.',
+        authenticationRefs: 'A `requiredAuthenticationRefs` list Linkerd refuses: repeated or conflicting authentication kinds.',
+        conflictingFields: 'Fields Linkerd does not accept together, such as `unauthenticated` with `meshTLS`.',
+        invalidIdentity: 'A client identity that is not a valid identity or wildcard.',
+        invalidNetwork: 'A network or exception Linkerd refuses: an empty list, or an exception outside its CIDR.',
+        invalidTimeout: 'A timeout Linkerd refuses: negative, or a backend request timeout longer than the request timeout.',
+        invalidMatch: 'A route match Linkerd cannot use: a relative or malformed path, a header name or value, a regex, a gRPC method.',
+        invalidFilter: 'A route filter Linkerd or the Gateway API refuses: a repeated filter, a field of another filter type, a redirect beside backends.',
+        invalidValue: 'Another value the schema or Linkerd\'s admission refuses (an access policy, a rate limit, the number of rules).',
+      },
     },
   },
   check(ctx) {
@@ -42,10 +76,12 @@ export default defineRule({
       // Versions the target does not serve are `unknown-api-version`'s to report.
       if (!kind || apiVersionStatus(group, version, kind, ctx.target).state !== 'served') continue;
       const partial = patchFiles.has(resource.file.path);
-      const problems: { path: JsonPath; message: string; at?: 'key' }[] = [];
+      const problems: { family: Family; path: JsonPath; message: string; at?: 'key' }[] = [];
       const found = validateResource(ctx.schemas, group, version, kind, resource.value) ?? [];
       problems.push(
-        ...found.filter((p) => (exactGateway || !loosenedForGateway(group, kind, p)) && !(partial && MISSING_FIELD_KEYWORDS.has(p.keyword))),
+        ...found
+          .filter((p) => (exactGateway || !loosenedForGateway(group, kind, p)) && !(partial && MISSING_FIELD_KEYWORDS.has(p.keyword)))
+          .map((p) => ({ ...p, family: KEYWORD_FAMILY[p.keyword] ?? ('invalidValue' as const) })),
       );
       // What Linkerd's webhooks and the CRDs' validation rules refuse beyond the schema. A
       // patch is partial, and a field the schema already faults is reported once.
@@ -54,11 +90,31 @@ export default defineRule({
         problems.push(...admissionProblems(resource, ctx.target).filter((p) => !faulted.has(JSON.stringify(p.path))));
       }
       for (const problem of problems) {
-        ctx.report({ resource, path: problem.path, at: problem.at ?? 'value', messageId: 'invalid', data: { message: problem.message } });
+        ctx.report({ resource, path: problem.path, at: problem.at ?? 'value', messageId: problem.family, data: { message: problem.message } });
       }
     }
   },
 });
+
+type Family = keyof (typeof rule)['meta']['messages'];
+
+/** The family of a failed JSON Schema keyword. */
+const KEYWORD_FAMILY: Partial<Record<string, Family>> = {
+  additionalProperties: 'unknownField',
+  required: 'missingField',
+  type: 'wrongType',
+  enum: 'unknownValue',
+  const: 'unknownValue',
+  pattern: 'badFormat',
+  anyOf: 'badFormat',
+  minimum: 'outOfRange',
+  maximum: 'outOfRange',
+  minLength: 'outOfRange',
+  maxLength: 'outOfRange',
+  minItems: 'outOfRange',
+  maxItems: 'outOfRange',
+  oneOf: 'exclusiveFields',
+};
 
 /** A kustomize patch leaves out what its base has: missing fields are no error there. */
 const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf']);
@@ -72,3 +128,5 @@ const NEWER_GATEWAY_KEYWORDS = new Set(['additionalProperties', 'enum', 'maxItem
 function loosenedForGateway(group: string, kind: string, problem: SchemaProblem): boolean {
   return group === 'gateway.networking.k8s.io' && GATEWAY_ROUTE_KINDS.includes(kind) && NEWER_GATEWAY_KEYWORDS.has(problem.keyword);
 }
+
+export default rule;

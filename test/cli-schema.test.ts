@@ -36,3 +36,26 @@ describe('schema rules in the built CLI', () => {
     expect(r.stdout).not.toContain('schema');
   });
 });
+
+describe('schema message ids', () => {
+  it('name the family of each problem in JSON output', () => {
+    const input = `${SERVER}  extra: 1
+---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: MeshTLSAuthentication
+metadata:
+  name: ids
+  namespace: emojivoto
+spec:
+  identities: ["a..b"]
+`;
+    const r = cli(['--no-config-lookup', '-f', 'json', '--stdin-filename', 'x.yaml', '-'], { input });
+    const [result] = JSON.parse(r.stdout) as { messages: { ruleId: string; messageId: string; line: number }[] }[];
+    const ids = result!.messages.filter((m) => m.ruleId === 'schema').map((m) => [m.line, m.messageId]);
+    expect(ids).toEqual([
+      [11, 'unknownValue'],
+      [12, 'unknownField'],
+      [20, 'invalidIdentity'],
+    ]);
+  });
+});

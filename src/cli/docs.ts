@@ -84,6 +84,8 @@ export function renderRuleDocs(
       m.docs.howToFix,
     );
     if (m.docs.fixSafety) out.push('', '### Fix safety', '', m.docs.fixSafety);
+    const described = Object.entries(m.docs.messages ?? {});
+    if (described.length) out.push('', '### Message ids', '', ...described.map(([id, text]) => `- \`${id}\`: ${text}`));
     if (m.options) out.push('', '### Options', '', indentBlock(JSON.stringify(m.options, null, 2), 'json'));
     if (m.defaultOptions) out.push('', 'Defaults:', '', indentBlock(JSON.stringify(m.defaultOptions, null, 2), 'json'));
     if (ex) {

@@ -42,6 +42,8 @@ export function explain(
     indent(m.docs.howToFix),
   ];
   if (m.docs.fixSafety) out.push('', 'Fix safety', indent(m.docs.fixSafety));
+  const described = Object.entries(m.docs.messages ?? {});
+  if (described.length) out.push('', 'Message ids', indent(described.map(([messageId, text]) => `${messageId}: ${text}`).join('\n')));
   if (m.options) {
     out.push('', 'Options', indent(JSON.stringify(m.options, null, 2)));
     if (m.defaultOptions) out.push('', 'Defaults', indent(JSON.stringify(m.defaultOptions, null, 2)));

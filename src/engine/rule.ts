@@ -57,7 +57,7 @@ export interface RuleContext<O = RuleOptions, M extends string = string> {
   report(descriptor: ReportDescriptor<M>): void;
 }
 
-export interface RuleDocs {
+export interface RuleDocs<M extends string = string> {
   /** Why the problem matters: what breaks, in one or two paragraphs of Markdown. */
   why: string;
   /** How to fix it, as an instruction. */
@@ -67,6 +67,8 @@ export interface RuleDocs {
    * means) or unsafe (changes what runs), and when no fix is offered.
    */
   fixSafety?: string;
+  /** What each message id stands for, where its template alone does not say (one that is all placeholder). */
+  messages?: Partial<Record<M, string>>;
 }
 
 export type RuleOptions = Record<string, unknown>;
@@ -86,7 +88,7 @@ export interface RuleMeta<M extends string = string, O = RuleOptions> {
   until?: Release;
   /** Message templates with `{{name}}` placeholders. */
   messages: Record<M, string>;
-  docs: RuleDocs;
+  docs: RuleDocs<M>;
   /** JSON Schema of the options object, when the rule takes options. */
   options?: Record<string, unknown>;
   /** The options a rule runs with unless the config says otherwise: the one place defaults live. */

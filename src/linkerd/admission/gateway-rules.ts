@@ -38,7 +38,7 @@ export function checkFilterList(ctx: RouteContext, filters: unknown, at: JsonPat
     if (typeof type !== 'string') continue;
     if ((http ? HTTP_UNIQUE_TYPES : GRPC_UNIQUE_TYPES).includes(type)) {
       if (seen.has(type)) {
-        ctx.out.add([...fpath, 'type'], `${formatPath(fpath)} repeats a ${type} filter; a filter list may hold only one of each type`);
+        ctx.out.add('invalidFilter', [...fpath, 'type'], `${formatPath(fpath)} repeats a ${type} filter; a filter list may hold only one of each type`);
       }
       seen.add(type);
     }
@@ -46,11 +46,12 @@ export function checkFilterList(ctx: RouteContext, filters: unknown, at: JsonPat
       if (has(filter, field) && !isObject(filter[field])) continue;
       if (has(filter, field) && type !== fieldType) {
         ctx.out.add(
+          'invalidFilter',
           [...fpath, field],
           `${formatPath(fpath)} sets ${field} but its type is ${q(type)}; ${field} belongs only to a ${fieldType} filter`,
         );
       } else if (!has(filter, field) && type === fieldType) {
-        ctx.out.add([...fpath, 'type'], `${formatPath(fpath)} has type ${fieldType} but no ${field}; set ${field}`);
+        ctx.out.add('invalidFilter', [...fpath, 'type'], `${formatPath(fpath)} has type ${fieldType} but no ${field}; set ${field}`);
       }
     }
     if (http) {
@@ -69,6 +70,7 @@ export function checkFilterList(ctx: RouteContext, filters: unknown, at: JsonPat
     const rewrite = list.find(([f]) => f.type === 'URLRewrite');
     if (redirect && rewrite) {
       ctx.out.add(
+        'invalidFilter',
         [...at, Math.max(redirect[1], rewrite[1]), 'type'],
         `${formatPath(at)} holds both a RequestRedirect and a URLRewrite filter; use one or the other`,
       );
@@ -81,9 +83,9 @@ function checkPathModifier(ctx: RouteContext, path: Record<string, unknown>, at:
   const where = formatPath(at);
   for (const [type, field] of [['ReplaceFullPath', 'replaceFullPath'], ['ReplacePrefixMatch', 'replacePrefixMatch']] as const) {
     if (path.type === type && !has(path, field)) {
-      ctx.out.add([...at, 'type'], `${where} has type ${type} but no ${field}; set ${field}`);
+      ctx.out.add('invalidFilter', [...at, 'type'], `${where} has type ${type} but no ${field}; set ${field}`);
     } else if (path.type !== type && has(path, field)) {
-      ctx.out.add([...at, field], `${where} sets ${field} but its type is ${q(path.type)}; ${field} needs type ${type}`);
+      ctx.out.add('invalidFilter', [...at, field], `${where} sets ${field} but its type is ${q(path.type)}; ${field} needs type ${type}`);
     }
   }
 }
@@ -95,6 +97,7 @@ export function checkHttpRuleCel(ctx: RouteContext, rule: Record<string, unknown
     for (const [filter, f] of filters) {
       if (isObject(filter.requestRedirect)) {
         ctx.out.add(
+          'invalidFilter',
           [...at, 'filters', f],
           `${formatPath([...at, 'filters', f])} is a RequestRedirect in a rule with backendRefs; a rule either redirects or forwards`,
         );
@@ -123,6 +126,7 @@ export function checkHttpRuleCel(ctx: RouteContext, rule: Record<string, unknown
     for (const [hit, what] of cases) {
       if (!hit) continue;
       ctx.out.add(
+        'invalidFilter',
         Array.isArray(rule.matches) ? [...at, 'matches'] : at,
         `${formatPath(at)} uses ${what} with path.replacePrefixMatch, which needs exactly one match, of type PathPrefix`,
       );
@@ -135,6 +139,7 @@ export function checkHttpRuleCel(ctx: RouteContext, rule: Record<string, unknown
     if (request !== undefined && backend !== undefined && request !== 0 && backend > request) {
       const path = [...at, 'timeouts', 'backendRequest'];
       ctx.out.add(
+        'invalidTimeout',
         path,
         `${formatPath(path)} is ${q(timeouts.backendRequest)}, longer than request ${q(timeouts.request)}; ` +
           'backendRequest must not exceed request unless request is "0s"',
@@ -148,6 +153,6 @@ export function checkSessionPersistence(ctx: RouteContext, rule: Record<string, 
   if (!isObject(sp) || !isObject(sp.cookieConfig)) return;
   if (sp.cookieConfig.lifetimeType === 'Permanent' && !has(sp, 'absoluteTimeout')) {
     const path = [...at, 'sessionPersistence'];
-    ctx.out.add(path, `${formatPath(path)} has a Permanent cookie but no absoluteTimeout; set absoluteTimeout`);
+    ctx.out.add('invalidValue', path, `${formatPath(path)} has a Permanent cookie but no absoluteTimeout; set absoluteTimeout`);
   }
 }

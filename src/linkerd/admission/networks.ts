@@ -96,12 +96,14 @@ export function checkNetworks(networks: unknown, base: JsonPath, out: Problems):
       const path = [...base, i, 'except', j];
       if (contains(block, cidr)) {
         out.add(
+          'invalidNetwork',
           path,
           `exception ${q(ex)} covers all of cidr ${q(net.cidr)}, so the network allows nothing; narrow the exception or remove the network` +
             linkerdSays(`cidr '${net.cidr}' is completely negated by exception '${ex}'`),
         );
       } else if (!contains(cidr, block)) {
         out.add(
+          'invalidNetwork',
           path,
           `exception ${q(ex)} is not inside cidr ${q(net.cidr)}; an exception must be a part of its network` +
             linkerdSays(`cidr '${net.cidr}' does not include exception '${ex}'`),
@@ -115,6 +117,7 @@ export function checkNetworks(networks: unknown, base: JsonPath, out: Problems):
 export function checkNonEmptyNetworks(spec: Record<string, unknown>, base: JsonPath, out: Problems): void {
   if (Array.isArray(spec.networks) && spec.networks.length === 0) {
     out.add(
+      'invalidNetwork',
       [...base, 'networks'],
       'networks is empty; list at least one network' + linkerdSays('at least one network must be specified'),
     );

@@ -20,6 +20,7 @@ export function checkServer(ctx: CheckContext): void {
   // Before 2.16 the field did not exist; the schema check reports it as unknown there.
   if (from(ctx, '2.16') && typeof spec.accessPolicy === 'string' && !ACCESS_POLICIES.includes(spec.accessPolicy)) {
     out.add(
+      'invalidValue',
       ['spec', 'accessPolicy'],
       `spec.accessPolicy is ${q(spec.accessPolicy)}; expected one of ${ACCESS_POLICIES.join(', ')}` +
         linkerdSays(`Invalid 'accessPolicy' field`),
@@ -34,6 +35,7 @@ export function checkServerAuthorization(ctx: CheckContext): void {
   const base = ['spec', 'client'];
   if (client.unauthenticated === true && has(client, 'meshTLS')) {
     out.add(
+      'conflictingFields',
       [...base, 'unauthenticated'],
       'spec.client.unauthenticated is true while spec.client.meshTLS is set; use one or the other' +
         linkerdSays('`unauthenticated` must be false if `mesh_tls` is specified'),
@@ -45,6 +47,7 @@ export function checkServerAuthorization(ctx: CheckContext): void {
       (Array.isArray(mesh.serviceAccounts) && mesh.serviceAccounts.length > 0);
     if (named) {
       out.add(
+        'conflictingFields',
         [...base, 'meshTLS', 'unauthenticatedTLS'],
         'spec.client.meshTLS.unauthenticatedTLS is true while identities or serviceAccounts are listed; ' +
           'unauthenticatedTLS cannot be combined with them' +
@@ -72,7 +75,7 @@ export function checkMeshTLSAuthentication(ctx: CheckContext): void {
     spec.identities.forEach((id, i) => {
       if (typeof id !== 'string') return;
       const why = identityProblem(id);
-      if (why) out.add(['spec', 'identities', i], `identity ${q(id)} is invalid: ${why}` + linkerdSays(`id ${id} is invalid`));
+      if (why) out.add('invalidIdentity', ['spec', 'identities', i], `identity ${q(id)} is invalid: ${why}` + linkerdSays(`id ${id} is invalid`));
     });
   }
   for (const [ref, i] of objectsIn(spec.identityRefs)) {
@@ -80,6 +83,7 @@ export function checkMeshTLSAuthentication(ctx: CheckContext): void {
     if (refersTo(ref, 'Namespace', '')) {
       if (has(ref, 'namespace')) {
         out.add(
+          'invalidReference',
           ['spec', 'identityRefs', i, 'namespace'],
           'an identityRefs entry of kind Namespace must not set namespace: Namespaces are cluster-scoped' +
             linkerdSays('Namespace identity_ref is cluster-scoped and cannot have a namespace'),
@@ -87,6 +91,7 @@ export function checkMeshTLSAuthentication(ctx: CheckContext): void {
       }
     } else if (!refersTo(ref, 'ServiceAccount', '')) {
       out.add(
+        'invalidReference',
         ['spec', 'identityRefs', i, 'kind'],
         `identityRefs entry refers to ${q(describeRef(ref))}; expected kind ServiceAccount or Namespace (core group)` +
           linkerdSays('invalid identity target kind'),
@@ -118,6 +123,7 @@ export function checkAuthorizationPolicy(ctx: CheckContext): void {
       const laterOk = AUTHORIZATION_TARGETS.find((t) => refersTo(target, t.kind, t.group));
       const names = allowed.map((t) => (t.group ? `${t.kind} (${t.group})` : `${t.kind} (core)`)).join(', ');
       out.add(
+        'invalidReference',
         ['spec', 'targetRef', 'kind'],
         `spec.targetRef refers to ${q(describeRef(target))}, which Linkerd ${ctx.target.release} does not accept as an ` +
           `authorization target; expected ${names}` +
@@ -131,6 +137,7 @@ export function checkAuthorizationPolicy(ctx: CheckContext): void {
       target.name !== resource.namespace
     ) {
       out.add(
+        'invalidReference',
         ['spec', 'targetRef', 'name'],
         `spec.targetRef names Namespace ${q(target.name)} but the policy lives in ${q(resource.namespace)}; ` +
           'a policy may only target its own namespace' +
@@ -151,30 +158,31 @@ function checkAuthenticationRefs(ctx: CheckContext): void {
     const at = ['spec', 'requiredAuthenticationRefs', i, 'kind'];
     if (refersTo(ref, 'MeshTLSAuthentication', POLICY_GROUP)) {
       if (meshTLS !== undefined) {
-        out.add(at, 'more than one MeshTLSAuthentication in requiredAuthenticationRefs; at most one is allowed' +
+        out.add('authenticationRefs', at, 'more than one MeshTLSAuthentication in requiredAuthenticationRefs; at most one is allowed' +
           linkerdSays('only a single MeshTLSAuthentication may be set'));
       } else if (serviceAccount !== undefined) {
-        out.add(at, 'a MeshTLSAuthentication and a ServiceAccount in requiredAuthenticationRefs; use only one of them' +
+        out.add('authenticationRefs', at, 'a MeshTLSAuthentication and a ServiceAccount in requiredAuthenticationRefs; use only one of them' +
           linkerdSays('a MeshTLSAuthentication and ServiceAccount may not be set together'));
       }
       meshTLS ??= i;
     } else if (refersTo(ref, 'ServiceAccount', '')) {
       if (serviceAccount !== undefined) {
-        out.add(at, 'more than one ServiceAccount in requiredAuthenticationRefs; at most one is allowed' +
+        out.add('authenticationRefs', at, 'more than one ServiceAccount in requiredAuthenticationRefs; at most one is allowed' +
           linkerdSays('only a single ServiceAccount may be set'));
       } else if (meshTLS !== undefined) {
-        out.add(at, 'a MeshTLSAuthentication and a ServiceAccount in requiredAuthenticationRefs; use only one of them' +
+        out.add('authenticationRefs', at, 'a MeshTLSAuthentication and a ServiceAccount in requiredAuthenticationRefs; use only one of them' +
           linkerdSays('a MeshTLSAuthentication and ServiceAccount may not be set together'));
       }
       serviceAccount ??= i;
     } else if (refersTo(ref, 'NetworkAuthentication', POLICY_GROUP)) {
       if (network !== undefined) {
-        out.add(at, 'more than one NetworkAuthentication in requiredAuthenticationRefs; at most one is allowed' +
+        out.add('authenticationRefs', at, 'more than one NetworkAuthentication in requiredAuthenticationRefs; at most one is allowed' +
           linkerdSays('only a single NetworkAuthentication may be set'));
       }
       network ??= i;
     } else {
       out.add(
+        'invalidReference',
         at,
         `requiredAuthenticationRefs entry refers to ${q(describeRef(ref))}; expected MeshTLSAuthentication or ` +
           'NetworkAuthentication (policy.linkerd.io) or ServiceAccount (core)' +
@@ -189,6 +197,7 @@ export function checkRateLimitPolicy(ctx: CheckContext): void {
   const target = spec.targetRef;
   if (isJudgeableRef(target) && !refersTo(target, 'Server', POLICY_GROUP)) {
     out.add(
+      'invalidReference',
       ['spec', 'targetRef', 'kind'],
       `spec.targetRef refers to ${q(describeRef(target))}; an HTTPLocalRateLimitPolicy may only target a Server (group policy.linkerd.io)` +
         linkerdSays('invalid targetRef kind'),
@@ -200,9 +209,10 @@ export function checkRateLimitPolicy(ctx: CheckContext): void {
   const checkRate = (value: number | undefined, path: (string | number)[], name: string, againstTotal: boolean) => {
     if (value === undefined) return;
     if (value === 0) {
-      out.add(path, `${name} is 0; it must be greater than 0` + linkerdSays(`${name} must be greater than 0`));
+      out.add('invalidValue', path, `${name} is 0; it must be greater than 0` + linkerdSays(`${name} must be greater than 0`));
     } else if (againstTotal && total !== undefined && total > 0 && value > total) {
       out.add(
+        'invalidValue',
         path,
         `${name} is ${value}, above total.requestsPerSecond ${total}; it must not exceed the total` +
           linkerdSays(`${name} must be less than or equal to total.requestsPerSecond`),
@@ -216,6 +226,7 @@ export function checkRateLimitPolicy(ctx: CheckContext): void {
     for (const [ref, j] of objectsIn(override.clientRefs)) {
       if (!isJudgeableRef(ref) || refersTo(ref, 'ServiceAccount', '')) continue;
       out.add(
+        'invalidReference',
         ['spec', 'overrides', i, 'clientRefs', j, 'kind'],
         `overrides[${i}].clientRefs[${j}] refers to ${q(describeRef(ref))}; client references must be ServiceAccounts` +
           linkerdSays('overrides.clientRefs must target a ServiceAccount'),

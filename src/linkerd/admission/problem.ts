@@ -1,8 +1,26 @@
 import { isObject } from '../../model/k8s.js';
 import type { JsonPath } from '../../model/path.js';
 
+/**
+ * What kind of thing admission refuses, so reports (message ids) and docs can tell the
+ * problems apart: a reference to a kind or object it does not accept, a combination of
+ * `requiredAuthenticationRefs`, fields that exclude each other, an identity, a network,
+ * a timeout, a route match, a filter, or another value out of its range.
+ */
+export type AdmissionFamily =
+  | 'invalidReference'
+  | 'authenticationRefs'
+  | 'conflictingFields'
+  | 'invalidIdentity'
+  | 'invalidNetwork'
+  | 'invalidTimeout'
+  | 'invalidMatch'
+  | 'invalidFilter'
+  | 'invalidValue';
+
 /** One thing Linkerd's admission (webhook or CRD validation rule) would refuse. */
 export interface AdmissionProblem {
+  family: AdmissionFamily;
   path: JsonPath;
   message: string;
 }
@@ -11,8 +29,8 @@ export interface AdmissionProblem {
 export class Problems {
   readonly list: AdmissionProblem[] = [];
 
-  add(path: JsonPath, message: string): void {
-    this.list.push({ path, message });
+  add(family: AdmissionFamily, path: JsonPath, message: string): void {
+    this.list.push({ family, path, message });
   }
 }
 

@@ -38,6 +38,7 @@ export function checkParentRefs(ctx: RouteContext): void {
         (typeof ref.group === 'string' && ref.group.toLowerCase() !== POLICY_GROUP);
       if (explicitOther) {
         out.add(
+          'invalidReference',
           [...path, typeof ref.kind === 'string' ? 'kind' : 'group'],
           `parentRefs[${i}] is not a Server; in Linkerd 2.12 a policy.linkerd.io HTTPRoute may only have Server parents` +
             linkerdSays('policy.linkerd.io HTTPRoutes must target only Server resources'),
@@ -47,6 +48,7 @@ export function checkParentRefs(ctx: RouteContext): void {
     if (ctx.layers.webhook && from(ctx, '2.17') && !has(ref, 'port')) {
       if (refersTo(ref, 'EgressNetwork', POLICY_GROUP, { group: parentGroupDefault(ctx) })) {
         out.add(
+          'invalidReference',
           path,
           `parentRefs[${i}] refers to an EgressNetwork without a port; set the port the route applies to` +
             linkerdSays('cannot target an EgressNetwork without specifying a port'),
@@ -84,6 +86,7 @@ function checkParentRefUniqueness(ctx: RouteContext): void {
       const path = ['spec', 'parentRefs', i];
       if ((ka.section === undefined) !== (kb.section === undefined) || (ka.port === undefined) !== (kb.port === undefined)) {
         ctx.out.add(
+          'invalidReference',
           path,
           `parentRefs[${i}] and parentRefs[${refs[b]![1]}] refer to the same parent, but only one of them sets sectionName or port; ` +
             'when a route names one parent more than once, every reference must set the same of these fields' +
@@ -93,6 +96,7 @@ function checkParentRefUniqueness(ctx: RouteContext): void {
       }
       if (ka.section === kb.section && ka.port === kb.port) {
         ctx.out.add(
+          'invalidReference',
           path,
           `parentRefs[${i}] repeats parentRefs[${refs[b]![1]}] (same parent, sectionName and port); references to one parent must differ in sectionName or port` +
             linkerdSays('sectionName or port must be unique when parentRefs includes 2 or more references to the same parent'),
@@ -109,6 +113,7 @@ export function checkSingleRule(ctx: RouteContext): void {
   if (Array.isArray(rules) && rules.length > 1) {
     const name = ctx.kind === 'TLSRoute' ? 'TlsRoute' : 'TcpRoute';
     ctx.out.add(
+      'invalidValue',
       ['spec', 'rules', 1],
       `spec.rules has ${rules.length} entries; Linkerd accepts a ${ctx.kind} with exactly one rule` +
         linkerdSays(`${name} supports a single rule only`),
@@ -142,7 +147,7 @@ export function checkHttpMatches(ctx: RouteContext, rule: Record<string, unknown
 function regexAt(ctx: RouteContext, pattern: string, path: JsonPath): void {
   const why = rustRegexProblem(pattern);
   if (why) {
-    ctx.out.add(path, `${formatPath(path)} is ${q(pattern)}, which Linkerd's regex engine (RE2-like syntax) cannot compile: ${why}`);
+    ctx.out.add('invalidMatch', path, `${formatPath(path)} is ${q(pattern)}, which Linkerd's regex engine (RE2-like syntax) cannot compile: ${why}`);
   }
 }
 
@@ -157,7 +162,7 @@ function checkHeaderMatches(ctx: RouteContext, headers: unknown, base: JsonPath)
 
 function headerValueAt(ctx: RouteContext, value: string, path: JsonPath): void {
   const why = headerValueProblem(value);
-  if (why) ctx.out.add(path, `${formatPath(path)} is ${q(value)}: ${why}` + linkerdSays('failed to parse header value'));
+  if (why) ctx.out.add('invalidMatch', path, `${formatPath(path)} is ${q(value)}: ${why}` + linkerdSays('failed to parse header value'));
 }
 
 function article(type: string): string {
@@ -182,6 +187,7 @@ function checkPathMatch(ctx: RouteContext, path: Record<string, unknown>, at: Js
   if (!value.startsWith('/')) {
     if (webhook || ctx.layers.cel) {
       ctx.out.add(
+        'invalidMatch',
         valuePath,
         `${where} is ${q(value)}; ${article(type)} path must start with "/"` +
           linkerdSays('HttpPathMatch paths must be absolute (begin with `/`)'),
@@ -191,16 +197,17 @@ function checkPathMatch(ctx: RouteContext, path: Record<string, unknown>, at: Js
   }
   if (!ctx.layers.cel) return;
   for (const bad of CEL_PATH_FORBIDDEN) {
-    if (value.includes(bad)) ctx.out.add(valuePath, `${where} is ${q(value)}; ${article(type)} path must not contain ${q(bad)}`);
+    if (value.includes(bad)) ctx.out.add('invalidMatch', valuePath, `${where} is ${q(value)}; ${article(type)} path must not contain ${q(bad)}`);
   }
   for (const bad of ['/..', '/.']) {
     if (value.endsWith(bad)) {
-      ctx.out.add(valuePath, `${where} is ${q(value)}; ${article(type)} path must not end with ${q(bad)}`);
+      ctx.out.add('invalidMatch', valuePath, `${where} is ${q(value)}; ${article(type)} path must not end with ${q(bad)}`);
       break;
     }
   }
   if (!CEL_PATH_CHARS.test(value)) {
     ctx.out.add(
+      'invalidMatch',
       valuePath,
       `${where} is ${q(value)}; ${article(type)} path may hold only letters, digits, "-/._~!$&'()*+,;=:@" and %-escapes with two hex digits`,
     );
@@ -222,7 +229,7 @@ export function checkHeaderModifiers(ctx: RouteContext, filter: Record<string, u
         if (typeof name !== 'string') return;
         const why = headerNameProblem(name);
         const path = [...at, key, 'remove', r];
-        if (why) ctx.out.add(path, `${formatPath(path)} is ${q(name)}: ${why}` + linkerdSays('invalid HTTP header name'));
+        if (why) ctx.out.add('invalidMatch', path, `${formatPath(path)} is ${q(name)}: ${why}` + linkerdSays('invalid HTTP header name'));
       });
     }
   }
@@ -238,6 +245,7 @@ export function checkRedirectPath(ctx: RouteContext, filter: Record<string, unkn
     const value = path[key];
     if (typeof value === 'string' && !value.startsWith('/')) {
       ctx.out.add(
+        'invalidFilter',
         [...base, key],
         `${formatPath([...base, key])} is ${q(value)}; a redirect path must start with "/"` +
           linkerdSays('RequestRedirect filters may only contain absolute paths'),
@@ -251,6 +259,7 @@ export function checkRedirectPath(ctx: RouteContext, filter: Record<string, unkn
   if (from(ctx, '2.18')) {
     if (!full && !prefix) {
       ctx.out.add(
+        'invalidFilter',
         base,
         `${formatPath(base)} sets neither replaceFullPath nor replacePrefixMatch; set the one its type names` +
           linkerdSays('RequestRedirect filter must contain either replace_full_path or replace_prefix_match'),
@@ -258,7 +267,7 @@ export function checkRedirectPath(ctx: RouteContext, filter: Record<string, unkn
     }
   } else if ((path.type === 'ReplaceFullPath' && !full) || (path.type === 'ReplacePrefixMatch' && !prefix)) {
     const field = path.type === 'ReplaceFullPath' ? 'replaceFullPath' : 'replacePrefixMatch';
-    ctx.out.add(base, `${formatPath(base)} has type ${q(path.type)} but no ${field}; Linkerd ${ctx.target.release} cannot read it`);
+    ctx.out.add('invalidFilter', base, `${formatPath(base)} has type ${q(path.type)} but no ${field}; Linkerd ${ctx.target.release} cannot read it`);
   }
 }
 
@@ -277,6 +286,7 @@ export function checkServiceBackendPort(ctx: RouteContext, ref: Record<string, u
     refersTo(ref, 'Service', '', { kind: 'Service' });
   if (!celHit && !webhookHit) return;
   ctx.out.add(
+    'invalidReference',
     at,
     `${formatPath(at)} refers to a Service without a port; a Service backend must name its port` +
       linkerdSays(celHit ? 'Must have port for Service reference' : 'cannot reference a Service without a port'),
@@ -295,6 +305,7 @@ export function checkLinkerdTimeouts(ctx: RouteContext, rule: Record<string, unk
   for (const [key, value] of [['request', request], ['backendRequest', backend]] as const) {
     if (value !== undefined && value < 0) {
       ctx.out.add(
+        'invalidTimeout',
         [...at, key],
         `${formatPath([...at, key])} is ${q(timeouts[key])}; a timeout must not be negative` +
           linkerdSays(`${key} timeout must not be negative`),
@@ -303,6 +314,7 @@ export function checkLinkerdTimeouts(ctx: RouteContext, rule: Record<string, unk
   }
   if (request !== undefined && backend !== undefined && request >= 0 && backend > request) {
     ctx.out.add(
+      'invalidTimeout',
       [...at, 'backendRequest'],
       `${formatPath([...at, 'backendRequest'])} is ${q(timeouts.backendRequest)}, longer than request ${q(timeouts.request)}; ` +
         'backendRequest must not exceed request (a request of "0s" gets no exception on policy.linkerd.io routes)' +
@@ -321,6 +333,7 @@ export function checkGrpcMatches(ctx: RouteContext, rule: Record<string, unknown
     const type = method.type ?? 'Exact';
     if (type === 'RegularExpression' && ctx.layers.webhook && from(ctx, '2.18')) {
       ctx.out.add(
+        'invalidMatch',
         [...mp, 'type'],
         `${formatPath([...mp, 'type'])} is "RegularExpression"; Linkerd matches gRPC methods only by Exact name` +
           linkerdSays('unsupported GRPCRoute method match type'),
@@ -328,12 +341,13 @@ export function checkGrpcMatches(ctx: RouteContext, rule: Record<string, unknown
     }
     if (!ctx.layers.cel) continue;
     if (!has(method, 'service') && !has(method, 'method')) {
-      ctx.out.add(mp, `${formatPath(mp)} sets neither service nor method; set one or both`);
+      ctx.out.add('invalidMatch', mp, `${formatPath(mp)} sets neither service nor method; set one or both`);
     }
     if (type !== 'Exact') continue;
     const service = method.service;
     if (typeof service === 'string' && !/^\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$/i.test(service)) {
       ctx.out.add(
+        'invalidMatch',
         [...mp, 'service'],
         `${formatPath([...mp, 'service'])} is ${q(service)}; an Exact service must be dot-separated identifiers (letters, digits, "_")`,
       );
@@ -341,6 +355,7 @@ export function checkGrpcMatches(ctx: RouteContext, rule: Record<string, unknown
     const name = method.method;
     if (typeof name === 'string' && !/^[A-Za-z_][A-Za-z_0-9]*$/.test(name)) {
       ctx.out.add(
+        'invalidMatch',
         [...mp, 'method'],
         `${formatPath([...mp, 'method'])} is ${q(name)}; an Exact method must be one identifier (letters, digits, "_")`,
       );
