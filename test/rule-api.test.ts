@@ -198,3 +198,40 @@ export function typeLevelChecks() {
     },
   });
 }
+
+describe('context resources', () => {
+  it('are in ctx.tree for cross-resource checks but never reported on', async () => {
+    const { runRules } = await import('../src/engine/run.js');
+    const names: string[] = [];
+    const rule = defineRule({
+      meta: {
+        id: 'test-context',
+        description: 'Report every Service of the tree',
+        category: 'correctness',
+        defaultSeverity: 'warning',
+        fix: 'none',
+        kinds: ['Service'],
+        messages: { seen: 'seen {{name}}' },
+        docs: DOCS,
+      },
+      check(ctx) {
+        for (const r of ctx.tree.ofKind('Service', '')) {
+          names.push(r.name!);
+          ctx.report({ resource: r, messageId: 'seen', data: { name: r.name! } });
+        }
+      },
+    });
+    const context = parseSource(new SourceFile('/cluster/api.yaml', 'api.yaml', TEXT.replace('name: web', 'name: api'), 'yaml'));
+    const settings = new Map([[rule.meta.id, { severity: 'warning' as const, options: {} }]]);
+    const out = runRules({
+      files: [parsed()],
+      rules: { [rule.meta.id]: rule },
+      settingsFor: () => settings,
+      target: resolveConfig({}, {}, '/virtual').target,
+      clusterDomain: 'cluster.local',
+      context: context.resources,
+    });
+    expect(names.sort()).toEqual(['api', 'web']);
+    expect(out.findings.map((f) => f.message)).toEqual(['seen web']);
+  });
+});
