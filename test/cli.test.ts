@@ -15,6 +15,7 @@ describe('information commands', () => {
     const r = cli(['--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--linkerd-version VERSION');
+    expect(r.stdout).toContain('--no-warn-ignored');
     expect(r.stdout).toContain('Exit codes: 0 no errors');
   });
 
@@ -138,6 +139,39 @@ describe('input', () => {
     expect(files).toEqual(['apps/ns.json', 'apps/ns.yaml']);
   });
 
+  it('lints a named file or directory that .gitignore excludes; inside a named directory .gitignore still applies', () => {
+    const dir = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'rendered/\n*.gen.yaml\n',
+      'rendered/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'rendered/ns.gen.yaml': KUBE_SYSTEM_INJECTED,
+      'rendered/local/.gitignore': '*\n',
+      'rendered/local/ns.yaml': KUBE_SYSTEM_INJECTED,
+    });
+    const linted = (args: string[]) => {
+      const r = cli([...args, '-f', 'json'], { cwd: dir });
+      return [r.code, (JSON.parse(r.stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1))];
+    };
+    expect(linted(['rendered'])).toEqual([1, ['rendered/ns.yaml']]);
+    expect(linted(['rendered/ns.gen.yaml'])).toEqual([1, ['rendered/ns.gen.yaml']]);
+    expect(linted(['rendered/local/ns.yaml'])).toEqual([1, ['rendered/local/ns.yaml']]);
+  });
+
+  it('a named directory with no manifest once .gitignore is applied, or a glob matching none, is still exit 2', () => {
+    const dir = tree({ '.git/HEAD': 'ref: refs/heads/main\n', '.gitignore': '*.gen.yaml\n', 'gen/ns.gen.yaml': KUBE_SYSTEM_INJECTED });
+    expect(cli(['gen'], { cwd: dir })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'linkerd-lint: no manifests to lint in "gen" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)\n',
+    });
+    expect(cli(['gen/*.yaml'], { cwd: dir })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'linkerd-lint: no files match the pattern "gen/*.yaml" (files that .gitignore excludes do not count)\n',
+    });
+    expect(cli(['gen', '--no-error-on-unmatched-pattern'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
   it('lints files named explicitly whatever their extension', () => {
     const dir = tree({ 'notes.txt': KUBE_SYSTEM_INJECTED });
     expect(cli(['notes.txt'], { cwd: dir }).code).toBe(1);
@@ -209,6 +243,76 @@ describe('configuration', () => {
       ['prod/ns.yaml', 1],
       ['sandbox/ns.yaml', 0],
     ]);
+  });
+
+  describe('named paths the config ignores', () => {
+    const files = {
+      '.linkerd-lint.yaml': 'ignore: ["vendor/**"]\n',
+      'vendor/ns.yaml': KUBE_SYSTEM_INJECTED,
+      'prod/ns.yaml': CLEAN_NAMESPACE,
+    };
+    const fileWarning =
+      'file ignored: it matches the "ignore" glob "vendor/**" in .linkerd-lint.yaml; pass --no-warn-ignored to hide this warning';
+
+    it('a named file is not linted but reported with a warning: exit 0, or 1 with --max-warnings 0', () => {
+      const dir = tree(files);
+      expect(cli(['vendor/ns.yaml'], { cwd: dir })).toEqual({
+        code: 0,
+        stdout: `\nvendor/ns.yaml\n  1:1  warning  ${fileWarning}  ignored-path\n\n✖ 1 problem (0 errors, 1 warning)\n`,
+        stderr: '',
+      });
+      expect(cli(['vendor/ns.yaml', '--max-warnings', '0'], { cwd: dir })).toMatchObject({
+        code: 1,
+        stderr: 'linkerd-lint found too many warnings (maximum: 0).\n',
+      });
+      expect(cli(['vendor/ns.yaml', '--fix'], { cwd: dir }).code).toBe(0);
+      expect(readFileSync(join(dir, 'vendor/ns.yaml'), 'utf8')).toBe(KUBE_SYSTEM_INJECTED);
+    });
+
+    it('--no-warn-ignored skips it silently, as --quiet hides the warning', () => {
+      const dir = tree(files);
+      expect(cli(['vendor/ns.yaml', '--no-warn-ignored', '--max-warnings', '0'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+      expect(cli(['vendor/ns.yaml', '--quiet', '--max-warnings', '0'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+    });
+
+    it('JSON has a result for the ignored file with the one warning, in path order among the linted files', () => {
+      const dir = tree(files);
+      const r = cli(['vendor/ns.yaml', 'prod/ns.yaml', '-f', 'json'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const counts = { errorCount: 0, fatalErrorCount: 0, infoCount: 0, fixableErrorCount: 0, fixableWarningCount: 0, usedDeprecatedRules: [] };
+      expect(JSON.parse(r.stdout)).toEqual([
+        { filePath: join(dir, 'prod/ns.yaml'), messages: [], suppressedMessages: [], warningCount: 0, ...counts },
+        {
+          filePath: join(dir, 'vendor/ns.yaml'),
+          messages: [
+            { ruleId: 'ignored-path', severity: 1, level: 'warning', message: fileWarning, messageId: 'file', line: 1, column: 1, endLine: 1, endColumn: 1 },
+          ],
+          suppressedMessages: [],
+          warningCount: 1,
+          ...counts,
+        },
+      ]);
+    });
+
+    it('a named directory whose every manifest the config ignores gets the same warning; a glob is discovery, exit 2', () => {
+      const dir = tree(files);
+      expect(cli(['vendor'], { cwd: dir })).toEqual({
+        code: 0,
+        stdout:
+          '\nvendor\n  1:1  warning  directory ignored: every manifest in it matches the "ignore" glob "vendor/**" in .linkerd-lint.yaml; ' +
+          'pass --no-warn-ignored to hide this warning  ignored-path\n\n✖ 1 problem (0 errors, 1 warning)\n',
+        stderr: '',
+      });
+      expect(cli(['vendor', '--no-warn-ignored'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+      expect(cli(['vendor/*.yaml'], { cwd: dir })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: 'linkerd-lint: every file matching the pattern "vendor/*.yaml" is ignored by the config\'s "ignore" globs\n',
+      });
+      // Inside a named directory the config ignores files silently, as discovery does.
+      const r = cli(['.', '-f', 'json'], { cwd: dir });
+      expect((JSON.parse(r.stdout) as { filePath: string }[]).map((x) => x.filePath.slice(dir.length + 1))).toEqual(['prod/ns.yaml']);
+    });
   });
 
   it('--rule overrides the config and --print-config shows the result', () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { discover } from '../src/load/discover.js';
 import { parseSource } from '../src/load/parse.js';
 import type { JsonPath } from '../src/model/path.js';
 import type { Range } from '../src/model/range.js';
 import { SourceFile } from '../src/model/source.js';
+import { tree } from './cli-helpers.js';
 
 function parse(text: string, name = 'f.yaml') {
   return parseSource(new SourceFile(`/${name}`, name, text, name.endsWith('.json') ? 'json' : 'yaml'));
@@ -121,5 +123,55 @@ describe('templates', () => {
 
   it('treats any directive in a file that does not parse as a template', () => {
     expect(template('kind: A\nspec:\n{{ toYaml .spec | indent 2 }}\n')).toBe('{{ toYaml .spec | indent 2 }}');
+  });
+});
+
+describe('discover', () => {
+  const files = {
+    '.git/HEAD': 'ref: refs/heads/main\n',
+    '.gitignore': 'rendered/\n*.gen.yaml\n',
+    'rendered/a.yaml': '',
+    'rendered/b.gen.yaml': '',
+    'vendor/c.yaml': '',
+    'vendor/d.json': '',
+    'apps/e.yaml': '',
+    'apps/f.skip.yaml': '',
+  };
+  const run = (dir: string, args: string[], errorOnUnmatchedPattern = true) =>
+    discover(args, { cwd: dir, ignore: ['vendor/**', '**/*.skip.yaml'], baseDir: dir, errorOnUnmatchedPattern }).then((d) => ({
+      files: d.files.map((f) => f.slice(dir.length + 1)),
+      ignored: d.ignored.map((i) => ({ ...i, path: i.path.slice(dir.length + 1) })),
+    }));
+
+  it('lints named files and directories that .gitignore excludes, leaving out what .gitignore excludes inside them', async () => {
+    const dir = tree(files);
+    expect(await run(dir, ['rendered', 'rendered/b.gen.yaml'])).toEqual({ files: ['rendered/a.yaml', 'rendered/b.gen.yaml'], ignored: [] });
+  });
+
+  it('returns named files the config ignores, and named directories whose every manifest it ignores, with the globs that matched', async () => {
+    const dir = tree(files);
+    expect(await run(dir, ['apps/f.skip.yaml', 'vendor/c.yaml', 'vendor', 'apps'])).toEqual({
+      files: ['apps/e.yaml'],
+      ignored: [
+        { path: 'apps/f.skip.yaml', kind: 'file', globs: ['**/*.skip.yaml'] },
+        { path: 'vendor', kind: 'directory', globs: ['vendor/**'] },
+        { path: 'vendor/c.yaml', kind: 'file', globs: ['vendor/**'] },
+      ],
+    });
+  });
+
+  it('leaves out files a glob matches that .gitignore or the config ignores, as discovered files', async () => {
+    const dir = tree(files);
+    expect(await run(dir, ['apps/*.yaml', '**/*.gen.yaml'], false)).toEqual({ files: ['apps/e.yaml'], ignored: [] });
+    await expect(run(dir, ['vendor/*'])).rejects.toThrow('every file matching the pattern "vendor/*" is ignored by the config\'s "ignore" globs');
+    await expect(run(dir, ['rendered/*.yaml'])).rejects.toThrow('no files match the pattern "rendered/*.yaml" (files that .gitignore excludes do not count)');
+  });
+
+  it('a named directory with no manifest left once .gitignore is applied is an error', async () => {
+    const dir = tree({ ...files, 'rendered/.gitignore': '*.yaml\n' });
+    await expect(run(dir, ['rendered'])).rejects.toThrow(
+      'no manifests to lint in "rendered" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)',
+    );
+    expect(await run(dir, ['rendered'], false)).toEqual({ files: [], ignored: [] });
   });
 });

@@ -44,6 +44,29 @@ describe('walkManifests', () => {
     expect(rel(outside, walkManifests(join(outside, 'deploy'), EXT))).toEqual(['deploy/app.yaml', 'deploy/tmp/x.yaml']);
   });
 
+  it('walks a named directory that .gitignore excludes, and applies .gitignore to what is inside it', () => {
+    const dir = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      '.gitignore': 'rendered/\n*.gen.yaml\nbuild/\nodd*/\n',
+      'rendered/a.yaml': '',
+      'rendered/x.gen.yaml': '',
+      'rendered/sub/b.yaml': '',
+      'rendered/.gitignore': 'local/\n',
+      'rendered/local/c.yaml': '',
+      'build/k8s/d.yaml': '',
+      'build/k8s/e.gen.yaml': '',
+      'odd [1]*/f.yaml': '',
+      'odd [1]*/odd x/g.yaml': '',
+      'odd 2/h.yaml': '',
+    });
+    expect(rel(dir, walkManifests(join(dir, 'rendered'), EXT))).toEqual(['rendered/a.yaml', 'rendered/sub/b.yaml']);
+    // Directories above the named one are re-included too, not only the named one.
+    expect(rel(dir, walkManifests(join(dir, 'build', 'k8s'), EXT))).toEqual(['build/k8s/d.yaml']);
+    // The named directory is re-included literally: glob characters in its name match nothing else.
+    expect(rel(dir, walkManifests(join(dir, 'odd [1]*'), EXT))).toEqual(['odd [1]*/f.yaml']);
+    expect(rel(dir, walkManifests(dir, EXT))).toEqual([]);
+  });
+
   it('follows links to files but not to directories, so nothing is found twice and nothing loops', () => {
     const dir = tree({ 'real/a.yaml': '', 'shared/b.yaml': '' });
     mkdirSync(join(dir, 'links'));

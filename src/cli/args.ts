@@ -20,6 +20,7 @@ export interface CliOptions {
   unusedDirectives?: SeveritySetting;
   color?: boolean;
   errorOnUnmatchedPattern: boolean;
+  warnIgnored: boolean;
 }
 
 const OPTIONS = {
@@ -42,6 +43,7 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'no-warn-ignored': { type: 'boolean' },
   'list-rules': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -121,6 +123,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(unusedDirectives !== undefined ? { unusedDirectives } : {}),
     ...(color !== undefined ? { color } : {}),
     errorOnUnmatchedPattern: !v['no-error-on-unmatched-pattern'],
+    warnIgnored: !v['no-warn-ignored'],
   };
 }
 
@@ -128,7 +131,10 @@ export const HELP = `Usage: linkerd-lint [options] [paths...]
        linkerd-lint explain <rule-id>
 
 Lints Linkerd and Kubernetes manifests. Paths are files, directories (searched for
-*.yaml, *.yml and *.json, honouring .gitignore) and globs; "-" reads standard input.
+*.yaml, *.yml and *.json) and globs; "-" reads standard input. A file or directory
+named here is linted even if .gitignore excludes it; .gitignore applies to what is
+found inside directories and to what globs match. A named file that the config's
+"ignore" globs exclude, or a named directory they leave empty, is skipped with a warning.
 
 Configuration:
   -c, --config FILE              Use this config file instead of looking for .linkerd-lint.yaml
@@ -152,7 +158,8 @@ Fixing:
 
 Input:
       --stdin-filename NAME      Name to report for standard input ("-")
-      --no-error-on-unmatched-pattern  Do not fail when a glob matches no file
+      --no-error-on-unmatched-pattern  Do not fail when a glob or directory yields no manifest
+      --no-warn-ignored          Skip named paths the config ignores without a warning
 
 Suppressions:
       --report-unused-disable-directives           Report unused directives as errors

@@ -12,7 +12,7 @@ import { toPosix } from '../load/discover.js';
 import { renderRuleList } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
-import { fixParsed, lintParsed, loadPaths } from '../engine/lint.js';
+import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
 import { YamlFixer } from '../fix/fixer.js';
 import { writeFixed } from '../fix/write.js';
 import type { SourceFile } from '../model/source.js';
@@ -136,19 +136,21 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const stdin = paths.includes('-')
     ? { bytes: await io.readStdin(), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
     : undefined;
-  const parsed = await loadPaths({
+  const { parsed, ignored } = await loadPaths({
     cwd: io.cwd,
     paths,
     ...(stdin ? { stdin } : {}),
     config,
     errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern,
+    warnIgnored: opts.warnIgnored,
   });
   const fixer = new YamlFixer();
   const fixing = opts.fix || opts.fixDryRun;
   const run = fixing
     ? fixParsed(parsed, { config, rules, fixer, unsafe: opts.unsafeFixes })
     : { ...lintParsed(parsed, { config, rules, fixer }), changed: new Map<SourceFile, string>(), rejected: [] };
-  const { results, ruleErrors } = run;
+  const { ruleErrors } = run;
+  const results = withIgnored(run.results, ignored);
 
   let failed = false;
   for (const r of run.rejected) {

@@ -2,12 +2,12 @@ import { relative } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
-import { discover, displayPathOf, toPosix } from '../load/discover.js';
+import { type IgnoredPath, discover, displayPathOf, toPosix } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { compareRanges } from '../model/range.js';
-import type { SourceFile } from '../model/source.js';
+import { SourceFile, languageOf } from '../model/source.js';
 import type { FileResult } from '../model/finding.js';
 import { type RejectedFix, fixLoop } from '../fix/loop.js';
 
@@ -19,6 +19,8 @@ export interface LintInput {
   config: ResolvedConfig;
   rules: Readonly<Record<string, Rule<any, any>>>;
   errorOnUnmatchedPattern?: boolean;
+  /** Report named paths that the config ignores (default true), as ESLint's `--no-warn-ignored` turns off. */
+  warnIgnored?: boolean;
   fixer?: Fixer;
 }
 
@@ -34,11 +36,37 @@ export function parseRead(read: ReadResult): ParsedFile {
   return parseSource(read.file);
 }
 
+/**
+ * Not a rule: the id of the warning that a path named on the command line is ignored by
+ * the config, as ESLint warns "File ignored because of a matching ignore pattern"
+ * (`createIgnoreResult` in eslint's lib/eslint/eslint-helpers.js). A warning shows in
+ * every report and counts towards `--max-warnings`, without failing a run that names
+ * ignored files on purpose (pre-commit passes every staged file).
+ */
+export const IGNORED_PATH = 'ignored-path';
+
+export interface LoadOutput {
+  parsed: ParsedFile[];
+  /** One result with one `ignored-path` warning for each named path the config ignores. */
+  ignored: FileResult[];
+}
+
+function ignoredResult(p: IgnoredPath, cwd: string, configFile: string | undefined): FileResult {
+  const at = { line: 1, column: 1, offset: 0 };
+  const file = new SourceFile(p.path, p.path === cwd ? '.' : displayPathOf(p.path, cwd), '', languageOf(p.path));
+  const quoted = p.globs.map((g) => `"${g}"`).join(', ');
+  const globs = p.globs.length === 1 ? `the "ignore" glob ${quoted}` : `${p.kind === 'file' ? '' : 'one of '}the "ignore" globs ${quoted}`;
+  const where = configFile ? ` in ${displayPathOf(configFile, cwd)}` : '';
+  const what = p.kind === 'file' ? 'file ignored: it matches' : 'directory ignored: every manifest in it matches';
+  const message = `${what} ${globs}${where}; pass --no-warn-ignored to hide this warning`;
+  return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: p.kind, file, range: { start: at, end: at } }] };
+}
+
 /** Finds, reads and parses the given paths (and standard input). */
-export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<ParsedFile[]> {
+export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
   const { cwd, config } = input;
   const fsPaths = input.paths.filter((p) => p !== '-');
-  const files = await discover(fsPaths, {
+  const { files, ignored } = await discover(fsPaths, {
     cwd,
     ignore: config.ignore,
     baseDir: config.baseDir,
@@ -51,13 +79,25 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
-  // TypeScript sources need their own loader; until it exists they are left alone rather than misread as YAML.
-  return sources.map(parseRead).filter((p) => p.file.language !== 'typescript');
+  return {
+    // TypeScript sources need their own loader; until it exists they are left alone rather than misread as YAML.
+    parsed: sources.map(parseRead).filter((p) => p.file.language !== 'typescript'),
+    ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, config.file)),
+  };
+}
+
+/** Lint results and ignored-path results in one list: standard input first, then by path. */
+export function withIgnored(results: readonly FileResult[], ignored: readonly FileResult[]): FileResult[] {
+  if (ignored.length === 0) return [...results];
+  const order = (r: FileResult) => (r.file.stdin ? '' : `\0${r.file.path}`);
+  return [...results, ...ignored].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /** Reads, parses and lints the given paths. */
 export async function lintPaths(input: LintInput): Promise<LintOutput> {
-  return lintParsed(await loadPaths(input), input);
+  const { parsed, ignored } = await loadPaths(input);
+  const out = lintParsed(parsed, input);
+  return { ...out, results: withIgnored(out.results, ignored) };
 }
 
 export interface FixOutput extends LintOutput {

@@ -25,20 +25,46 @@ export function displayPathOf(path: string, cwd: string): string {
   return toPosix(rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path);
 }
 
+/** A path named on the command line that the config's `ignore` globs exclude. */
+export interface IgnoredPath {
+  /** Absolute path. */
+  path: string;
+  /** A file, or a directory whose every manifest the globs exclude. */
+  kind: 'file' | 'directory';
+  /** The globs that matched, in config order. */
+  globs: string[];
+}
+
+export interface Discovered {
+  /** The files to lint, sorted and without duplicates. */
+  files: string[];
+  /** Named paths left out because the config ignores them, sorted by path. */
+  ignored: IgnoredPath[];
+}
+
 /**
- * Expands command-line paths into the files to lint, sorted and without duplicates.
- * Files named explicitly are linted whatever their extension (unless the config ignores
- * them); directories are walked for manifests, honouring `.gitignore`; globs must match
- * something. A path that does not exist is a usage error. Directories are walked by our
- * own walker (one pass, `.gitignore` read on the way); globby is loaded only for globs.
+ * Expands command-line paths into the files to lint. A path named on the command line
+ * is linted even when `.gitignore` excludes it: files named explicitly are linted
+ * whatever their extension, directories are walked for manifests, and `.gitignore`
+ * applies only to what the walk finds inside them. The config's `ignore` globs apply to
+ * everything; a named file they match, or a named directory all of whose manifests they
+ * match, is returned in `ignored` so it can be reported rather than pass silently, as
+ * ESLint does for ignored files named on its command line. Files a glob matches are
+ * discovered files, as in ESLint: `.gitignore` and `ignore` leave them out silently.
+ * A path that does not exist is a usage error, and so is a directory or glob that
+ * yields no manifest (unless `errorOnUnmatchedPattern` is off). Directories are walked
+ * by our own walker (one pass, `.gitignore` read on the way); globby is loaded only for globs.
  */
-export async function discover(args: readonly string[], opts: DiscoverOptions): Promise<string[]> {
-  const ignored = opts.ignore.length > 0 ? picomatch([...opts.ignore], { dot: true }) : () => false;
-  const isIgnored = (abs: string) => {
+export async function discover(args: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
+  const matchers = opts.ignore.map((glob) => ({ glob, match: picomatch(glob, { dot: true }) }));
+  const matching = (abs: string) => {
     const rel = toPosix(relative(opts.baseDir, abs));
-    return !rel.startsWith('..') && (ignored(rel) || ignored(`${rel}/`));
+    return rel.startsWith('..') ? () => false : ({ match }: { match: (p: string) => boolean }) => match(rel) || match(`${rel}/`);
   };
+  const isIgnored = (abs: string) => matchers.some(matching(abs));
+  const ignoredBy = (abs: string) => matchers.filter(matching(abs)).map(({ glob }) => glob);
   const found = new Set<string>();
+  const ignored = new Map<string, IgnoredPath>();
 
   for (const arg of args) {
     const abs = resolve(opts.cwd, arg);
@@ -49,25 +75,35 @@ export async function discover(args: readonly string[], opts: DiscoverOptions): 
       stat = undefined;
     }
     if (stat?.isFile()) {
-      if (!isIgnored(abs)) found.add(abs);
+      const globs = ignoredBy(abs);
+      if (globs.length > 0) ignored.set(abs, { path: abs, kind: 'file', globs });
+      else found.add(abs);
     } else if (stat?.isDirectory()) {
-      const kept = walkManifests(abs, MANIFEST_EXTENSIONS).filter((f) => !isIgnored(f));
-      if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
-        throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml or *.json file that .gitignore or the config does not ignore)`);
+      const walked = walkManifests(abs, MANIFEST_EXTENSIONS);
+      const kept = walked.filter((f) => !isIgnored(f));
+      if (walked.length > 0 && kept.length === 0) {
+        const globs = new Set(walked.flatMap(ignoredBy));
+        ignored.set(abs, { path: abs, kind: 'directory', globs: opts.ignore.filter((g) => globs.has(g)) });
+      } else if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
+        throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)`);
       }
       for (const f of kept) found.add(f);
     } else if (GLOB_CHARS.test(arg)) {
       const matches = await glob([toPosix(arg)], opts.cwd);
       const kept = matches.filter((f) => !isIgnored(f));
       if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
-        throw new UsageError(`no files match the pattern "${arg}"`);
+        throw new UsageError(
+          matches.length > 0
+            ? `every file matching the pattern "${arg}" is ignored by the config's "ignore" globs`
+            : `no files match the pattern "${arg}" (files that .gitignore excludes do not count)`,
+        );
       }
       for (const f of kept) found.add(f);
     } else {
       throw new UsageError(`no such file or directory: ${arg}`);
     }
   }
-  return [...found].sort();
+  return { files: [...found].sort(), ignored: [...ignored.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
 }
 
 async function glob(patterns: string[], cwd: string): Promise<string[]> {

@@ -19,16 +19,32 @@ function loadIgnoreFile(dir: string): IgnoreFile | undefined {
   }
 }
 
-/** The `.gitignore` files of the directories above `dir`, up to the repository root. */
-function ancestorIgnoreFiles(dir: string): IgnoreFile[] {
+/** A path segment as a literal in a gitignore pattern. */
+function escapeSegment(segment: string): string {
+  return segment.replace(/[\\*?[\]!# ]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The `.gitignore` files of the directories above `root`, up to the repository root,
+ * with `root` and the directories between it and each file re-included: a directory
+ * named on the command line is walked even when a `.gitignore` excludes it, and only
+ * what is found inside it is checked, as ripgrep and ruff do. The re-inclusions are
+ * anchored directory patterns, so they match those directories and nothing inside them.
+ */
+function ancestorIgnoreFiles(root: string): IgnoreFile[] {
   const chain: string[] = [];
-  for (let cur = dirname(dir); ; cur = dirname(cur)) {
+  for (let cur = dirname(root); ; cur = dirname(cur)) {
     chain.unshift(cur);
     if (existsSync(join(cur, '.git')) || dirname(cur) === cur) break;
   }
   // Only inside a repository do its ignore files apply.
   if (!existsSync(join(chain[0]!, '.git'))) return [];
-  return chain.map(loadIgnoreFile).filter((f): f is IgnoreFile => f !== undefined);
+  const files = chain.map(loadIgnoreFile).filter((f): f is IgnoreFile => f !== undefined);
+  return files.map(({ dir, rules }) => {
+    const segments = relative(dir, root).split(sep).map(escapeSegment);
+    const named = segments.map((_, i) => `!/${segments.slice(0, i + 1).join('/')}/`);
+    return { dir, rules: ignore().add(rules).add(named) };
+  });
 }
 
 /**
@@ -50,7 +66,8 @@ function gitIgnored(files: readonly IgnoreFile[], path: string, isDir: boolean):
 /**
  * Every file under `root` whose name ends with one of `extensions`, in one pass: hidden
  * entries, `node_modules` and `.git` are skipped, and `.gitignore` files (those above
- * `root` in its repository, and those met on the way down) are honoured as git does.
+ * `root` in its repository, and those met on the way down) are honoured as git does for
+ * everything below `root`; `root` itself is walked even when they exclude it.
  * Links to files are followed; links to directories are not (git stores them as links,
  * and following them would report the same files twice or loop).
  */
