@@ -3,6 +3,15 @@ import { linkerdKeys } from '../src/linkerd/annotation-sites.js';
 import { KEYS, similarKeys } from '../src/linkerd/annotations.js';
 import { getAt } from '../src/model/path.js';
 
+/**
+ * Prefixes under which users pick label keys of their own, so an unknown one is no mistake.
+ * Linkerd reads no label under viz.linkerd.io/. Under mirror.linkerd.io/ a Link selects the
+ * Services to mirror by any label (`linkerd multicluster link --selector`, linkerd2
+ * multicluster/cmd/link.go; Link `spec.selector`, `remoteDiscoverySelector`,
+ * `federatedServiceSelector`), and the Link usually lives in another cluster's manifests.
+ */
+const USER_LABEL_PREFIXES = ['viz.linkerd.io/', 'mirror.linkerd.io/'];
+
 export default defineRule({
   meta: {
     id: 'unknown-annotation',
@@ -27,7 +36,11 @@ export default defineRule({
         'a key from a blog post that never existed (`linkerd.io/proxy-retry-budget`) or a key under the wrong prefix ' +
         '(`linkerd.io/proxy-cpu-limit`) leaves the proxy at its defaults with no warning anywhere. Keys that Linkerd ' +
         'writes itself on the objects it creates or injects (`linkerd.io/proxy-version`, `linkerd.io/created-by`, the ' +
-        'multicluster mirror keys) are known, so captured manifests pass.',
+        'multicluster mirror keys) are known, so captured manifests pass. Labels under `viz.linkerd.io/` and ' +
+        '`mirror.linkerd.io/` are not judged: Linkerd reads no label under the first, and under the second users ' +
+        'choose the labels their Links select Services by (`linkerd multicluster link --selector ' +
+        'mirror.linkerd.io/export-svcs=app`), usually in another cluster\'s manifests. A misspelt ' +
+        '`mirror.linkerd.io/exported` label therefore goes unreported; annotations under both prefixes are judged.',
       howToFix:
         'Use the key Linkerd documents (the message suggests the closest ones). `--fix` renames the key when exactly ' +
         'one known key is that close.',
@@ -37,8 +50,7 @@ export default defineRule({
     for (const resource of ctx.resources) {
       for (const found of linkerdKeys(resource)) {
         if (KEYS.has(found.key)) continue;
-        // Linkerd reads no label under viz.linkerd.io/, and users pick labels there for their own selectors.
-        if (found.field === 'labels' && found.key.startsWith('viz.linkerd.io/')) continue;
+        if (found.field === 'labels' && USER_LABEL_PREFIXES.some((prefix) => found.key.startsWith(prefix))) continue;
         const what = found.field === 'labels' ? 'label' : 'annotation';
         const similar = similarKeys(found.key);
         if (similar.length === 0) {
