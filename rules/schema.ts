@@ -60,7 +60,7 @@ const rule = defineRule({
         authenticationRefs: 'A `requiredAuthenticationRefs` list Linkerd refuses: repeated or conflicting authentication kinds.',
         conflictingFields: 'Fields Linkerd does not accept together, such as `unauthenticated` with `meshTLS`.',
         invalidIdentity: 'A client identity that is not a valid identity or wildcard.',
-        invalidNetwork: 'A network or exception Linkerd refuses: an empty list, or an exception outside its CIDR.',
+        invalidNetwork: 'A network or exception Linkerd refuses: a value that is neither an IP address nor a CIDR block, an empty list, an exception outside its CIDR.',
         invalidTimeout: 'A timeout Linkerd refuses: negative, or a backend request timeout longer than the request timeout.',
         invalidMatch: 'A route match Linkerd cannot use: a relative or malformed path, a header name or value, a regex, a gRPC method.',
         invalidFilter: 'A route filter Linkerd or the Gateway API refuses: a repeated filter, a field of another filter type, a redirect beside backends.',

@@ -175,3 +175,55 @@ describe('discover', () => {
     expect(await run(dir, ['rendered'], false)).toEqual({ files: [], ignored: [] });
   });
 });
+
+describe('deep nesting', () => {
+  const problems = (text: string, name = 'f.yaml') => parse(text, name).problems.map((p) => `${span(p.range)} ${p.code} ${p.message}`);
+  const tooDeep = 'too-deep document is nested more than 256 levels deep; not linted';
+  const namespace = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`;
+  const blockMaps = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(i)}k:\n`).join('');
+
+  it('reports a flow sequence nested 20,000 deep at its 257th level and reads the other documents', () => {
+    const parsed = parse(`${namespace('before')}---\na: ${'['.repeat(20000)}${']'.repeat(20000)}\n---\n${namespace('after')}`);
+    expect(parsed.problems.map((p) => `${span(p.range)} ${p.code} ${p.message}`)).toEqual([`5:259-5:260 ${tooDeep}`]);
+    expect(parsed.resources.map((r) => [r.name, r.docIndex, r.syntax !== undefined])).toEqual([
+      ['before', 0, true],
+      ['after', 2, true],
+    ]);
+  });
+
+  it('reports 5,000 nested block mappings, and 2,000 that end in a dedent, before the parser recurses', () => {
+    expect(problems(`${blockMaps(5000)}${' '.repeat(5000)}v: 1\n`)).toEqual([`257:257-257:258 ${tooDeep}`]);
+    const dedent = parse(`${blockMaps(2000)}${' '.repeat(2000)}v: 1\nz: 2\n---\n${namespace('after')}`);
+    expect(dedent.problems.map((p) => `${span(p.range)} ${p.code} ${p.message}`)).toEqual([`257:257-257:258 ${tooDeep}`]);
+    expect(dedent.resources.map((r) => r.name)).toEqual(['after']);
+  });
+
+  it('reports deep JSON arrays and objects', () => {
+    expect(problems(`${'['.repeat(10000)}${']'.repeat(10000)}`, 'a.json')).toEqual([`1:257-1:258 ${tooDeep}`]);
+    expect(problems(`${'{"a":'.repeat(300)}1${'}'.repeat(300)}`, 'b.json')).toEqual([`1:1281-1:1282 ${tooDeep}`]);
+  });
+
+  it('reads a document nested exactly 256 levels deep', () => {
+    const parsed = parse(`${namespace('deep')}spec:\n  ${'- '.repeat(255)}x\n`);
+    expect(parsed.problems).toEqual([]);
+    let value: unknown = parsed.resources[0]!.value.spec;
+    let depth = 1;
+    while (Array.isArray(value)) [value, depth] = [value[0], depth + 1];
+    expect([value, depth]).toEqual(['x', 256]);
+  });
+
+  it('finds the end of a deep document past scalars that look like document markers', () => {
+    const text = `a: ${'['.repeat(300)}x, ---, '--- y', plain ---${']'.repeat(300)}\n---\n${namespace('after')}`;
+    expect(problems(text)).toEqual([`1:259-1:260 ${tooDeep}`]);
+    expect(parse(text).resources.map((r) => r.name)).toEqual(['after']);
+  });
+
+  it('reports aliases that nest the value past the limit or inside themselves', () => {
+    const chain = Array.from({ length: 3 }, (_, i) => `a${i}: &a${i} ${'['.repeat(200)}${i ? `*a${i - 1}` : ''}${']'.repeat(200)}\n`).join('');
+    expect(problems(chain)).toEqual(['2:209-2:212 too-deep alias "*a0" nests the document more than 256 levels deep; not linted']);
+    expect(problems('kind: ConfigMap\ndata: &d {x: [*d]}\n')).toEqual([
+      '2:15-2:17 alias-cycle alias "*d" is inside the node it refers to, so that node would contain itself; not linted',
+    ]);
+    expect(problems('kind: ConfigMap\nbase: &b {a: 1}\ndata: {x: *b, y: [*b]}\n')).toEqual([]);
+  });
+});

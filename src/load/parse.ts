@@ -1,4 +1,4 @@
-import { Composer, type Document, type Node, Parser, isMap, isSeq, visit } from 'yaml';
+import { Composer, type Document, type Node, isMap, isSeq, visit } from 'yaml';
 import { isObject } from '../model/k8s.js';
 import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
@@ -6,6 +6,7 @@ import { LineIndex, type Range } from '../model/range.js';
 import { type Resource, splitApiVersion } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
+import { type DeepAlias, MAX_DEPTH, deepAlias, tokenize } from './depth.js';
 import { repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
 import { findTemplateDirective } from './template.js';
@@ -22,7 +23,7 @@ const DIRECTIVE_MARK = 'linkerd-lint-';
 export function parseSource(file: SourceFile): ParsedFile {
   let { text } = file;
   let lines = file.lines;
-  let { tokens, docs } = parseText(text);
+  let { tokens, docs, tooDeep } = parseText(text);
   // Read what Kubernetes reads: see lenient.ts. Positions stay line-exact; fixes are
   // turned off for such a file because its syntax tree is of the repaired text.
   let repaired = false;
@@ -34,7 +35,7 @@ export function parseSource(file: SourceFile): ParsedFile {
       const before = docs.reduce((n, d) => n + d.errors.length, 0);
       const after = retry.docs.reduce((n, d) => n + d.errors.length, 0);
       if (after < before && !retry.docs.some((d) => d.errors.some((e) => e.code === 'MISSING_CHAR'))) {
-        ({ tokens, docs } = retry);
+        ({ tokens, docs, tooDeep } = retry);
         text = repair.text;
         lines = new LineIndex(text);
         repaired = true;
@@ -42,7 +43,7 @@ export function parseSource(file: SourceFile): ParsedFile {
     }
   }
 
-  const problems: SyntaxProblem[] = [];
+  const problems: SyntaxProblem[] = tooDeep.map(tooDeepProblem(lines));
   // Errors found only at the end of input (an unclosed quote or bracket) point past the
   // last line; pull them back onto the last character so editors can show them.
   const lastChar = Math.max(0, text.trimEnd().length - 1);
@@ -87,8 +88,15 @@ export function parseSource(file: SourceFile): ParsedFile {
   }
 
   const resources: Resource[] = [];
+  const mayAlias = text.includes('*');
   docs.forEach((doc, docIndex) => {
     if (doc.errors.length > 0 || !doc.contents) return;
+    // Aliases copy nodes, so a value can nest deeper than the document's nodes do.
+    const deep = mayAlias ? deepAlias(doc) : undefined;
+    if (deep) {
+      problems.push(deepAliasProblem(deep, lines));
+      return;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -114,11 +122,30 @@ export function parseSource(file: SourceFile): ParsedFile {
   return { file, resources, problems, comments };
 }
 
-function parseText(text: string): { tokens: unknown[]; docs: Document.Parsed[] } {
-  const tokens = Array.from(new Parser().parse(text));
+/**
+ * Tokens and documents of `text`. A document nested too deeply comes out empty, before
+ * anything recursive reads it (see depth.ts); `tooDeep` says where each one passed the limit.
+ */
+function parseText(text: string): { tokens: unknown[]; docs: Document.Parsed[]; tooDeep: number[] } {
+  const { tokens, tooDeep } = tokenize(text);
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
-  const docs = Array.from(composer.compose(tokens as never, true, text.length)) as Document.Parsed[];
-  return { tokens, docs };
+  const docs = Array.from(composer.compose(tokens, true, text.length)) as Document.Parsed[];
+  return { tokens, docs, tooDeep };
+}
+
+function tooDeepProblem(lines: LineIndex): (at: number) => SyntaxProblem {
+  return (at) => ({
+    code: 'too-deep',
+    message: `document is nested more than ${MAX_DEPTH} levels deep; not linted`,
+    range: lines.range(at, at + 1),
+  });
+}
+
+function deepAliasProblem({ at, source, cycle }: DeepAlias, lines: LineIndex): SyntaxProblem {
+  const range = lines.range(at, at + 1 + source.length);
+  return cycle
+    ? { code: 'alias-cycle', message: `alias "*${source}" is inside the node it refers to, so that node would contain itself; not linted`, range }
+    : { code: 'too-deep', message: `alias "*${source}" nests the document more than ${MAX_DEPTH} levels deep; not linted`, range };
 }
 
 function addResource(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseBlock } from '../../src/linkerd/admission/networks.js';
 import { admit, paths } from './helpers.js';
 
 const server = (accessPolicy: string) => `
@@ -71,7 +72,29 @@ describe('ServerAuthorization', () => {
         'narrow the exception or remove the network (Linkerd says: "cidr \'10.0.0.0/16\' is completely negated by exception \'10.0.0.0/8\'")',
       expect.stringMatching(/^spec\.client\.networks\[1\]\.except\[0\]: exception "10\.1\.2\.3" covers all of cidr "10\.1\.2\.3"/),
       expect.stringMatching(/^spec\.client\.networks\[2\]\.except\[1\]: exception "10\.0\.0\.0\/24" is not inside cidr "fd00::\/16"/),
+      'spec.client.networks[3].cidr: spec.client.networks[3].cidr is "not-an-address", not an IP address or CIDR block; expected a ' +
+        'block such as "10.0.0.0/8" or "fd00::/8", or a single address such as "10.1.2.3" ' +
+        '(Linkerd says: "data did not match any variant of untagged enum Cidr")',
     ]);
+  });
+  it('refuses cidr and except values that are not addresses, without judging their containment, from 2.11', () => {
+    const yaml = serverAuthorization(`    networks:
+    - cidr: 10.0.0.0/33
+      except: [bogus, 11.0.0.0/8]
+    - cidr: 10.0.0.0/8
+      except: [bogus, "fd00::/129", 11.0.0.0/8]`);
+    const expected = [
+      'spec.client.networks[0].cidr: spec.client.networks[0].cidr is "10.0.0.0/33": an IPv4 prefix length must be 0 to 32 ' +
+        '(Linkerd says: "data did not match any variant of untagged enum Cidr")',
+      expect.stringMatching(/^spec\.client\.networks\[0\]\.except\[0\]: spec\.client\.networks\[0\]\.except\[0\] is "bogus", not an IP address/),
+      expect.stringMatching(/^spec\.client\.networks\[1\]\.except\[0\]: .* is "bogus", not an IP address/),
+      'spec.client.networks[1].except[1]: spec.client.networks[1].except[1] is "fd00::/129": an IPv6 prefix length must be 0 to 128 ' +
+        '(Linkerd says: "data did not match any variant of untagged enum Cidr")',
+      expect.stringMatching(/^spec\.client\.networks\[1\]\.except\[2\]: exception "11\.0\.0\.0\/8" is not inside cidr "10\.0\.0\.0\/8"/),
+    ];
+    expect(admit(yaml)).toEqual(expected);
+    expect(admit(yaml, '2.11')).toEqual(expected);
+    expect(admit(yaml, '2.10')).toEqual([]);
   });
   it('is checked from 2.11', () => {
     expect(paths(serverAuthorization('    unauthenticated: true\n    meshTLS: {identities: ["*"]}'), '2.11')).toHaveLength(1);
@@ -99,6 +122,18 @@ describe('NetworkAuthentication', () => {
       'spec.networks[1].except[0]',
     ]);
   });
+  it('refuses values that are not addresses from 2.12, when its webhook sees NetworkAuthentications', () => {
+    const yaml = networkAuthentication('[{cidr: 10.0.0.0/8, except: [10.1.0.0/16, bogus]}, {cidr: "10.0.0.0/8/8"}]');
+    expect(paths(yaml)).toEqual(['spec.networks[0].except[1]', 'spec.networks[1].cidr']);
+    expect(paths(yaml, '2.12')).toEqual(['spec.networks[0].except[1]', 'spec.networks[1].cidr']);
+    expect(paths(yaml, '2.11')).toEqual([]);
+  });
+  it('says how to write a zero-padded bare address, which Linkerd refuses', () => {
+    expect(admit(networkAuthentication('[{cidr: 10.0.0.0/8, except: [010.0.0.1]}]'))).toEqual([
+      'spec.networks[0].except[0]: spec.networks[0].except[0] is "010.0.0.1": a bare IPv4 address must not zero-pad its octets; ' +
+        'write "10.0.0.1" (Linkerd says: "data did not match any variant of untagged enum Cidr")',
+    ]);
+  });
 });
 
 const egress = (networks: string) => `
@@ -117,11 +152,14 @@ describe('EgressNetwork', () => {
   });
   it('checks except entries', () => {
     expect(paths(egress('  networks: [{cidr: 0.0.0.0/0, except: [10.0.0.0/8, 10.0.0.0/8x]}, {cidr: 10.0.0.0/8, except: [11.0.0.0/8]}]'))).toEqual([
+      'spec.networks[0].except[1]',
       'spec.networks[1].except[0]',
     ]);
   });
   it('is not checked before the webhook saw EgressNetworks (2.17)', () => {
     expect(paths(egress('  networks: []'), '2.16')).toEqual([]);
+    expect(paths(egress('  networks: [{cidr: bogus}]'), '2.16')).toEqual([]);
+    expect(paths(egress('  networks: [{cidr: bogus}]'), '2.17')).toEqual(['spec.networks[0].cidr']);
   });
 });
 
@@ -348,5 +386,47 @@ spec:
   });
   it('ignores kinds and groups it does not know', () => {
     expect(admit('apiVersion: example.com/v1\nkind: Server\nmetadata: {name: x}\nspec: {accessPolicy: nope}\n')).toEqual([]);
+  });
+});
+
+describe('parseBlock reads cidr values as Linkerd does', () => {
+  const range = (text: string) => {
+    const b = parseBlock(text);
+    return b && `v${b.family} ${b.first.toString(16)}-${b.last.toString(16)}`;
+  };
+  it('reads IPv4 and IPv6 blocks and bare addresses', () => {
+    expect(range('10.0.0.0/8')).toBe('v4 a000000-affffff');
+    expect(range('10.1.2.3/8')).toBe('v4 a000000-affffff');
+    expect(range('0.0.0.0/0')).toBe('v4 0-ffffffff');
+    expect(range('10.1.2.3')).toBe('v4 a010203-a010203');
+    expect(range('255.255.255.255/32')).toBe('v4 ffffffff-ffffffff');
+    expect(range('::/0')).toBe(`v6 0-${'f'.repeat(32)}`);
+    expect(range('::1')).toBe('v6 1-1');
+    expect(range('fd00::/8')).toBe(`v6 fd${'0'.repeat(30)}-fd${'f'.repeat(30)}`);
+    expect(range('FD00:0:0:0:0:0:0:1/128')).toBe(`v6 fd${'0'.repeat(29)}1-fd${'0'.repeat(29)}1`);
+    expect(range('::ffff:10.0.0.1')).toBe('v6 ffff0a000001-ffff0a000001');
+    expect(range('1:2:3:4:5:6:7::')).toBe('v6 10002000300040005000600070000-10002000300040005000600070000');
+  });
+  it('takes prefix lengths of 0 to 32 (at most 2 digits) for IPv4 and 0 to 128 (at most 3) for IPv6, as ipnet does', () => {
+    expect(range('10.0.0.0/08')).toBe('v4 a000000-affffff');
+    expect(range('fd00::/008')).toBe(`v6 fd${'0'.repeat(30)}-fd${'f'.repeat(30)}`);
+    for (const bad of ['10.0.0.0/33', '10.0.0.0/032', '10.0.0.0/', '10.0.0.0/-1', '10.0.0.0/+8', '::/129', '::/0128', '10.0.0.0/8/8']) {
+      expect(parseBlock(bad), bad).toBeUndefined();
+    }
+  });
+  it('accepts zero-padded octets and an empty "::" in blocks (ipnet) but not in bare addresses (Rust std)', () => {
+    expect(range('010.0.0.0/8')).toBe('v4 a000000-affffff');
+    expect(range('::1:2:3:4:5:6:7:8/128')).toBe('v6 10002000300040005000600070008-10002000300040005000600070008');
+    expect(parseBlock('010.0.0.1')).toBeUndefined();
+    expect(parseBlock('::1:2:3:4:5:6:7:8')).toBeUndefined();
+    expect(parseBlock('::ffff:010.0.0.1')).toBeUndefined();
+  });
+  it('refuses what neither parser reads', () => {
+    for (const bad of [
+      '', 'bogus', '10.0.0', '10.0.0.0.0', '256.0.0.0', '1.2.3.4 ', ' 1.2.3.4', '0001.0.0.0/8', '1.2.3.-4', '1::2::3', ':::', '1:2:3:4:5:6:7:8:9',
+      '1:2:3:4:5:6:7', '12345::', 'fe80::1%eth0', '1.2.3.4::', '1.2.3.4::/64', '1:2:3:4:5:6:7:8::', '::1.2.3', '1:2:3:4:5:6:7:1.2.3.4', 'g::1',
+    ]) {
+      expect(parseBlock(bad), JSON.stringify(bad)).toBeUndefined();
+    }
   });
 });
