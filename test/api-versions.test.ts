@@ -1,7 +1,8 @@
 // The version table, release by release, as LINKERD-FACTS §1.1 and §4 give it.
 import { describe, expect, it } from 'vitest';
+import { definitions, resourceSchemas } from '../scripts/resource-schemas.js';
 import { apiVersionStatus, crdAt, servingSource } from '../src/linkerd/api-versions.js';
-import { gatewayApiNotice } from '../src/linkerd/gateway-api.js';
+import { gatewayApiNotice, gatewayLimitIsStable, stableGatewayLimits } from '../src/linkerd/gateway-api.js';
 import type { GatewayApiSetting } from '../src/linkerd/releases.js';
 import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
 import { cli, tree } from './cli-helpers.js';
@@ -167,6 +168,42 @@ describe('upstream Gateway API releases', () => {
         'linkerd-lint: gatewayAPI: Gateway API v1.9.0 is newer than the releases this linter knows (up to v1.6.1), so HTTPRoute, ' +
         'GRPCRoute, TCPRoute and TLSRoute resources are not checked; name a release it knows to check them against that one\n',
     });
+  });
+});
+
+// Our route shapes are Gateway API v1.1.1's; the limits that every release keeps are checked whatever the install.
+describe('stable Gateway API limits', () => {
+  type Node = Record<string, any>;
+  const resolve = (node: Node | undefined): Node | undefined => {
+    let n = node;
+    while (n && typeof n.$ref === 'string' && n.$ref !== '#') n = definitions[/([^/]+)\.json$/.exec(n.$ref)![1]!] as Node;
+    return n;
+  };
+  const at = (root: Node, shape: string): Node | undefined => {
+    let node = resolve(root);
+    for (const seg of shape.replace(/\[\]/g, '.[]').split('.')) node = resolve(seg === '[]' ? node?.items : node?.properties?.[seg]);
+    return node;
+  };
+
+  it('names only fields our schemas limit that way, in every version of the kind', () => {
+    for (const [kind, limits] of Object.entries(stableGatewayLimits())) {
+      const keys = Object.keys(resourceSchemas).filter((k) => k.startsWith('gateway.networking.k8s.io/') && k.endsWith(`/${kind}`));
+      expect(keys.length, kind).toBeGreaterThan(0);
+      for (const key of keys) {
+        for (const keyword of ['enum', 'maxItems'] as const) {
+          for (const shape of limits[keyword]) expect(at(resourceSchemas[key] as Node, shape)?.[keyword], `${key} ${shape} ${keyword}`).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('holds the HTTP method and match types, not the filter types that releases add to', () => {
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 0, 'matches', 2, 'method'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 1, 'backendRefs', 0, 'filters', 0, 'requestRedirect', 'scheme'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 0, 'filters', 0, 'type'])).toBe(false);
+    expect(gatewayLimitIsStable('HTTPRoute', 'maxItems', ['spec', 'rules', 0, 'matches'])).toBe(false);
+    expect(gatewayLimitIsStable('GRPCRoute', 'enum', ['spec', 'rules', 0, 'filters', 0, 'type'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'additionalProperties', ['spec', 'rules', 0, 'name'])).toBe(false);
   });
 });
 

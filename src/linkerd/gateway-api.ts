@@ -8,6 +8,7 @@ import {
   upstreamSeries,
 } from './gateway-api-releases.js';
 import { type LinkerdTarget, minorOf } from './releases.js';
+import type { JsonPath } from '../model/path.js';
 
 /**
  * Who installs the Gateway API route CRDs, and so which of their versions are served.
@@ -151,4 +152,78 @@ export function gatewaySchemaIsExact(target: LinkerdTarget): boolean {
   if (source.kind === 'bundle') return target.minor >= minorOf('2.18');
   if (source.kind === 'upstream') return source.release.series === 'v1.1' && source.channel === 'experimental';
   return false;
+}
+
+/** Where a filter sits in a route: a rule's filters and a backendRef's. */
+function inFilters(...fields: string[]): string[] {
+  return ['spec.rules[].filters[]', 'spec.rules[].backendRefs[].filters[]'].flatMap((at) => fields.map((f) => `${at}.${f}`));
+}
+
+const HEADER_MODIFIER_LISTS = ['requestHeaderModifier', 'responseHeaderModifier'].flatMap((m) => ['add', 'set', 'remove'].map((l) => `${m}.${l}`));
+const COMMON_LISTS = ['spec.parentRefs', 'spec.rules', 'spec.rules[].backendRefs'];
+const SESSION_PERSISTENCE = ['spec.rules[].sessionPersistence.type', 'spec.rules[].sessionPersistence.cookieConfig.lifetimeType'];
+
+/**
+ * Limits of our v1.1.1 route shapes that no Gateway API release loosens: every release from
+ * v0.4.0 to v1.6.1, in both channels and every served version, allows no enum value and no
+ * list length there that our shapes refuse (compared CRD by CRD, in the files
+ * gateway-api-releases.ts names), so such a problem is real whatever the install. Left out
+ * because later releases accept more: HTTPRoute filter `type` (`CORS` from v1.3, `ExternalAuth`
+ * in v1.4+ experimental), `requestRedirect.statusCode` (303, 307, 308 from v1.5), the length
+ * of `rules[].matches` (64 from v1.2 for HTTPRoute, from v1.3 for GRPCRoute) and of TLSRoute
+ * `hostnames` (1024 from v1.6).
+ */
+const STABLE_LIMITS: Readonly<Record<string, { enum: readonly string[]; maxItems: readonly string[] }>> = {
+  HTTPRoute: {
+    enum: [
+      'spec.rules[].matches[].path.type',
+      'spec.rules[].matches[].headers[].type',
+      'spec.rules[].matches[].queryParams[].type',
+      'spec.rules[].matches[].method',
+      ...inFilters('requestRedirect.scheme', 'requestRedirect.path.type', 'urlRewrite.path.type'),
+      ...SESSION_PERSISTENCE,
+    ],
+    maxItems: [
+      ...COMMON_LISTS,
+      'spec.hostnames',
+      'spec.rules[].matches[].headers',
+      'spec.rules[].matches[].queryParams',
+      'spec.rules[].filters',
+      'spec.rules[].backendRefs[].filters',
+      ...inFilters(...HEADER_MODIFIER_LISTS),
+    ],
+  },
+  GRPCRoute: {
+    enum: ['spec.rules[].matches[].method.type', 'spec.rules[].matches[].headers[].type', ...inFilters('type'), ...SESSION_PERSISTENCE],
+    maxItems: [
+      ...COMMON_LISTS,
+      'spec.hostnames',
+      'spec.rules[].matches[].headers',
+      'spec.rules[].filters',
+      'spec.rules[].backendRefs[].filters',
+      ...inFilters(...HEADER_MODIFIER_LISTS),
+    ],
+  },
+  TCPRoute: { enum: [], maxItems: COMMON_LISTS },
+  TLSRoute: { enum: [], maxItems: COMMON_LISTS },
+};
+
+/** `spec.rules[].matches[].method` for `['spec', 'rules', 0, 'matches', 1, 'method']`. */
+function shapePath(path: JsonPath): string {
+  return path.map((seg, i) => (typeof seg === 'number' ? '[]' : i === 0 ? seg : `.${seg}`)).join('');
+}
+
+/**
+ * True when a schema problem of a Gateway API route (`keyword` failed at `path`) holds for
+ * every release this linter knows, so it is reported even where our shapes are not exact.
+ */
+export function gatewayLimitIsStable(kind: string, keyword: string, path: JsonPath): boolean {
+  const limits = STABLE_LIMITS[kind];
+  if (!limits || (keyword !== 'enum' && keyword !== 'maxItems')) return false;
+  return limits[keyword].includes(shapePath(path));
+}
+
+/** The stable limits, for tests that check them against the schemas. */
+export function stableGatewayLimits(): Readonly<Record<string, { enum: readonly string[]; maxItems: readonly string[] }>> {
+  return STABLE_LIMITS;
 }
