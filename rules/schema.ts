@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { admissionProblems } from '../src/linkerd/admission.js';
 import { GATEWAY_ROUTE_KINDS, LINKERD_KINDS, apiVersionStatus } from '../src/linkerd/api-versions.js';
-import { gatewaySchemaIsExact } from '../src/linkerd/gateway-api.js';
+import { gatewayLimitIsStable, gatewaySchemaIsExact } from '../src/linkerd/gateway-api.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { JsonPath } from '../src/model/path.js';
 import { type SchemaProblem, validateResource } from '../src/linkerd/resource-schemas.js';
@@ -120,13 +120,19 @@ const KEYWORD_FAMILY: Partial<Record<string, Family>> = {
 const MISSING_FIELD_KEYWORDS = new Set(['required', 'oneOf']);
 
 /**
- * Newer Gateway API releases add fields and enum values (filters, match types) and raise
- * list limits (more matches per rule from v1.2) that our v1.1.1 shapes do not know.
+ * Newer Gateway API releases add fields and enum values (filters, redirect codes) and raise
+ * list limits (more matches per rule from v1.2) that our v1.1.1 shapes do not know. Enums and
+ * limits that no release loosens (HTTP method, match types, …) stay checked.
  */
 const NEWER_GATEWAY_KEYWORDS = new Set(['additionalProperties', 'enum', 'maxItems']);
 
 function loosenedForGateway(group: string, kind: string, problem: SchemaProblem): boolean {
-  return group === 'gateway.networking.k8s.io' && GATEWAY_ROUTE_KINDS.includes(kind) && NEWER_GATEWAY_KEYWORDS.has(problem.keyword);
+  return (
+    group === 'gateway.networking.k8s.io' &&
+    GATEWAY_ROUTE_KINDS.includes(kind) &&
+    NEWER_GATEWAY_KEYWORDS.has(problem.keyword) &&
+    !gatewayLimitIsStable(kind, problem.keyword, problem.path)
+  );
 }
 
 export default rule;

@@ -1,8 +1,11 @@
 // The version table, release by release, as the CRDs at each linkerd2 release tag and each gateway-api release serve it.
 import { describe, expect, it } from 'vitest';
-import { apiVersionStatus } from '../src/linkerd/api-versions.js';
+import { definitions, resourceSchemas } from '../scripts/resource-schemas.js';
+import { apiVersionStatus, crdAt, servingSource } from '../src/linkerd/api-versions.js';
+import { gatewayApiNotice, gatewayLimitIsStable, stableGatewayLimits } from '../src/linkerd/gateway-api.js';
 import type { GatewayApiSetting } from '../src/linkerd/releases.js';
 import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
+import { cli, tree } from './cli-helpers.js';
 
 function target(version: string, gatewayApi?: GatewayApiSetting): LinkerdTarget {
   const t = parseLinkerdVersion(version);
@@ -92,6 +95,118 @@ describe('Gateway API routes', () => {
   });
 });
 
+// What each upstream release serves, as its CRDs (config/crd/{standard,experimental}/ at the tag) say.
+describe('upstream Gateway API releases', () => {
+  const std = (version: string): GatewayApiSetting => ({ version, channel: 'standard' });
+  const exp = (version: string): GatewayApiSetting => ({ version, channel: 'experimental' });
+  it.each<[string, string, GatewayApiSetting, string]>([
+    // v0.1–v0.3 put their routes in networking.x-k8s.io.
+    ['v1alpha2', 'HTTPRoute', std('v0.3.0'), 'kind-absent'],
+    // v0.4 had one CRD set, TCPRoute and TLSRoute included, whichever channel is named.
+    ['v1alpha2', 'TCPRoute', std('v0.4.3'), 'served'],
+    ['v1alpha2', 'GRPCRoute', exp('v0.5.1'), 'kind-absent'],
+    ['v1alpha2', 'HTTPRoute', std('v0.7.1'), 'deprecated → v1beta1'],
+    ['v1', 'HTTPRoute', exp('v0.7.1'), 'unserved'],
+    ['v1alpha2', 'HTTPRoute', std('v0.8.1'), 'unserved'],
+    ['v1alpha2', 'HTTPRoute', exp('v1.0.0'), 'unserved'],
+    ['v1', 'TCPRoute', std('v1.6.1'), 'served'],
+    ['v1alpha2', 'TCPRoute', std('v1.6.1'), 'unserved'],
+    ['v1', 'TCPRoute', exp('v1.6.0'), 'served'],
+    ['v1alpha2', 'TCPRoute', exp('v1.6.1'), 'deprecated → v1'],
+    // A patch release the table does not list serves what its minor does.
+    ['v1', 'TCPRoute', std('v1.6.7'), 'served'],
+    // Newer than the table: nothing is known of it.
+    ['v1', 'HTTPRoute', std('v1.9.0'), 'unknown-gateway-release'],
+    ['v1alpha2', 'TCPRoute', std('v1.7'), 'unknown-gateway-release'],
+    ['v1', 'GRPCRoute', exp('v2.0.0'), 'unknown-gateway-release'],
+  ])('%s %s with %j: %s', (version, kind, gatewayApi, expected) => {
+    expect(verdict(`gateway.networking.k8s.io/${version}`, kind, '2.20', gatewayApi)).toBe(expected);
+  });
+
+  it('knows the storage version of each release', () => {
+    const storage = (kind: string, gatewayApi: GatewayApiSetting) => crdAt('gateway.networking.k8s.io', kind, target('2.20', gatewayApi))?.storage;
+    expect(storage('HTTPRoute', std('v0.5.1'))).toBe('v1alpha2');
+    expect(storage('HTTPRoute', std('v1.0.0'))).toBe('v1beta1');
+    expect(storage('HTTPRoute', std('v1.1.0'))).toBe('v1');
+    expect(storage('TLSRoute', exp('v1.4.1'))).toBe('v1alpha3');
+    expect(storage('TCPRoute', exp('v1.6.1'))).toBe('v1');
+  });
+
+  it('names the install in messages, without a channel before v0.5', () => {
+    const era = { owner: 'gateway-api' as const };
+    expect(servingSource(era, target('2.20', std('v0.4.3')))).toBe('Gateway API v0.4.3');
+    expect(servingSource(era, target('2.20', exp('v0.5.0')))).toBe('Gateway API v0.5.0 (experimental channel)');
+  });
+
+  it('says when the named release is newer than the table, and only then', () => {
+    expect(gatewayApiNotice(target('2.20', std('v1.9.0')))).toBe(
+      'gatewayAPI: Gateway API v1.9.0 is newer than the releases this linter knows (up to v1.6.1), so HTTPRoute, GRPCRoute, ' +
+        'TCPRoute and TLSRoute resources are not checked; name a release it knows to check them against that one',
+    );
+    expect(gatewayApiNotice(target('2.20', std('v1.6.2')))).toBeUndefined();
+    expect(gatewayApiNotice(target('2.20', 'auto'))).toBeUndefined();
+  });
+
+  it('prints that notice and checks no route under such a release', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': 'gatewayAPI:\n  version: v1.9.0\n  channel: standard\n',
+      'route.yaml': [
+        'apiVersion: gateway.networking.k8s.io/v1alpha2',
+        'kind: HTTPRoute',
+        'metadata: { name: web, namespace: emojivoto }',
+        'spec:',
+        '  rules:',
+        '    - matches:',
+        '        - method: NOTREAL',
+        '',
+      ].join('\n'),
+    });
+    expect(cli(['route.yaml'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: '',
+      stderr:
+        'linkerd-lint: gatewayAPI: Gateway API v1.9.0 is newer than the releases this linter knows (up to v1.6.1), so HTTPRoute, ' +
+        'GRPCRoute, TCPRoute and TLSRoute resources are not checked; name a release it knows to check them against that one\n',
+    });
+  });
+});
+
+// Our route shapes are Gateway API v1.1.1's; the limits that every release keeps are checked whatever the install.
+describe('stable Gateway API limits', () => {
+  type Node = Record<string, any>;
+  const resolve = (node: Node | undefined): Node | undefined => {
+    let n = node;
+    while (n && typeof n.$ref === 'string' && n.$ref !== '#') n = definitions[/([^/]+)\.json$/.exec(n.$ref)![1]!] as Node;
+    return n;
+  };
+  const at = (root: Node, shape: string): Node | undefined => {
+    let node = resolve(root);
+    for (const seg of shape.replace(/\[\]/g, '.[]').split('.')) node = resolve(seg === '[]' ? node?.items : node?.properties?.[seg]);
+    return node;
+  };
+
+  it('names only fields our schemas limit that way, in every version of the kind', () => {
+    for (const [kind, limits] of Object.entries(stableGatewayLimits())) {
+      const keys = Object.keys(resourceSchemas).filter((k) => k.startsWith('gateway.networking.k8s.io/') && k.endsWith(`/${kind}`));
+      expect(keys.length, kind).toBeGreaterThan(0);
+      for (const key of keys) {
+        for (const keyword of ['enum', 'maxItems'] as const) {
+          for (const shape of limits[keyword]) expect(at(resourceSchemas[key] as Node, shape)?.[keyword], `${key} ${shape} ${keyword}`).toBeDefined();
+        }
+      }
+    }
+  });
+
+  it('holds the HTTP method and match types, not the filter types that releases add to', () => {
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 0, 'matches', 2, 'method'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 1, 'backendRefs', 0, 'filters', 0, 'requestRedirect', 'scheme'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'enum', ['spec', 'rules', 0, 'filters', 0, 'type'])).toBe(false);
+    expect(gatewayLimitIsStable('HTTPRoute', 'maxItems', ['spec', 'rules', 0, 'matches'])).toBe(false);
+    expect(gatewayLimitIsStable('GRPCRoute', 'enum', ['spec', 'rules', 0, 'filters', 0, 'type'])).toBe(true);
+    expect(gatewayLimitIsStable('HTTPRoute', 'additionalProperties', ['spec', 'rules', 0, 'name'])).toBe(false);
+  });
+});
+
 describe('gatewayAPI setting', () => {
   it('reaches the target from the config file', async () => {
     const { resolveConfig } = await import('../src/engine/config.js');
@@ -106,5 +221,35 @@ describe('gatewayAPI setting', () => {
     const { builtinRules } = await import('../rules/index.js');
     expect(() => resolveConfig({ gatewayAPI: 'upstream' }, builtinRules, '/')).toThrow(ConfigError);
     expect(() => resolveConfig({ gatewayAPI: { version: 'v1.2.1', channel: 'beta' } }, builtinRules, '/')).toThrow(/gatewayAPI/);
+  });
+
+  it('takes every release from v0.1 on, and versions newer than it knows', async () => {
+    const { resolveConfig } = await import('../src/engine/config.js');
+    const { builtinRules } = await import('../rules/index.js');
+    for (const version of ['v0.1.0', 'v0.8.1', '1.6', 'v1.6.1', 'v1.9.0', 'v2.0.0']) {
+      expect(resolveConfig({ gatewayAPI: { version, channel: 'standard' } }, builtinRules, '/').target.gatewayApi).toEqual({ version, channel: 'standard' });
+    }
+  });
+
+  it('refuses a version that names no release, at gatewayAPI.version', async () => {
+    const { ConfigError, resolveConfig } = await import('../src/engine/config.js');
+    const { builtinRules } = await import('../rules/index.js');
+    const problems = (version: string) => {
+      try {
+        resolveConfig({ gatewayAPI: { version, channel: 'standard' } }, builtinRules, '/');
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
+      return [];
+    };
+    expect(problems('v0.9.0')).toEqual([
+      {
+        path: ['gatewayAPI', 'version'],
+        message: 'gatewayAPI.version: "v0.9.0" is not a Gateway API release; releases are v0.1 … v0.8, v1.0 … v1.6 (or a newer one)',
+      },
+    ]);
+    expect(problems('v0.15.25')).toHaveLength(1);
+    expect(problems('v1.x')).toHaveLength(1);
   });
 });

@@ -17,6 +17,7 @@ import { YamlFixer } from '../fix/fixer.js';
 import { writeFixed } from '../fix/write.js';
 import type { SourceFile } from '../model/source.js';
 import { findSourceRoot } from './source-root.js';
+import { gatewayApiNotice } from '../linkerd/gateway-api.js';
 
 const rules = builtinRules;
 
@@ -132,6 +133,8 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
 async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const targets = planOutputs(opts.formats, opts.outputFiles);
   const config = configFor(opts, io);
+  const notice = gatewayApiNotice(config.target);
+  if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const stdin = paths.includes('-')
     ? { bytes: await io.readStdin(), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }

@@ -3,6 +3,7 @@ import { ruleOptionValidators, validateConfig } from '../load/validators.js';
 import type { JsonPath } from '../model/path.js';
 import type { GatewayApiSetting } from '../linkerd/releases.js';
 import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../linkerd/releases.js';
+import { lookupUpstreamRelease } from '../linkerd/gateway-api-releases.js';
 import { didYouMean } from './did-you-mean.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
 import { SEVERITIES } from './rule.js';
@@ -133,6 +134,10 @@ export function resolveConfig(
     } else target = parsed;
   }
   if (input.gatewayAPI !== undefined) target = { ...target, gatewayApi: input.gatewayAPI };
+  if (typeof input.gatewayAPI === 'object') {
+    const found = lookupUpstreamRelease(input.gatewayAPI.version);
+    if (found.state === 'invalid') problems.push({ path: ['gatewayAPI', 'version'], message: `gatewayAPI.version: ${found.error}` });
+  }
 
   const preset = input.extends ?? 'recommended';
   const base = new Map<string, EffectiveRule>();

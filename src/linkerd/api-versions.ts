@@ -1,4 +1,4 @@
-import { gatewayApiServing, resolveGatewayApiSource } from './gateway-api.js';
+import { describeUpstream, gatewayApiIsUnknown, gatewayApiServing, resolveGatewayApiSource } from './gateway-api.js';
 import type { CrdEra, CrdOwner } from './crds.js';
 import { type GatewayApiSetting, type LinkerdTarget, RELEASES, type Release, minorOf } from './releases.js';
 
@@ -174,6 +174,8 @@ export type ApiVersionStatus =
   | { state: 'unknown-kind'; group: string; kind: string }
   | { state: 'kind-absent'; group: string; kind: string; since: Release | undefined }
   | { state: 'unserved'; group: string; kind: string; version: string; era: CrdEra; since: Release | undefined }
+  /** A Gateway API route under an upstream release newer than this linter knows: nothing is known of its serving. */
+  | { state: 'unknown-gateway-release'; group: string; kind: string; version: string }
   | {
       state: 'served';
       group: string;
@@ -191,6 +193,9 @@ export function apiVersionStatus(group: string, version: string, kind: string | 
     return group === 'gateway.networking.k8s.io' ? { state: 'not-linkerd' } : { state: 'unknown-kind', group, kind };
   }
   const gatewayApi = target.gatewayApi;
+  if (group === 'gateway.networking.k8s.io' && target.minor >= minorOf('2.14') && gatewayApiIsUnknown(target)) {
+    return { state: 'unknown-gateway-release', group, kind, version };
+  }
   const era = crdAt(group, kind, target);
   // Without a named Gateway API install, a route kind no supported install holds may still come
   // from one Linkerd does not know of (and Linkerd before 2.14 reads no Gateway API routes).
@@ -251,6 +256,7 @@ export function kindSource(group: string, kind: string, target: LinkerdTarget): 
 function describeGatewayApi(target: LinkerdTarget): string {
   const source = resolveGatewayApiSource(target);
   if (source.kind === 'bundle') return `the Gateway API CRDs bundled with Linkerd ${targetLabel(target)}`;
-  if (source.kind === 'upstream') return `Gateway API ${source.version} (${source.channel} channel)`;
+  if (source.kind === 'upstream') return describeUpstream(source);
+  if (source.kind === 'newer') return `Gateway API ${source.version} (${source.channel} channel)`;
   return `the Gateway API CRDs that Linkerd ${targetLabel(target)} supports`;
 }
