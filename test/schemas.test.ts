@@ -2,11 +2,15 @@
 // (../shared), in agreement with them on fields, required fields and enum values.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { addListTypeKeywords } from '../scripts/build-schemas.mjs';
 import { definitions, resourceSchemas, schemaFiles } from '../scripts/resource-schemas.js';
 import { apiVersionStatus, crdAt } from '../src/linkerd/api-versions.js';
 import { parseLinkerdVersion, type LinkerdTarget } from '../src/linkerd/releases.js';
+import { validateResource } from '../src/linkerd/resource-schemas.js';
+import type { ResourceSchemas } from '../src/model/schema.js';
 import { ROOT } from './helpers.js';
 
 type Schema = Record<string, any>;
@@ -147,5 +151,79 @@ describe.skipIf(!haveCrds)('schemas against the upstream CRDs', () => {
         if (v.deprecated) expect(status.state === 'served' && status.replacedBy?.why, `${kind} ${v.name}`).toBe('deprecated');
       }
     }
+  });
+});
+
+// ---- the list-type check the build compiles into the validators ----
+
+describe('x-kubernetes-list-type', () => {
+  const compile = (schema: Schema, refs: Schema[] = []) => {
+    const ajv = new Ajv({ allErrors: true, messages: false, strict: true });
+    addListTypeKeywords(ajv);
+    for (const ref of refs) ajv.addSchema(ref);
+    return ajv.compile(schema);
+  };
+  /** The list-type errors of `data` (the other keywords are not under test here). */
+  const validate = (schema: Schema, data: unknown, refs: Schema[] = []) => {
+    const fn = compile(schema, refs);
+    fn(data);
+    return (fn.errors ?? []).filter((e) => e.keyword === 'x-kubernetes-list-type').map((e) => [e.instancePath, e.keyword, e.params]);
+  };
+  const dup = (at: string, first: number) => [at, 'x-kubernetes-list-type', { duplicateOf: first }];
+
+  it('set: every later copy of a scalar, at that copy; values of another type differ', () => {
+    const set = { type: 'array', 'x-kubernetes-list-type': 'set' };
+    expect(validate(set, ['a', 'b', 'a', 'a', 'b', 1, '1', true, 'true'])).toEqual([dup('/2', 0), dup('/3', 0), dup('/4', 1)]);
+    expect(validate(set, ['a'])).toEqual([]);
+  });
+
+  it('map: the tuple of the keys, a missing key counting with its default', () => {
+    const map = {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['port', 'protocol'],
+      items: { type: 'object', properties: { port: {}, protocol: { type: 'string', default: 'TCP' }, name: { type: 'string' } } },
+    };
+    const data = [{ port: 80 }, { port: 80, protocol: 'UDP' }, { port: 80, protocol: 'TCP', name: 'other' }, { port: 81 }, { port: '80' }];
+    expect(validate(map, data)).toEqual([dup('/2', 0)]);
+    // Items it cannot key are left to the `required` and `type` errors they get.
+    expect(validate({ ...map, 'x-kubernetes-list-map-keys': ['name'] }, [{ port: 1 }, { port: 2 }, 'x', 'x', { name: {} }, { name: {} }])).toEqual([]);
+  });
+
+  it('map: the defaults of an item schema behind a $ref', () => {
+    const item = { $id: 'https://example.com/item.json', type: 'object', properties: { name: { type: 'string', default: 'http' } } };
+    const list = { $id: 'https://example.com/list.json', type: 'array', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'], items: { $ref: 'item.json' } };
+    expect(validate(list, [{}, { name: 'http' }], [item])).toEqual([dup('/1', 0)]);
+  });
+
+  it('atomic lists are not checked; a map without keys is refused at build time', () => {
+    expect(validate({ type: 'array', 'x-kubernetes-list-type': 'atomic' }, ['a', 'a'])).toEqual([]);
+    expect(() => validate({ type: 'array', 'x-kubernetes-list-type': 'map' }, [])).toThrow(/without list-map keys/);
+  });
+
+  it('is put into words at the later copy, with the keys and the defaults that made it one', () => {
+    const ports = {
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['port', 'protocol'],
+      items: { type: 'object', properties: { port: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' } } },
+    };
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { ports, names: { type: 'array', 'x-kubernetes-list-type': 'set' } } } } };
+    const fn = compile(schema);
+    const schemas: ResourceSchemas = { validator: () => fn, documents: () => ({ definitions: {}, resources: { 'example.com/v1/Thing': schema } }) };
+    const spec = { ports: [{ port: 80, protocol: 'TCP' }, { port: 80 }, { port: 80, protocol: 'UDP' }, { port: 80, protocol: 'UDP' }], names: ['a', 'a'] };
+    expect(validateResource(schemas, 'example.com', 'v1', 'Thing', { spec })).toEqual([
+      {
+        path: ['spec', 'ports', 1],
+        keyword: 'x-kubernetes-list-type',
+        message: 'spec.ports[1] duplicates ports[0] (port 80, protocol "TCP" by default); expected each combination of port and protocol once in a list of type map',
+      },
+      {
+        path: ['spec', 'ports', 3],
+        keyword: 'x-kubernetes-list-type',
+        message: 'spec.ports[3] duplicates ports[2] (port 80, protocol "UDP"); expected each combination of port and protocol once in a list of type map',
+      },
+      { path: ['spec', 'names', 1], keyword: 'x-kubernetes-list-type', message: 'spec.names[1] duplicates names[0] ("a"); expected each value once in a list of type set' },
+    ]);
   });
 });
