@@ -1,5 +1,5 @@
 // The resource schemas: in sync with their source, and, where the reference CRDs exist
-// (../shared), in agreement with them on fields, required fields and enum values.
+// (../shared), in agreement with them on fields, required fields, enum values and list types.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -88,6 +88,16 @@ function compare(crd: Schema, ours: Schema, path: string, current: { root: Schem
       out.push({ path, problem: `enum ${JSON.stringify(crd.enum)} vs ours ${JSON.stringify(o.enum)}` });
     }
   }
+  // The list types the API server enforces (uniqueness in `set` and `map` lists), with the
+  // keys of a map and the defaults of those keys, which count for items that leave them out.
+  const listType = (s: Schema) => JSON.stringify([s['x-kubernetes-list-type'] ?? null, s['x-kubernetes-list-map-keys'] ?? null]);
+  if (listType(crd) !== listType(o)) out.push({ path, problem: `list type ${listType(crd)} vs ours ${listType(o)}` });
+  for (const key of (crd['x-kubernetes-list-map-keys'] ?? []) as string[]) {
+    const ourItem = deref(o.items as Schema | undefined, { root: current.root });
+    const theirs = crd.items?.properties?.[key]?.default;
+    const ours = ourItem?.properties?.[key]?.default;
+    if (JSON.stringify(theirs) !== JSON.stringify(ours)) out.push({ path, problem: `default of map key ${key}: ${JSON.stringify(theirs)} vs ours ${JSON.stringify(ours)}` });
+  }
   if (crd.properties) {
     const ourProps = (o.properties ?? {}) as Schema;
     for (const [key, sub] of Object.entries(crd.properties as Schema)) {
@@ -121,7 +131,7 @@ describe.skipIf(!haveCrds)('schemas against the upstream CRDs', () => {
 
   for (const { group, kind, version } of versions) {
     const key = `${group}/${version.name}/${kind}`;
-    it(`${key}: same fields, required fields and enum values`, () => {
+    it(`${key}: same fields, required fields, enum values and list types`, () => {
       const ours = resourceSchemas[key] as Schema;
       const out: Difference[] = [];
       compare(version.schema.openAPIV3Schema as Schema, ours, '', { root: ours }, out);
@@ -135,6 +145,22 @@ describe.skipIf(!haveCrds)('schemas against the upstream CRDs', () => {
     const out: Difference[] = [];
     compare(v1beta3.version.schema.openAPIV3Schema as Schema, ours, '', { root: ours }, out);
     expect(out).toEqual([{ path: 'spec.accessPolicy', problem: 'field missing from our schema' }]);
+  });
+
+  it('tells list types apart (the comparison is not blind to them)', () => {
+    const header = { type: 'object', properties: { name: { type: 'string' }, value: { type: 'string' } } };
+    const set = { type: 'array', items: { type: 'string' }, 'x-kubernetes-list-type': 'set' };
+    const map = { type: 'array', items: header, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] };
+    const differences = (crd: Schema, ours: Schema) => {
+      const out: Difference[] = [];
+      compare(crd, ours, 'spec.list', { root: ours }, out);
+      return out.map((d) => d.problem);
+    };
+    expect(differences(set, { type: 'array', items: { type: 'string' } })).toEqual(['list type ["set",null] vs ours [null,null]']);
+    expect(differences({ type: 'array', items: { type: 'string' } }, set)).toEqual(['list type [null,null] vs ours ["set",null]']);
+    expect(differences(map, { ...map, 'x-kubernetes-list-map-keys': ['value'] })).toEqual(['list type ["map",["name"]] vs ours ["map",["value"]]']);
+    const defaulted = { ...map, items: { ...header, properties: { ...header.properties, name: { type: 'string', default: 'x' } } } };
+    expect(differences(defaulted, map)).toEqual(['default of map key name: "x" vs ours undefined']);
   });
 
   it('serves at 2.20 what the CRDs serve, with the same storage version and deprecations', () => {
