@@ -24,6 +24,7 @@ const rule = defineRule({
       badFormat: '{{message}}',
       outOfRange: '{{message}}',
       exclusiveFields: '{{message}}',
+      duplicateItem: '{{message}}',
       invalidReference: '{{message}}',
       authenticationRefs: '{{message}}',
       conflictingFields: '{{message}}',
@@ -43,9 +44,11 @@ const rule = defineRule({
         'that should hold it. Documents that a kustomization in the input applies as patches are partial, so fields ' +
         'they leave out are not reported. Gateway API routes are checked against the Gateway API v1.1.1 shapes Linkerd bundles; ' +
         'unless that bundle is the install in use (see the `gatewayAPI` setting), fields, values and list lengths ' +
-        'that newer Gateway API releases allow are not reported. Beyond the schema, the rule applies what Linkerd\'s ' +
+        'that newer Gateway API releases allow are not reported (a value or limit that no release ever widened, such ' +
+        'as an HTTP method, is checked whatever the release). Lists the CRDs mark as sets or maps (header matches, ' +
+        'header modifiers) may not repeat an entry. Beyond the schema, the rule applies what Linkerd\'s ' +
         'policy webhook denies (e.g. `timeouts.backendRequest` longer than `request`, two MeshTLSAuthentication refs in ' +
-        'one AuthorizationPolicy, an `except` outside its `cidr`, a relative path match) and the Gateway API CRDs\' ' +
+        'one AuthorizationPolicy, a `cidr` that is no CIDR block, an `except` outside its `cidr`, a relative path match) and the Gateway API CRDs\' ' +
         'validation rules, each only from the Linkerd release that enforces it.',
       howToFix: 'Change the field as the message says: the allowed values, the expected type, or the field the version requires.',
       messages: {
@@ -56,6 +59,7 @@ const rule = defineRule({
         badFormat: 'A string that does not have the form the field requires (a port name, a duration, a hostname).',
         outOfRange: 'A number, string length or list length outside its limits.',
         exclusiveFields: 'Fields that exclude each other set together, or none of those of which one is required.',
+        duplicateItem: 'A repeated entry in a list the CRD marks `x-kubernetes-list-type: set` or `map` (two header matches with one name); the API server refuses it.',
         invalidReference: 'A reference (targetRef, parentRef, backendRef, identityRef, clientRef) to a kind or object Linkerd does not accept there.',
         authenticationRefs: 'A `requiredAuthenticationRefs` list Linkerd refuses: repeated or conflicting authentication kinds.',
         conflictingFields: 'Fields Linkerd does not accept together, such as `unauthenticated` with `meshTLS`.',
@@ -114,6 +118,7 @@ const KEYWORD_FAMILY: Partial<Record<string, Family>> = {
   minItems: 'outOfRange',
   maxItems: 'outOfRange',
   oneOf: 'exclusiveFields',
+  'x-kubernetes-list-type': 'duplicateItem',
 };
 
 /** A kustomize patch leaves out what its base has: missing fields are no error there. */

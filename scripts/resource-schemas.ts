@@ -53,6 +53,18 @@ const str = (extra: Schema = {}): Schema => {
 const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
 const bool: Schema = { type: 'boolean' };
 const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: 'array', items, ...extra });
+/**
+ * A list the CRD marks `x-kubernetes-list-type: set`: the API server refuses a value that
+ * appears twice ("Duplicate value"). The build compiles the marker into a check
+ * (scripts/build-schemas.mjs).
+ */
+const listSet = (items: Schema, extra: Schema = {}): Schema => ({ ...arr(items, extra), 'x-kubernetes-list-type': 'set' });
+/** A list the CRD marks `x-kubernetes-list-type: map`: no two items may have the same `keys`. */
+const listMap = (items: Schema, keys: string[], extra: Schema = {}): Schema => ({
+  ...arr(items, extra),
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': keys,
+});
 const strEnum = (values: readonly (string | number)[]): Schema => ({
   type: typeof values[0] === 'number' ? 'integer' : 'string',
   enum: [...values],
@@ -188,10 +200,18 @@ const header = def('header', obj({ name: str({ pattern: HEADER_NAME, minLength: 
   'name',
   'value',
 ]));
+// Gateway API marks `remove` a set; Linkerd's policy.linkerd.io/HTTPRoute CRD leaves it a plain list.
+// The Gateway API releases after the bundled v1.1.1 (config/crd/ of v1.2.1 to v1.6.1) mark the
+// header modifier and match lists the same way, so duplicates there fail on any install.
 const headerModifier = def('headerModifier', obj({
-  add: arr(header, { maxItems: 16 }),
+  add: listMap(header, ['name'], { maxItems: 16 }),
+  remove: listSet(str(), { maxItems: 16 }),
+  set: listMap(header, ['name'], { maxItems: 16 }),
+}));
+const policyHeaderModifier = def('policyHeaderModifier', obj({
+  add: listMap(header, ['name'], { maxItems: 16 }),
   remove: arr(str(), { maxItems: 16 }),
-  set: arr(header, { maxItems: 16 }),
+  set: listMap(header, ['name'], { maxItems: 16 }),
 }));
 const pathModifier = obj(
   {
@@ -221,16 +241,17 @@ const requestMirror = obj({ backendRef: backendObjectRef(false) }, ['backendRef'
 
 const httpMatch = (queryNamePattern: boolean): Schema =>
   def(queryNamePattern ? 'gatewayHttpMatch' : 'policyHttpMatch', obj({
-    headers: arr(
+    headers: listMap(
       obj(
         { name: str({ pattern: HEADER_NAME, minLength: 1, maxLength: 256 }), type: strEnum(['Exact', 'RegularExpression']), value: str({ minLength: 1, maxLength: 4096 }) },
         ['name', 'value'],
       ),
+      ['name'],
       { maxItems: 16 },
     ),
     method: strEnum(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']),
     path: obj({ type: strEnum(['Exact', 'PathPrefix', 'RegularExpression']), value: str({ maxLength: 1024 }) }),
-    queryParams: arr(
+    queryParams: listMap(
       obj(
         {
           name: str({ ...(queryNamePattern ? { pattern: HEADER_NAME } : {}), minLength: 1, maxLength: 256 }),
@@ -239,6 +260,7 @@ const httpMatch = (queryNamePattern: boolean): Schema =>
         },
         ['name', 'value'],
       ),
+      ['name'],
       { maxItems: 16 },
     ),
   }));
@@ -419,8 +441,8 @@ function policyHttpRoute(version: 'v1alpha1' | 'v1beta1' | 'v1beta2' | 'v1beta3'
   const backendFilter = def('policyBackendFilter', obj(
     {
       type: strEnum(['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestRedirect']),
-      requestHeaderModifier: headerModifier,
-      responseHeaderModifier: headerModifier,
+      requestHeaderModifier: policyHeaderModifier,
+      responseHeaderModifier: policyHeaderModifier,
       requestRedirect,
     },
     ['type'],
@@ -443,7 +465,7 @@ function policyHttpRoute(version: 'v1alpha1' | 'v1beta1' | 'v1beta2' | 'v1beta3'
   const rule: Record<string, Schema> = {
     matches: arr(httpMatch(false), { maxItems: 8 }),
     filters: arr(
-      obj({ type: strEnum(['RequestHeaderModifier', 'RequestRedirect']), requestHeaderModifier: headerModifier, requestRedirect }, ['type']),
+      obj({ type: strEnum(['RequestHeaderModifier', 'RequestRedirect']), requestHeaderModifier: policyHeaderModifier, requestRedirect }, ['type']),
       { maxItems: 16 },
     ),
     backendRefs: arr(backendRef, full ? { maxItems: 16 } : {}),
@@ -540,7 +562,7 @@ function grpcRoute(version: string): Schema {
         obj({
           matches: arr(
             obj({
-              headers: arr(
+              headers: listMap(
                 obj(
                   {
                     name: str({ pattern: HEADER_NAME, minLength: 1, maxLength: 256 }),
@@ -549,6 +571,7 @@ function grpcRoute(version: string): Schema {
                   },
                   ['name', 'value'],
                 ),
+                ['name'],
                 { maxItems: 16 },
               ),
               method: obj({ type: strEnum(['Exact', 'RegularExpression']), service: str({ maxLength: 1024 }), method: str({ maxLength: 1024 }) }),

@@ -206,6 +206,19 @@ function sentence(schemas: ResourceSchemas, e: ValidationError, path: (string | 
             : `${subject} sets none of ${keys.map((k) => `"${k}"`).join(', ')}; expected exactly one`,
       };
     }
+    case 'x-kubernetes-list-type': {
+      // `path` is the later copy; the list's own schema says whether it is a set or a map.
+      const listPath = path.slice(0, -1);
+      const list = schemaAt(schemas, key, listPath);
+      const first = `${String(listPath[listPath.length - 1])}[${String(p.duplicateOf)}]`;
+      const keys = list?.['x-kubernetes-list-map-keys'] as string[] | undefined;
+      if (!keys) return { path, keyword: e.keyword, message: `${where} duplicates ${first} (${show(data)}); expected each value once in a list of type set` };
+      const item = (data ?? {}) as Record<string, unknown>;
+      const props = (node()?.properties ?? {}) as Record<string, Schema>;
+      const values = keys.map((k) => (k in item ? `${k} ${show(item[k])}` : `${k} ${show(props[k]?.default)} by default`));
+      const each = keys.length === 1 ? keys[0] : `combination of ${keys.join(' and ')}`;
+      return { path, keyword: e.keyword, message: `${where} duplicates ${first} (${values.join(', ')}); expected each ${each} once in a list of type map` };
+    }
     default:
       return { path, keyword: e.keyword, message: `${where || `the ${kind}`} is invalid (${e.keyword})` };
   }
