@@ -82,6 +82,8 @@ export default defineRule({
     const reportable = new Set(ctx.resources);
     const first = new Map<string, Resource>();
     for (const r of ctx.tree.resources) {
+      // Context manifests are not applied with these files: they clash with nothing.
+      if (ctx.tree.isContext(r)) continue;
       const id = identity(r);
       if (id === undefined) continue;
       const dir = directoryOf(r.file.path);

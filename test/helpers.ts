@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { builtinRules } from '../rules/index.js';
 import { lintParsed } from '../src/engine/lint.js';
@@ -7,6 +7,7 @@ import { type ResolvedConfig, resolveConfig } from '../src/engine/config.js';
 import type { Finding } from '../src/engine/rule.js';
 import { parseSource } from '../src/load/parse.js';
 import { decode } from '../src/load/read.js';
+import { walkManifests } from '../src/load/walk.js';
 
 export const ROOT = join((import.meta.dirname ?? process.cwd()), '..');
 export const FIXTURES = join(ROOT, 'fixtures');
@@ -70,4 +71,41 @@ export function lintText(text: string, ruleId: string, extra: CaseConfig = {}, n
 /** The golden-file line for a finding: `line:col rule-id message`. */
 export function goldenLine(f: Finding): string {
   return `${f.range.start.line}:${f.range.start.column} ${f.ruleId} ${f.message}`;
+}
+
+/** A case file name (a manifest, not a sidecar config) or a case directory (a tree of manifests). */
+const CASE_FILE = /^(?!.*\.config\.yaml$).*\.(ya?ml|json)$/;
+
+/** The cases in a `valid/` or `invalid/` folder: manifest files, and directories that lint as one tree. */
+export function fixtureCases(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => CASE_FILE.test(f) || statSync(join(dir, f)).isDirectory())
+    .sort();
+}
+
+/** The golden file of a case: `<case>.out` beside the case file or directory. */
+export function goldenOf(path: string): string {
+  return statSync(path).isDirectory() ? `${path}.out` : path.replace(/\.[^.]+$/, '.out');
+}
+
+function read(path: string, display: string) {
+  const file = decode(path, display, readFileSync(path));
+  if (!file.ok) throw new Error(`${path} is not text`);
+  return parseSource(file.file);
+}
+
+/**
+ * Lints a case. A directory case is one tree: every manifest in it is linted together,
+ * except those under its `context/` folder, which are read as `--context`. Findings in a
+ * tree are named by their path inside the case directory.
+ */
+export function lintCase(path: string, config: ResolvedConfig): { findings: Finding[]; golden: (f: Finding) => string } {
+  if (!statSync(path).isDirectory()) return { findings: lintFile(path, config), golden: goldenLine };
+  const contextDir = join(path, 'context');
+  const all = walkManifests(path, ['.yaml', '.yml', '.json']);
+  const linted = all.filter((f) => !f.startsWith(`${contextDir}/`)).map((f) => read(f, relative(path, f)));
+  const context = all.filter((f) => f.startsWith(`${contextDir}/`)).flatMap((f) => read(f, relative(path, f)).resources);
+  const findings = lintParsed(linted, { config, rules: builtinRules, context }).results.flatMap((r) => r.findings);
+  return { findings, golden: (f) => `${f.file.displayPath}:${goldenLine(f)}` };
 }

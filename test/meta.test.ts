@@ -1,18 +1,17 @@
 // Invariants over every rule: names, docs, fixtures, imports, and the generated docs.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
 import { collectExamples } from '../scripts/lib/examples.mjs';
 import { RULES_BEGIN, RULES_END, renderRuleDocs, renderRuleTable } from '../src/cli/docs.js';
 import { ruleOptionValidators } from '../src/generated/validators.js';
-import { FIXTURES, ROOT, caseConfig, fixtureConfig, lintFile, sharedPath } from './helpers.js';
+import { FIXTURES, ROOT, caseConfig, fixtureCases, fixtureConfig, lintCase, sharedPath } from './helpers.js';
 
 const RULE_FILES = readdirSync(join(ROOT, 'rules'))
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
   .map((f) => f.slice(0, -3))
   .sort();
-const CASE = /^(?!.*\.config\.yaml$).*\.(ya?ml|json)$/;
 
 describe('rule registry', () => {
   it('holds exactly the modules in rules/, sorted, each under its own id', () => {
@@ -51,8 +50,8 @@ for (const [id, rule] of Object.entries(builtinRules)) {
     });
 
     it('has valid and invalid fixtures, including invalid/example', () => {
-      const valid = existsSync(join(dir, 'valid')) ? readdirSync(join(dir, 'valid')).filter((f) => CASE.test(f)) : [];
-      const invalid = existsSync(join(dir, 'invalid')) ? readdirSync(join(dir, 'invalid')).filter((f) => CASE.test(f)) : [];
+      const valid = fixtureCases(join(dir, 'valid'));
+      const invalid = fixtureCases(join(dir, 'invalid'));
       expect(valid.length, 'valid cases').toBeGreaterThan(0);
       expect(invalid.length, 'invalid cases').toBeGreaterThan(0);
       expect(invalid.some((f) => /^example\.(ya?ml|json)$/.test(f)), 'invalid/example.yaml').toBe(true);
@@ -61,10 +60,10 @@ for (const [id, rule] of Object.entries(builtinRules)) {
     it('exercises every message id in some invalid fixture', () => {
       const invalid = join(dir, 'invalid');
       const seen = new Set(
-        (existsSync(invalid) ? readdirSync(invalid).filter((f) => CASE.test(f)) : []).flatMap((f) => {
+        fixtureCases(invalid).flatMap((f) => {
           const file = join(invalid, f);
-          return lintFile(file, fixtureConfig(id, caseConfig(file)))
-            .filter((finding) => finding.ruleId === id)
+          return lintCase(file, fixtureConfig(id, caseConfig(file)))
+            .findings.filter((finding) => finding.ruleId === id)
             .map((finding) => finding.messageId);
         }),
       );

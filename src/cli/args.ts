@@ -9,6 +9,7 @@ export interface CliOptions {
   configLookup: boolean;
   linkerdVersion?: string;
   rules: [string, SeveritySetting][];
+  context: string[];
   formats: string[];
   outputFiles: string[];
   quiet: boolean;
@@ -28,6 +29,7 @@ const OPTIONS = {
   'no-config-lookup': { type: 'boolean' },
   'linkerd-version': { type: 'string' },
   rule: { type: 'string', multiple: true },
+  context: { type: 'string', multiple: true },
   'print-config': { type: 'boolean' },
   format: { type: 'string', short: 'f', multiple: true },
   'output-file': { type: 'string', short: 'o', multiple: true },
@@ -112,6 +114,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     configLookup: !v['no-config-lookup'],
     ...(v['linkerd-version'] !== undefined ? { linkerdVersion: v['linkerd-version'] } : {}),
     rules,
+    context: v.context ?? [],
     formats: v.format ?? [],
     outputFiles: v['output-file'] ?? [],
     quiet: v.quiet ?? false,
@@ -157,6 +160,8 @@ Fixing:
       --fix-dry-run              Print the changes --fix would make as a diff; write nothing
 
 Input:
+      --context PATH             More manifests (file, directory or glob) that references are
+                                 resolved against, never reported on; repeatable
       --stdin-filename NAME      Name to report for standard input ("-")
       --no-error-on-unmatched-pattern  Do not fail when a glob or directory yields no manifest
       --no-warn-ignored          Skip named paths the config ignores without a warning

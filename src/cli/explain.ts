@@ -1,5 +1,5 @@
 import type { RuleMeta } from '../engine/rule.js';
-import { didYouMean } from '../engine/did-you-mean.js';
+import { didYouMean } from '../model/text.js';
 import { UsageError } from '../model/errors.js';
 import { ruleDocsUrl } from '../version.js';
 

@@ -67,7 +67,11 @@ function configFor(opts: CliOptions, io: CliIo): ResolvedConfig {
   return loadConfig(
     { cwd: io.cwd, ...(opts.config !== undefined ? { config: opts.config } : {}), configLookup: opts.configLookup },
     rules,
-    { ...(opts.linkerdVersion !== undefined ? { linkerdVersion: opts.linkerdVersion } : {}), rules: rulesFlag },
+    {
+      ...(opts.linkerdVersion !== undefined ? { linkerdVersion: opts.linkerdVersion } : {}),
+      rules: rulesFlag,
+      ...(opts.context.length ? { context: { cwd: io.cwd, paths: opts.context } } : {}),
+    },
   );
 }
 
@@ -81,6 +85,8 @@ function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: s
     clusterDomain: config.clusterDomain,
     extends: config.preset,
     ignore: config.ignore,
+    context: config.context,
+    references: config.references,
     rules: Object.fromEntries(
       [...settings].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
     ),
@@ -139,7 +145,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const stdin = paths.includes('-')
     ? { bytes: await io.readStdin(), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
     : undefined;
-  const { parsed, ignored } = await loadPaths({
+  const { parsed, ignored, context } = await loadPaths({
     cwd: io.cwd,
     paths,
     ...(stdin ? { stdin } : {}),
@@ -150,8 +156,8 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const fixer = new YamlFixer();
   const fixing = opts.fix || opts.fixDryRun;
   const run = fixing
-    ? fixParsed(parsed, { config, rules, fixer, unsafe: opts.unsafeFixes })
-    : { ...lintParsed(parsed, { config, rules, fixer }), changed: new Map<SourceFile, string>(), rejected: [] };
+    ? fixParsed(parsed, { config, rules, fixer, context, unsafe: opts.unsafeFixes })
+    : { ...lintParsed(parsed, { config, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
   const { ruleErrors } = run;
   const results = withIgnored(run.results, ignored);
 

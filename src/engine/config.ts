@@ -1,10 +1,12 @@
+import { resolve as resolvePath } from 'node:path';
 import picomatch from 'picomatch';
 import { ruleOptionValidators, validateConfig } from '../load/validators.js';
 import type { JsonPath } from '../model/path.js';
 import type { GatewayApiSetting } from '../linkerd/releases.js';
+import type { ReferenceMode } from '../linkerd/references.js';
 import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../linkerd/releases.js';
 import { lookupUpstreamRelease } from '../linkerd/gateway-api-releases.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/text.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import { describeSchemaErrors } from './schema-errors.js';
@@ -23,6 +25,8 @@ export interface ConfigInput {
   extends?: Preset;
   rules?: Record<string, RuleEntry>;
   ignore?: string[];
+  context?: string[];
+  references?: ReferenceMode;
   overrides?: { files: string[]; rules: Record<string, RuleEntry> }[];
 }
 
@@ -48,6 +52,8 @@ export class ConfigError extends Error {
 
 export interface CliOverrides {
   linkerdVersion?: string;
+  /** `--context PATH`, relative to the working directory; added to the config's `context`. */
+  context?: { cwd: string; paths: string[] };
   /** `--rule id:severity`, in order given. */
   rules?: [string, SeveritySetting][];
 }
@@ -69,6 +75,10 @@ export class ResolvedConfig {
     private readonly cliRules: ReadonlyMap<string, SeveritySetting>,
     /** The config file read, if any. */
     readonly file: string | undefined,
+    /** Manifests to resolve references against, never reported on: absolute paths or globs. */
+    readonly context: readonly string[] = [],
+    /** Which references the cross-resource rules check. */
+    readonly references: ReferenceMode = 'closed-world',
   ) {
     this.overrideMatchers = overrides.map((o) => picomatch(o.files, { dot: true }));
   }
@@ -191,6 +201,11 @@ export function resolveConfig(
     overrides,
     cliRules,
     file,
+    [
+      ...(input.context ?? []).map((p) => resolvePath(baseDir, p)),
+      ...(cli.context?.paths ?? []).map((p) => resolvePath(cli.context!.cwd, p)),
+    ],
+    input.references ?? 'closed-world',
   );
 }
 

@@ -6,6 +6,7 @@ import { type IgnoredPath, discover, displayPathOf, toPosix } from '../load/disc
 import { parseSource } from '../load/parse.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';
 import type { ParsedFile } from '../model/parsed.js';
+import type { Resource } from '../model/resource.js';
 import { compareRanges } from '../model/range.js';
 import { SourceFile, languageOf } from '../model/source.js';
 import type { FileResult } from '../model/finding.js';
@@ -47,6 +48,8 @@ export const IGNORED_PATH = 'ignored-path';
 
 export interface LoadOutput {
   parsed: ParsedFile[];
+  /** Resources of the config's `context` paths (and `--context`) that are not linted themselves. */
+  context: Resource[];
   /** One result with one `ignored-path` warning for each named path the config ignores. */
   ignored: FileResult[];
 }
@@ -80,10 +83,26 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
   return {
+    context: await loadContext(config.context, new Set(files), cwd),
     // TypeScript sources need their own loader; until it exists they are left alone rather than misread as YAML.
     parsed: sources.map(parseRead).filter((p) => p.file.language !== 'typescript'),
     ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, config.file)),
   };
+}
+
+/**
+ * The resources of the context paths: found as the linted paths are (ignoring what the
+ * config ignores), without the files that are linted anyway. Their problems are not
+ * reported: they are not being linted, only read for what they define.
+ */
+async function loadContext(paths: readonly string[], linted: ReadonlySet<string>, cwd: string): Promise<Resource[]> {
+  if (paths.length === 0) return [];
+  const { files } = await discover(paths, { cwd, ignore: [], baseDir: cwd, errorOnUnmatchedPattern: true });
+  return files
+    .filter((path) => !linted.has(path))
+    .flatMap((path) => parseRead(readSource(path, displayPathOf(path, cwd))))
+    .filter((p) => p.file.language !== 'typescript')
+    .flatMap((p) => p.resources);
 }
 
 /** Lint results and ignored-path results in one list: standard input first, then by path. */
@@ -95,8 +114,8 @@ export function withIgnored(results: readonly FileResult[], ignored: readonly Fi
 
 /** Reads, parses and lints the given paths. */
 export async function lintPaths(input: LintInput): Promise<LintOutput> {
-  const { parsed, ignored } = await loadPaths(input);
-  const out = lintParsed(parsed, input);
+  const { parsed, ignored, context } = await loadPaths(input);
+  const out = lintParsed(parsed, { ...input, context });
   return { ...out, results: withIgnored(out.results, ignored) };
 }
 
@@ -112,7 +131,7 @@ export interface FixOutput extends LintOutput {
  */
 export function fixParsed(
   parsed: ParsedFile[],
-  input: Pick<LintInput, 'config' | 'rules'> & { fixer: Fixer; unsafe: boolean; onlyRules?: ReadonlySet<string> },
+  input: LintOptions & { fixer: Fixer; unsafe: boolean; onlyRules?: ReadonlySet<string> },
 ): FixOutput {
   const loop = fixLoop(parsed, {
     unsafe: input.unsafe,
@@ -129,7 +148,13 @@ export function fixParsed(
   return { ...out, changed: loop.changed, rejected: loop.rejected };
 }
 
-export function lintParsed(parsed: ParsedFile[], input: Pick<LintInput, 'config' | 'rules' | 'fixer'>): LintOutput {
+/** What linting parsed files needs: the config, the rules, a fixer for fixes, and context resources. */
+export interface LintOptions extends Pick<LintInput, 'config' | 'rules' | 'fixer'> {
+  /** Resources read only to resolve references (`--context`), never reported on. */
+  context?: readonly Resource[];
+}
+
+export function lintParsed(parsed: ParsedFile[], input: LintOptions): LintOutput {
   const { config } = input;
   // Every rule asks for every file's settings: resolve each file's once.
   const settings = new Map(parsed.map((p) => [p.file, config.settingsFor(toPosix(relative(config.baseDir, p.file.path)))]));
@@ -139,7 +164,9 @@ export function lintParsed(parsed: ParsedFile[], input: Pick<LintInput, 'config'
     settingsFor: (p) => settings.get(p.file)!,
     target: config.target,
     clusterDomain: config.clusterDomain,
+    references: config.references,
     ...(input.fixer ? { fixer: input.fixer } : {}),
+    ...(input.context?.length ? { context: input.context } : {}),
   });
   const byFile = new Map<SourceFile, FileResult>();
   for (const p of parsed) byFile.set(p.file, { file: p.file, findings: [] });

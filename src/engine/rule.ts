@@ -8,6 +8,7 @@ import type { ResourceSchemas } from '../model/schema.js';
 import type { SourceFile } from '../model/source.js';
 import type { ManifestTree } from '../model/tree.js';
 import type { LinkerdTarget, Release } from '../linkerd/releases.js';
+import type { ReferenceMode } from '../linkerd/references.js';
 
 export type SeveritySetting = Severity | 'off';
 /** The fixes a rule can offer: none, only safe ones, only unsafe ones, or either kind case by case. */
@@ -52,6 +53,8 @@ export interface RuleContext<O = RuleOptions, M extends string = string> {
   readonly clusterDomain: string;
   /** The resource schemas of this run, for `validateResource` (src/linkerd/resource-schemas.ts). */
   readonly schemas: ResourceSchemas;
+  /** Which references cross-resource rules judge: see `canJudgeReference` (src/linkerd/references.ts). */
+  readonly references: ReferenceMode;
   /** The options the config gives this rule over `meta.defaultOptions`. */
   readonly options: O;
   report(descriptor: ReportDescriptor<M>): void;

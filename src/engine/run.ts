@@ -3,6 +3,7 @@ import { toPath } from '../model/path.js';
 import { bundledSchemas } from '../load/validators.js';
 import type { Resource } from '../model/resource.js';
 import type { ResourceSchemas } from '../model/schema.js';
+import type { ReferenceMode } from '../linkerd/references.js';
 import { ManifestTree } from '../model/tree.js';
 import { type LinkerdTarget, minorOf } from '../linkerd/releases.js';
 import type { EffectiveRule, RuleSettings } from './config.js';
@@ -29,6 +30,8 @@ export interface RunOptions {
   fixer?: Fixer;
   /** The resource schemas to validate against; the bundled ones unless given. */
   schemas?: ResourceSchemas;
+  /** Which references cross-resource rules judge (config `references`); `closed-world` unless given. */
+  references?: ReferenceMode;
   /** Extra resources visible to cross-resource rules but never reported on (`--context`). */
   context?: readonly Resource[];
 }
@@ -63,7 +66,7 @@ function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFo
 /** Runs every enabled rule over the parsed files, then applies suppressions. Pure: no I/O. */
 export function runRules(opts: RunOptions): RunResult {
   const allResources = opts.files.flatMap((f) => f.resources);
-  const tree = new ManifestTree(opts.context ? [...allResources, ...opts.context] : allResources);
+  const tree = new ManifestTree(allResources, opts.context);
   const findings: Finding[] = [];
   const ruleErrors: RunResult['ruleErrors'] = [];
 
@@ -84,6 +87,7 @@ export function runRules(opts: RunOptions): RunResult {
         target: opts.target,
         clusterDomain: opts.clusterDomain,
         schemas: opts.schemas ?? bundledSchemas,
+        references: opts.references ?? 'closed-world',
         // Defaults live in meta.defaultOptions alone, whoever built the settings.
         options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
         report: (d) => {

@@ -2,7 +2,7 @@ import { annotationsAt } from '../model/k8s.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { Range } from '../model/range.js';
 import type { Resource } from '../model/resource.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../model/text.js';
 import type { Finding, Severity } from './rule.js';
 import { formatMessage } from './rule.js';
 

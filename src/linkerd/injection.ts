@@ -1,6 +1,7 @@
 import { annotationsAt, isObject, labelsAt } from '../model/k8s.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
+import { type LinkerdTarget, atLeast } from './releases.js';
 
 export const INJECT_KEY = 'linkerd.io/inject';
 export const INJECT_VALUES = ['enabled', 'disabled', 'ingress'] as const;
@@ -33,4 +34,33 @@ export function injectAnnotation(value: unknown, base: JsonPath): { value: unkno
 export function webhooksDisabled(namespace: Resource): boolean {
   const labels = labelsAt(namespace.value);
   return isObject(labels) && labels[ADMISSION_WEBHOOKS_LABEL] === 'disabled';
+}
+
+/** Namespaces the injector's `namespaceSelector` leaves out by name from 2.12 on (linkerd2 `charts/linkerd-control-plane/values.yaml`, `proxyInjector.namespaceSelector`). */
+const SKIPPED_BY_NAME_SINCE_2_12: readonly string[] = ['kube-system', 'cert-manager'];
+
+/**
+ * Whether a pod gets a proxy, as the proxy injector decides (linkerd2 `pkg/inject/report.go`,
+ * `disabledByAnnotation` and `Injectable`): `yes`, `no`, or `unknown` when it depends on a
+ * Namespace the input does not hold. `pod` are the pod template's annotations, `namespace`
+ * its Namespace object when known.
+ */
+export type Injection = 'yes' | 'no' | 'unknown';
+
+export function injectionOf(
+  pod: { annotations: Record<string, unknown>; spec: Record<string, unknown> },
+  namespace: { name: string | undefined; resource: Resource | undefined },
+  target: LinkerdTarget,
+): Injection {
+  const containers = Array.isArray(pod.spec.containers) ? pod.spec.containers : [];
+  // A pod that carries its own proxy (the control plane's) is meshed without the injector.
+  if (containers.some((c) => isObject(c) && c.name === 'linkerd-proxy')) return 'yes';
+  if (pod.spec.hostNetwork === true) return 'no';
+  if (namespace.resource && webhooksDisabled(namespace.resource)) return 'no';
+  if (namespace.name && atLeast(target, '2.12') && SKIPPED_BY_NAME_SINCE_2_12.includes(namespace.name)) return 'no';
+  const own = pod.annotations[INJECT_KEY];
+  if (own !== undefined) return own === 'enabled' || own === 'ingress' ? 'yes' : 'no';
+  if (!namespace.resource) return 'unknown';
+  const inherited = annotationsAt(namespace.resource.value)?.[INJECT_KEY];
+  return inherited === 'enabled' || inherited === 'ingress' ? 'yes' : 'no';
 }

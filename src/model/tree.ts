@@ -8,9 +8,15 @@ import { type LabelSelector, matchesSelector } from './selectors.js';
  */
 export class ManifestTree {
   private readonly byKind = new Map<string, Resource[]>();
+  /** Every resource: those linted, then the context ones. */
+  readonly resources: readonly Resource[];
+  private readonly contextSet: ReadonlySet<Resource>;
 
-  constructor(readonly resources: readonly Resource[]) {
-    for (const r of resources) {
+  /** `context`: resources read only to resolve references (`--context`), never reported on. */
+  constructor(linted: readonly Resource[], context: readonly Resource[] = []) {
+    this.resources = context.length ? [...linted, ...context] : linted;
+    this.contextSet = new Set(context);
+    for (const r of this.resources) {
       if (!r.kind) continue;
       let list = this.byKind.get(r.kind);
       if (!list) this.byKind.set(r.kind, (list = []));
@@ -41,6 +47,11 @@ export class ManifestTree {
   /** Resources of `kind` in `namespace` whose own labels match `selector`. */
   selectByLabels(kind: string, namespace: string | undefined, selector: LabelSelector): Resource[] {
     return this.inNamespace(kind, namespace).filter((r) => matchesSelector(selector, labelsAt(r.value)));
+  }
+
+  /** True for a resource read only as context: rules may resolve references to it, never report it. */
+  isContext(resource: Resource): boolean {
+    return this.contextSet.has(resource);
   }
 
   get kinds(): string[] {
