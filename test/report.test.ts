@@ -121,6 +121,9 @@ describe('sarif', () => {
       expect(rule.properties.tags).toContain(meta.category);
       expect(rule.properties.precision).toBe(meta.precision);
       expect('security-severity' in rule.properties).toBe(meta.category === 'security');
+      expect(rule.properties.tags.filter((t: string) => t.startsWith('external/cwe/'))).toEqual(
+        (meta.cwe ?? []).map((id) => `external/cwe/${id.toLowerCase()}`),
+      );
     }
     const inject = run.tool.driver.rules.find((r) => r.id === 'no-inject-system-namespace')!;
     expect(inject.name).toBe('NoInjectSystemNamespace');

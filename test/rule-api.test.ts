@@ -235,3 +235,82 @@ describe('context resources', () => {
     expect(out.findings.map((f) => f.message)).toEqual(['seen web']);
   });
 });
+
+describe('per-finding severity', () => {
+  const rule = defineRule({
+    meta: {
+      id: 'test-severity',
+      description: 'Report at a lower severity when asked',
+      category: 'security',
+      defaultSeverity: 'warning',
+      fix: 'none',
+      kinds: ['Service'],
+      messages: { lowered: 'lowered', raised: 'raised' },
+      docs: DOCS,
+    },
+    check(ctx) {
+      const resource = ctx.resources[0]!;
+      ctx.report({ resource, messageId: 'lowered', severity: 'info' });
+      ctx.report({ resource, messageId: 'raised', severity: 'error' });
+    },
+  });
+
+  it('lowers a finding below the rule severity, never raises it', () => {
+    const severities = (raw: Record<string, unknown>) => lint(rule, raw).results[0]!.findings.map((f) => [f.messageId, f.severity]);
+    expect(severities({})).toEqual([
+      ['lowered', 'info'],
+      ['raised', 'warning'],
+    ]);
+    expect(severities({ extends: 'strict' })).toEqual([
+      ['lowered', 'info'],
+      ['raised', 'error'],
+    ]);
+  });
+});
+
+describe('Linkerd output', () => {
+  const RENDERED = `apiVersion: v1
+kind: Service
+metadata:
+  name: linkerd-dst
+  namespace: linkerd
+  labels:
+    linkerd.io/control-plane-component: destination
+spec:
+  ports: [{port: 8086}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: own
+  namespace: linkerd
+  annotations:
+    linkerd.io/created-by: linkerd/helm stable-2.14.10
+---
+${TEXT}`;
+  const rule = (skipLinkerdOutput: boolean) =>
+    defineRule({
+      meta: {
+        id: 'test-rendered',
+        description: 'Report every Service',
+        category: 'security',
+        defaultSeverity: 'warning',
+        fix: 'none',
+        kinds: ['Service'],
+        skipLinkerdOutput,
+        messages: { service: '{{name}}' },
+        docs: DOCS,
+      },
+      check(ctx) {
+        // Through the tree too: a finding on Linkerd's output is dropped however it was reached.
+        for (const resource of ctx.tree.ofKind('Service', '')) ctx.report({ resource, messageId: 'service', data: { name: resource.name! } });
+      },
+    });
+  const names = (r: Rule<any, any>, raw: Record<string, unknown> = {}) => lint(r, raw, RENDERED).results[0]!.findings.map((f) => f.message);
+
+  it('is skipped by rules that ask, unless the config says linkerdOutput: lint', () => {
+    expect(names(rule(true))).toEqual(['web']);
+    expect(names(rule(true), { linkerdOutput: 'lint' })).toEqual(['linkerd-dst', 'own', 'web']);
+    expect(names(rule(false))).toEqual(['linkerd-dst', 'own', 'web']);
+  });
+});

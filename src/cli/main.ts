@@ -87,6 +87,7 @@ function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: s
     ignore: config.ignore,
     context: config.context,
     references: config.references,
+    linkerdOutput: config.linkerdOutput,
     rules: Object.fromEntries(
       [...settings].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
     ),

@@ -4,6 +4,7 @@ import { ruleOptionValidators, validateConfig } from '../load/validators.js';
 import type { JsonPath } from '../model/path.js';
 import type { GatewayApiSetting } from '../linkerd/releases.js';
 import type { ReferenceMode } from '../linkerd/references.js';
+import type { LinkerdOutputMode } from '../linkerd/rendered.js';
 import { type LinkerdTarget, defaultTarget, parseLinkerdVersion } from '../linkerd/releases.js';
 import { lookupUpstreamRelease } from '../linkerd/gateway-api-releases.js';
 import { didYouMean } from '../model/text.js';
@@ -27,6 +28,7 @@ export interface ConfigInput {
   ignore?: string[];
   context?: string[];
   references?: ReferenceMode;
+  linkerdOutput?: LinkerdOutputMode;
   overrides?: { files: string[]; rules: Record<string, RuleEntry> }[];
 }
 
@@ -79,6 +81,8 @@ export class ResolvedConfig {
     readonly context: readonly string[] = [],
     /** Which references the cross-resource rules check. */
     readonly references: ReferenceMode = 'closed-world',
+    /** Whether rules that skip Linkerd's own rendered manifests skip them. */
+    readonly linkerdOutput: LinkerdOutputMode = 'exempt',
   ) {
     this.overrideMatchers = overrides.map((o) => picomatch(o.files, { dot: true }));
   }
@@ -206,6 +210,7 @@ export function resolveConfig(
       ...(cli.context?.paths ?? []).map((p) => resolvePath(cli.context!.cwd, p)),
     ],
     input.references ?? 'closed-world',
+    input.linkerdOutput ?? 'exempt',
   );
 }
 

@@ -165,6 +165,7 @@ export function lintParsed(parsed: ParsedFile[], input: LintOptions): LintOutput
     target: config.target,
     clusterDomain: config.clusterDomain,
     references: config.references,
+    linkerdOutput: config.linkerdOutput,
     ...(input.fixer ? { fixer: input.fixer } : {}),
     ...(input.context?.length ? { context: input.context } : {}),
   });

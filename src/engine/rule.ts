@@ -36,6 +36,11 @@ export interface ReportDescriptor<M extends string = string> {
   messageId: M;
   data?: Record<string, string | number>;
   /**
+   * A lower severity for this finding than the rule's (a pattern the docs recommend, kept
+   * visible at `info`). Never raises it: the finding gets the lower of the two.
+   */
+  severity?: Severity;
+  /**
    * Called only when fixes are wanted. Returns this case's fix, saying whether it is safe
    * (of a kind `meta.fix` allows), or null when no fix fits this case.
    */
@@ -102,6 +107,14 @@ export interface RuleMeta<M extends string = string, O = RuleOptions> {
   reportedByEngine?: boolean;
   /** SARIF `security-severity` for security rules (0.1–10.0). */
   securitySeverity?: number;
+  /** CWE ids the problem is an instance of (`CWE-306`), shown as SARIF tags. */
+  cwe?: readonly string[];
+  /**
+   * Skip the manifests Linkerd itself renders (its install, Helm charts and extensions):
+   * their choices are Linkerd's, and users vendor them unchanged. Config `linkerdOutput: lint`
+   * lints them too.
+   */
+  skipLinkerdOutput?: boolean;
   /** How often a finding is a real problem (SARIF `precision`). */
   precision?: 'very-high' | 'high' | 'medium' | 'low';
 }

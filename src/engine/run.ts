@@ -4,6 +4,7 @@ import { bundledSchemas } from '../load/validators.js';
 import type { Resource } from '../model/resource.js';
 import type { ResourceSchemas } from '../model/schema.js';
 import type { ReferenceMode } from '../linkerd/references.js';
+import { type LinkerdOutputMode, renderedByLinkerd } from '../linkerd/rendered.js';
 import { ManifestTree } from '../model/tree.js';
 import { type LinkerdTarget, minorOf } from '../linkerd/releases.js';
 import type { EffectiveRule, RuleSettings } from './config.js';
@@ -30,6 +31,8 @@ export interface RunOptions {
   fixer?: Fixer;
   /** The resource schemas to validate against; the bundled ones unless given. */
   schemas?: ResourceSchemas;
+  /** Whether rules with `meta.skipLinkerdOutput` skip Linkerd's own manifests (`exempt`, the default). */
+  linkerdOutput?: LinkerdOutputMode;
   /** Which references cross-resource rules judge (config `references`); `closed-world` unless given. */
   references?: ReferenceMode;
   /** Extra resources visible to cross-resource rules but never reported on (`--context`). */
@@ -76,10 +79,13 @@ export function runRules(opts: RunOptions): RunResult {
       const severity = setting.severity as Severity;
       const inGroup = new Set(files.map((f) => f.file));
       const kinds = rule.meta.kinds;
+      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && opts.linkerdOutput !== 'lint' && renderedByLinkerd(r);
       const resources =
         kinds === undefined
           ? []
-          : files.flatMap((f) => f.resources).filter((r) => kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind)));
+          : files
+              .flatMap((f) => f.resources)
+              .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
       const ctx: RuleContext<Record<string, unknown>, string> = {
         resources,
         tree,
@@ -92,7 +98,7 @@ export function runRules(opts: RunOptions): RunResult {
         options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
         report: (d) => {
           const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
-          if (inGroup.has(finding.file)) findings.push(finding);
+          if (inGroup.has(finding.file) && !(finding.resource && skipped(finding.resource))) findings.push(finding);
         },
       };
       try {
@@ -144,7 +150,7 @@ function toFinding(
     range ??= path ? d.resource.locate(path, d.at ?? 'value').range : d.resource.headRange;
   }
   if (!file || !range) throw new Error(`rule "${ruleId}" reported without a resource or a file and range`);
-  const finding: Finding = { ruleId, severity, message, messageId: d.messageId, file, range };
+  const finding: Finding = { ruleId, severity: lower(severity, d.severity), message, messageId: d.messageId, file, range };
   if (d.resource) {
     finding.resource = d.resource;
     if (path) finding.path = path;
@@ -159,6 +165,12 @@ function toFinding(
     }
   }
   return finding;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+function lower(configured: Severity, asked: Severity | undefined): Severity {
+  return asked !== undefined && RANK[asked] < RANK[configured] ? asked : configured;
 }
 
 function fixAllowed(offered: FixKind, kind: 'safe' | 'unsafe'): boolean {

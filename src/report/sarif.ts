@@ -45,7 +45,8 @@ interface ReportingDescriptor {
 
 function ruleDescriptor(meta: RuleDescription, tool: ToolInfo): ReportingDescriptor {
   const url = tool.ruleDocsUrl(meta.id);
-  const tags = [meta.category, 'linkerd', 'kubernetes'];
+  // GitHub code scanning reads CWE tags in this form (`external/cwe/cwe-306`).
+  const tags = [meta.category, 'linkerd', 'kubernetes', ...(meta.cwe ?? []).map((id) => `external/cwe/${id.toLowerCase()}`)];
   const properties: Record<string, unknown> = { tags, category: meta.category };
   if (meta.precision) properties.precision = meta.precision;
   // GitHub treats any rule carrying `security-severity` as a security rule, so only security rules get it.

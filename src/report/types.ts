@@ -14,6 +14,7 @@ export interface RuleDescription {
   docs: { why: string; howToFix: string };
   securitySeverity?: number;
   precision?: string;
+  cwe?: readonly string[];
 }
 
 /** The tool that wrote the report, for the SARIF `tool` object and rule links. */
