@@ -121,7 +121,7 @@ describe('sarif', () => {
       expect(rule.properties.tags).toContain(meta.category);
       expect(rule.properties.precision).toBe(meta.precision);
       expect('security-severity' in rule.properties).toBe(meta.category === 'security');
-      expect(rule.properties.tags.filter((t: string) => t.startsWith('external/cwe/'))).toEqual(
+      expect((rule.properties.tags as string[]).filter((t) => t.startsWith('external/cwe/'))).toEqual(
         (meta.cwe ?? []).map((id) => `external/cwe/${id.toLowerCase()}`),
       );
     }
