@@ -8,6 +8,7 @@ import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import schema from './schema.js';
+import serverSelectsNothing from './server-selects-nothing.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
@@ -25,6 +26,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   schema,
+  'server-selects-nothing': serverSelectsNothing,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,
