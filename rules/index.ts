@@ -9,6 +9,7 @@ import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
+import serverWithoutAuthorization from './server-without-authorization.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
@@ -27,6 +28,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'removed-annotation': removedAnnotation,
   schema,
   'server-selects-nothing': serverSelectsNothing,
+  'server-without-authorization': serverWithoutAuthorization,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,
