@@ -156,10 +156,12 @@ export default defineRule({
         'be injected. Before 2.19 the policy controller did not resolve names of init-container ports, so on 2.15–2.18 a ' +
         'Server naming `linkerd-admin` selects nothing when the proxy runs as a native sidecar (linkerd/linkerd2#14144); ' +
         'ports only init containers declare reach the proxy from 2.20 (linkerd/linkerd2#14767).\n\n' +
-        'A Server is judged only when the input (with `--context`) holds a pod template in its namespace (an ' +
-        'ExternalWorkload, for an `externalWorkloadSelector`), so linting a policy file alone reports nothing; ' +
-        '`references: strict` judges every Server. The message names the pods that miss the selector by one label, and ' +
-        'the ports the selected pods declare.',
+        'A Server is judged only when the input holds a pod template in its namespace near it: in the Server\'s ' +
+        'directory or below, or in `--context` (an ExternalWorkload, for an `externalWorkloadSelector`). Linting a ' +
+        'policy file alone reports nothing, nor does a repository of separate apps that reuse a namespace name; a pod ' +
+        'anywhere in the input that the selector matches counts as a match. Selectors on labels pods get only at run ' +
+        'time (`linkerd.io/workload-ns`, `pod-template-hash`, ...) are not judged. `references: strict` judges every ' +
+        'Server. The message names the pods that nearly match the selector, and the ports the selected pods declare.',
       howToFix:
         'Make the `podSelector` match the pod template labels (not the workload\'s own labels), and set `port` to a ' +
         '`containerPort` name or number the selected containers declare (add the `ports` entry to the container if it ' +
@@ -242,7 +244,8 @@ export default defineRule({
       if (!validPort) continue;
 
       const namespace = ns === undefined ? undefined : ctx.tree.namespace(ns);
-      const matches = selected.map((w) => ({ w, match: serverPortOn(w, port, proxyViewOf(w, namespace, ctx.target), ctx.target) }));
+      const views = selected.map((w) => proxyViewOf(w, namespace, ctx.target));
+      const matches = selected.map((w, i) => ({ w, match: serverPortOn(w, port, views[i]!, ctx.target) }));
       if (matches.some((m) => m.match.kind === 'selected')) continue;
       const release = ctx.target.release;
 
@@ -274,9 +277,10 @@ export default defineRule({
         });
         continue;
       }
-      // Only pods the injector skips get here with a proxy port: say so rather than suggest a name.
+      // A proxy port on pods the injector skips: say so rather than suggest a name.
       const proxyPort = typeof port === 'string' ? PROXY_PORT_NAMES.includes(port) : port === DEFAULT_PROXY_PORTS.inbound || port === DEFAULT_PROXY_PORTS.admin;
-      const noProxy = proxyPort ? `; ${typeof port === 'string' ? `"${port}"` : port} is a proxy port, and these pods get no proxy` : '';
+      const noProxy =
+        proxyPort && views.every((v) => !v.injected) ? `; ${typeof port === 'string' ? `"${port}"` : port} is a proxy port, and these pods get no proxy` : '';
       if (typeof port === 'string') {
         const names = [...new Set([...selected.flatMap(podNames), ...PROXY_PORT_NAMES])];
         ctx.report({
