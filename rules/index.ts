@@ -4,10 +4,13 @@ import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
+import mirrorExportValue from './mirror-export-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import schema from './schema.js';
+import serverSelectsNothing from './server-selects-nothing.js';
+import serverWithoutAuthorization from './server-without-authorization.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
@@ -21,10 +24,13 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'invalid-annotation-value': invalidAnnotationValue,
+  'mirror-export-value': mirrorExportValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   schema,
+  'server-selects-nothing': serverSelectsNothing,
+  'server-without-authorization': serverWithoutAuthorization,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,

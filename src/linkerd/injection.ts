@@ -64,3 +64,26 @@ export function injectionOf(
   const inherited = annotationsAt(namespace.resource.value)?.[INJECT_KEY];
   return inherited === 'enabled' || inherited === 'ingress' ? 'yes' : 'no';
 }
+
+/** The proxy's inbound and admin ports unless an install changes Helm `proxy.ports` (linkerd2 `charts/linkerd-control-plane/values.yaml`). */
+export const DEFAULT_PROXY_PORTS = { inbound: 4143, admin: 4191 } as const;
+
+const PROXY_PORT_KEYS = { inbound: 'config.linkerd.io/proxy-inbound-port', admin: 'config.linkerd.io/proxy-admin-port' } as const;
+
+/**
+ * The proxy's inbound and admin ports for a pod: the pod's `config.linkerd.io/proxy-*-port`
+ * annotation, else its Namespace's (the injector copies namespace config annotations onto
+ * pods that lack them: linkerd2 `pkg/inject/inject.go`, `AppendNamespaceAnnotations`), else
+ * the default. A value Go's `strconv.ParseInt` refuses is ignored, as `ApplyAnnotationOverrides` does.
+ */
+export function proxyPortsOf(pod: Record<string, unknown> | undefined, namespace: Record<string, unknown> | undefined): { inbound: number; admin: number } {
+  const read = (key: string, fallback: number): number => {
+    for (const source of [pod, namespace]) {
+      const value = source?.[key];
+      if (typeof value === 'string' && /^[+-]?\d+$/.test(value) && Math.abs(Number(value)) < 2 ** 31) return Number(value);
+      if (value !== undefined) return fallback;
+    }
+    return fallback;
+  };
+  return { inbound: read(PROXY_PORT_KEYS.inbound, DEFAULT_PROXY_PORTS.inbound), admin: read(PROXY_PORT_KEYS.admin, DEFAULT_PROXY_PORTS.admin) };
+}
