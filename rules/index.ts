@@ -3,6 +3,7 @@ import type { Rule } from '../src/engine/rule.js';
 import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
+import identityIssuerCertificate from './identity-issuer-certificate.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import mirrorExportValue from './mirror-export-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
@@ -23,6 +24,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'annotation-placement': annotationPlacement,
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
+  'identity-issuer-certificate': identityIssuerCertificate,
   'invalid-annotation-value': invalidAnnotationValue,
   'mirror-export-value': mirrorExportValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
