@@ -1,12 +1,14 @@
 // The built-in rules, by id. Explicit and sorted: adding a rule is adding a line here.
 import type { Rule } from '../src/engine/rule.js';
 import annotationPlacement from './annotation-placement.js';
+import danglingReference from './dangling-reference.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
+import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
@@ -18,12 +20,14 @@ type AnyRule = Rule<any, any>;
 
 export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'annotation-placement': annotationPlacement,
+  'dangling-reference': danglingReference,
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'invalid-annotation-value': invalidAnnotationValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
+  'route-parent-ref': routeParentRef,
   schema,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
