@@ -1,6 +1,7 @@
 // The built-in rules, by id. Explicit and sorted: adding a rule is adding a line here.
 import type { Rule } from '../src/engine/rule.js';
 import annotationPlacement from './annotation-placement.js';
+import danglingReference from './dangling-reference.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import identityIssuerCertificate from './identity-issuer-certificate.js';
@@ -9,6 +10,7 @@ import mirrorExportValue from './mirror-export-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
+import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
 import serverWithoutAuthorization from './server-without-authorization.js';
@@ -22,6 +24,7 @@ type AnyRule = Rule<any, any>;
 
 export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'annotation-placement': annotationPlacement,
+  'dangling-reference': danglingReference,
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'identity-issuer-certificate': identityIssuerCertificate,
@@ -30,6 +33,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
+  'route-parent-ref': routeParentRef,
   schema,
   'server-selects-nothing': serverSelectsNothing,
   'server-without-authorization': serverWithoutAuthorization,
