@@ -29,6 +29,7 @@ interface CaseConfig {
   linkerdVersion?: string;
   gatewayAPI?: unknown;
   clusterDomain?: string;
+  references?: string;
   options?: Record<string, unknown>;
 }
 
@@ -47,6 +48,7 @@ export function fixtureConfig(ruleId: string, extra: CaseConfig = {}): ResolvedC
   if (extra.linkerdVersion) raw.linkerdVersion = extra.linkerdVersion;
   if (extra.gatewayAPI !== undefined) raw.gatewayAPI = extra.gatewayAPI;
   if (extra.clusterDomain) raw.clusterDomain = extra.clusterDomain;
+  if (extra.references) raw.references = extra.references;
   return resolveConfig(raw, builtinRules, ROOT);
 }
 
@@ -103,8 +105,9 @@ function read(path: string, display: string) {
 export function lintCase(path: string, config: ResolvedConfig): { findings: Finding[]; golden: (f: Finding) => string } {
   if (!statSync(path).isDirectory()) return { findings: lintFile(path, config), golden: goldenLine };
   const contextDir = join(path, 'context');
-  const all = walkManifests(path, ['.yaml', '.yml', '.json']);
+  const all = walkManifests(path, ['yaml', 'yml', 'json']);
   const linted = all.filter((f) => !f.startsWith(`${contextDir}/`)).map((f) => read(f, relative(path, f)));
+  if (linted.length === 0) throw new Error(`tree case ${path} holds no manifest to lint`);
   const context = all.filter((f) => f.startsWith(`${contextDir}/`)).flatMap((f) => read(f, relative(path, f)).resources);
   const findings = lintParsed(linted, { config, rules: builtinRules, context }).results.flatMap((r) => r.findings);
   return { findings, golden: (f) => `${f.file.displayPath}:${goldenLine(f)}` };
