@@ -4,11 +4,14 @@ import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
+import invalidPathRegex from './invalid-path-regex.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import schema from './schema.js';
+import serviceProfileName from './service-profile-name.js';
 import templateNotRendered from './template-not-rendered.js';
+import trafficSplitWeights from './traffic-split-weights.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
 import unknownLinkerdConfig from './unknown-linkerd-config.js';
@@ -21,11 +24,14 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'invalid-annotation-value': invalidAnnotationValue,
+  'invalid-path-regex': invalidPathRegex,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   schema,
+  'service-profile-name': serviceProfileName,
   'template-not-rendered': templateNotRendered,
+  'traffic-split-weights': trafficSplitWeights,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,
   'unknown-linkerd-config': unknownLinkerdConfig,
