@@ -6,6 +6,7 @@ import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import identityIssuerCertificate from './identity-issuer-certificate.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
+import invalidPathRegex from './invalid-path-regex.js';
 import mirrorExportValue from './mirror-export-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
@@ -14,7 +15,9 @@ import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
 import serverWithoutAuthorization from './server-without-authorization.js';
+import serviceProfileName from './service-profile-name.js';
 import templateNotRendered from './template-not-rendered.js';
+import trafficSplitWeights from './traffic-split-weights.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
 import unknownLinkerdConfig from './unknown-linkerd-config.js';
@@ -29,6 +32,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'duplicate-resource': duplicateResource,
   'identity-issuer-certificate': identityIssuerCertificate,
   'invalid-annotation-value': invalidAnnotationValue,
+  'invalid-path-regex': invalidPathRegex,
   'mirror-export-value': mirrorExportValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
@@ -37,7 +41,9 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   schema,
   'server-selects-nothing': serverSelectsNothing,
   'server-without-authorization': serverWithoutAuthorization,
+  'service-profile-name': serviceProfileName,
   'template-not-rendered': templateNotRendered,
+  'traffic-split-weights': trafficSplitWeights,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,
   'unknown-linkerd-config': unknownLinkerdConfig,

@@ -107,6 +107,7 @@ export function lintCase(path: string, config: ResolvedConfig): { findings: Find
   const contextDir = join(path, 'context');
   const all = walkManifests(path, ['yaml', 'yml', 'json']);
   const linted = all.filter((f) => !f.startsWith(`${contextDir}/`)).map((f) => read(f, relative(path, f)));
+  if (linted.length === 0) throw new Error(`tree case ${path} holds no manifest to lint`);
   const context = all.filter((f) => f.startsWith(`${contextDir}/`)).flatMap((f) => read(f, relative(path, f)).resources);
   const findings = lintParsed(linted, { config, rules: builtinRules, context }).results.flatMap((r) => r.findings);
   return { findings, golden: (f) => `${f.file.displayPath}:${goldenLine(f)}` };
