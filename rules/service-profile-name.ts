@@ -1,4 +1,5 @@
-import { defineRule } from '../src/engine/rule.js';
+import { defineRule, optionDefaults } from '../src/engine/rule.js';
+import { REFERENCE_SCOPE_OPTION, type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import { SYSTEM_NAMESPACES } from '../src/linkerd/injection.js';
 import { canJudgeReference, nearMiss } from '../src/linkerd/references.js';
 import { workloadModel } from '../src/linkerd/workloads.js';
@@ -71,6 +72,11 @@ function fqdn(service: string, namespace: string | undefined, clusterDomain: str
   return `${service}.${namespace ?? '<namespace>'}.svc.${clusterDomain}`;
 }
 
+interface Options {
+  /** Where the closed world is judged: the profile's file, its directory, or the whole input. */
+  scope: ReferenceScope;
+}
+
 export default defineRule({
   meta: {
     id: 'service-profile-name',
@@ -80,6 +86,12 @@ export default defineRule({
     fix: 'none',
     precision: 'high',
     kinds: ['ServiceProfile'],
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { scope: REFERENCE_SCOPE_OPTION },
+    },
+    defaultOptions: optionDefaults<Options>({ scope: 'directory' }),
     messages: {
       shortName:
         'metadata.name is "{{name}}", not a full Service FQDN; Linkerd looks profiles up by <service>.<namespace>.svc.{{domain}}: expected "{{expected}}"',
@@ -109,8 +121,9 @@ export default defineRule({
         'only in namespaces where no meshed client can run (`kube-system`, `kube-public`, `kube-node-lease`, ' +
         '`cert-manager`, `linkerd`, `linkerd-cni`; old guides put profiles in `linkerd`) and, with ' +
         '`references: strict`, in namespaces where the input holds no workload. A profile whose Service is missing is ' +
-        'reported only when the input (with `--context`) holds Services in that namespace, so linting a few files does ' +
-        'not cry wolf; Services the multicluster service mirror creates (`<service>-<cluster>`) count as present.',
+        'reported only when the profile\'s directory (option `scope`: its file, or the whole input) or `--context` ' +
+        'holds Services in that namespace, so linting a few files, or one of several unrelated projects that share ' +
+        'a namespace name, does not cry wolf; the Service may be defined anywhere in the input. Services the multicluster service mirror creates (`<service>-<cluster>`) count as present.',
       howToFix:
         'Name the profile `<service>.<namespace>.svc.<cluster domain>` after the Service clients call (for an ' +
         'ExternalName Service, its own name, not the external host) and put it in the Service\'s namespace, or in the ' +
@@ -120,6 +133,7 @@ export default defineRule({
   },
   check(ctx) {
     const tree = ctx.tree;
+    let scoped: ((resource: Resource) => ManifestTree) | undefined;
     const domain = ctx.clusterDomain;
     const knownNamespace = (ns: string) => Boolean(tree.namespace(ns)) || tree.resources.some((r) => r.namespace === ns);
     for (const resource of ctx.resources) {
@@ -162,12 +176,13 @@ export default defineRule({
           break;
       }
       const { service, namespace: serviceNamespace } = reading;
+      const judging = (scoped ??= scopedTrees(tree, ctx.options.scope))(resource);
       if (
-        canJudgeReference(tree, ctx.references, 'Service', '', serviceNamespace) &&
+        canJudgeReference(judging, ctx.references, 'Service', '', serviceNamespace) &&
         !tree.find('Service', serviceNamespace, service, '') &&
         !mirrored(tree, serviceNamespace, service)
       ) {
-        const near = nearMiss(tree, 'Service', '', serviceNamespace, service);
+        const near = nearMiss(judging, 'Service', '', serviceNamespace, service);
         const detail = near.names.length
           ? `Services there: ${near.names.join(', ')}${near.didYouMean ? `; did you mean "${fqdn(near.didYouMean, serviceNamespace, domain)}"?` : ''}`
           : 'no Service is defined there';
