@@ -103,7 +103,7 @@ function read(path: string, display: string) {
 export function lintCase(path: string, config: ResolvedConfig): { findings: Finding[]; golden: (f: Finding) => string } {
   if (!statSync(path).isDirectory()) return { findings: lintFile(path, config), golden: goldenLine };
   const contextDir = join(path, 'context');
-  const all = walkManifests(path, ['.yaml', '.yml', '.json']);
+  const all = walkManifests(path, ['yaml', 'yml', 'json']);
   const linted = all.filter((f) => !f.startsWith(`${contextDir}/`)).map((f) => read(f, relative(path, f)));
   const context = all.filter((f) => f.startsWith(`${contextDir}/`)).flatMap((f) => read(f, relative(path, f)).resources);
   const findings = lintParsed(linted, { config, rules: builtinRules, context }).results.flatMap((r) => r.findings);
