@@ -4,6 +4,7 @@ import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
+import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
@@ -21,6 +22,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'invalid-annotation-value': invalidAnnotationValue,
+  'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
