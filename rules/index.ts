@@ -3,6 +3,7 @@ import type { Rule } from '../src/engine/rule.js';
 import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
+import ingressMode from './ingress-mode.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
@@ -21,6 +22,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'annotation-placement': annotationPlacement,
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
+  'ingress-mode': ingressMode,
   'invalid-annotation-value': invalidAnnotationValue,
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
