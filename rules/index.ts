@@ -4,6 +4,7 @@ import annotationPlacement from './annotation-placement.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import ingressMode from './ingress-mode.js';
+import insecureDefaultInboundPolicy from './insecure-default-inbound-policy.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
@@ -23,6 +24,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'ingress-mode': ingressMode,
+  'insecure-default-inbound-policy': insecureDefaultInboundPolicy,
   'invalid-annotation-value': invalidAnnotationValue,
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
