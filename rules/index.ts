@@ -11,6 +11,7 @@ import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import schema from './schema.js';
+import skipPortsBypassPolicy from './skip-ports-bypass-policy.js';
 import templateNotRendered from './template-not-rendered.js';
 import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
@@ -31,6 +32,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   schema,
+  'skip-ports-bypass-policy': skipPortsBypassPolicy,
   'template-not-rendered': templateNotRendered,
   'unknown-annotation': unknownAnnotation,
   'unknown-api-version': unknownApiVersion,
