@@ -5,9 +5,12 @@ import danglingReference from './dangling-reference.js';
 import deprecatedApiVersion from './deprecated-api-version.js';
 import duplicateResource from './duplicate-resource.js';
 import identityIssuerCertificate from './identity-issuer-certificate.js';
+import ingressMode from './ingress-mode.js';
+import insecureDefaultInboundPolicy from './insecure-default-inbound-policy.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import invalidPathRegex from './invalid-path-regex.js';
 import mirrorExportValue from './mirror-export-value.js';
+import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
@@ -16,6 +19,7 @@ import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
 import serverWithoutAuthorization from './server-without-authorization.js';
 import serviceProfileName from './service-profile-name.js';
+import skipPortsBypassPolicy from './skip-ports-bypass-policy.js';
 import templateNotRendered from './template-not-rendered.js';
 import trafficSplitWeights from './traffic-split-weights.js';
 import unknownAnnotation from './unknown-annotation.js';
@@ -31,9 +35,12 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'deprecated-api-version': deprecatedApiVersion,
   'duplicate-resource': duplicateResource,
   'identity-issuer-certificate': identityIssuerCertificate,
+  'ingress-mode': ingressMode,
+  'insecure-default-inbound-policy': insecureDefaultInboundPolicy,
   'invalid-annotation-value': invalidAnnotationValue,
   'invalid-path-regex': invalidPathRegex,
   'mirror-export-value': mirrorExportValue,
+  'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
@@ -42,6 +49,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'server-selects-nothing': serverSelectsNothing,
   'server-without-authorization': serverWithoutAuthorization,
   'service-profile-name': serviceProfileName,
+  'skip-ports-bypass-policy': skipPortsBypassPolicy,
   'template-not-rendered': templateNotRendered,
   'traffic-split-weights': trafficSplitWeights,
   'unknown-annotation': unknownAnnotation,
