@@ -9,6 +9,9 @@ import invalidAnnotationValue from './invalid-annotation-value.js';
 import invalidPathRegex from './invalid-path-regex.js';
 import mirrorExportValue from './mirror-export-value.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
+import noOpenNetwork from './no-open-network.js';
+import noUnauthenticatedServer from './no-unauthenticated-server.js';
+import noWildcardIdentity from './no-wildcard-identity.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import routeParentRef from './route-parent-ref.js';
@@ -35,6 +38,9 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'invalid-path-regex': invalidPathRegex,
   'mirror-export-value': mirrorExportValue,
   'no-inject-system-namespace': noInjectSystemNamespace,
+  'no-open-network': noOpenNetwork,
+  'no-unauthenticated-server': noUnauthenticatedServer,
+  'no-wildcard-identity': noWildcardIdentity,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   'route-parent-ref': routeParentRef,
