@@ -12,6 +12,9 @@ import invalidPathRegex from './invalid-path-regex.js';
 import mirrorExportValue from './mirror-export-value.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
+import noOpenNetwork from './no-open-network.js';
+import noUnauthenticatedServer from './no-unauthenticated-server.js';
+import noWildcardIdentity from './no-wildcard-identity.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import routeParentRef from './route-parent-ref.js';
@@ -42,6 +45,9 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'mirror-export-value': mirrorExportValue,
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
+  'no-open-network': noOpenNetwork,
+  'no-unauthenticated-server': noUnauthenticatedServer,
+  'no-wildcard-identity': noWildcardIdentity,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   'route-parent-ref': routeParentRef,

@@ -2,7 +2,7 @@ import { type JsonPath, formatPath } from '../../model/path.js';
 import { type Problems, linkerdSays, objectsIn, q } from './problem.js';
 
 /** An address block as Linkerd's `Cidr` type reads it: a CIDR, or a bare IP meaning that one address. */
-interface Block {
+export interface Block {
   family: 4 | 6;
   first: bigint;
   last: bigint;
