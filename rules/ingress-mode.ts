@@ -1,6 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { INJECT_KEY } from '../src/linkerd/injection.js';
-import { describeWorkload, mayBeMeshed, webhookSkips } from '../src/linkerd/injection-request.js';
+import { INJECT_KEY, describeWorkload, mayBeMeshed, webhookSkips } from '../src/linkerd/injection.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject, podTemplateOf, type StringMap } from '../src/model/k8s.js';
 
 /**

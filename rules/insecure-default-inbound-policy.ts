@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { ADMITS, DEFAULT_INBOUND_POLICY_KEY, isAuthenticating, isUnauthenticated } from '../src/linkerd/inbound-policy.js';
-import { describeWorkload, mayBeMeshed } from '../src/linkerd/injection-request.js';
+import { describeWorkload, mayBeMeshed } from '../src/linkerd/injection.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, podTemplateOf } from '../src/model/k8s.js';
 
 const FIX = 'use "all-authenticated" or "cluster-authenticated", or "deny" with Servers and AuthorizationPolicies for what must stay open';

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { carriesProxy, describeWorkload, injectionRequest, webhookSkips } from '../src/linkerd/injection-request.js';
+import { carriesProxy, describeWorkload, injectionRequest, webhookSkips } from '../src/linkerd/injection.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject, labelsAt, podTemplateOf } from '../src/model/k8s.js';
 
 export default defineRule({

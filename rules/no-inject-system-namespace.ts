@@ -1,7 +1,6 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { POD_TEMPLATE_KINDS, podTemplateOf } from '../src/model/k8s.js';
-import { SYSTEM_NAMESPACES, injectAnnotation, webhooksDisabled } from '../src/linkerd/injection.js';
-import { carriesProxy } from '../src/linkerd/injection-request.js';
+import { SYSTEM_NAMESPACES, carriesProxy, injectAnnotation, webhooksDisabled } from '../src/linkerd/injection.js';
 import { isObject, labelsAt } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 

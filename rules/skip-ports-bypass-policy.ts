@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { parseIntegerIn, portsIn } from '../src/linkerd/annotation-values.js';
 import { REQUIRES, effectiveDefaultPolicy, isAuthenticating } from '../src/linkerd/inbound-policy.js';
-import { describeWorkload, mayBeMeshed } from '../src/linkerd/injection-request.js';
+import { describeWorkload, mayBeMeshed } from '../src/linkerd/injection.js';
 import { type PodConfigSite, effectiveAnnotation, sameNamespace } from '../src/linkerd/pod-config.js';
 import { workloadModel } from '../src/linkerd/workloads.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject, podTemplateOf } from '../src/model/k8s.js';

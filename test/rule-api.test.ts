@@ -308,6 +308,13 @@ ${TEXT}`;
     });
   const names = (r: Rule<any, any>, raw: Record<string, unknown> = {}) => lint(r, raw, RENDERED).results[0]!.findings.map((f) => f.message);
 
+  it('does not take a Pod that linkerd inject annotated for Linkerd output', async () => {
+    const { renderedByLinkerd } = await import('../src/linkerd/rendered.js');
+    const pod = parsed('apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    linkerd.io/created-by: linkerd/cli stable-2.14.10\n');
+    expect(renderedByLinkerd(pod.resources[0]!)).toBe(false);
+    expect(renderedByLinkerd(parsed(RENDERED).resources[1]!)).toBe(true);
+  });
+
   it('is skipped by rules that ask, unless the config says linkerdOutput: lint', () => {
     expect(names(rule(true))).toEqual(['web']);
     expect(names(rule(true), { linkerdOutput: 'lint' })).toEqual(['linkerd-dst', 'own', 'web']);

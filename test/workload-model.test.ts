@@ -116,5 +116,18 @@ describe('injection', () => {
     expect(injectionOf(enabled, { name: 'kube-system', resource: undefined }, target('2.11'))).toBe('yes');
     expect(injectionOf(pod({ 'linkerd.io/inject': 'enabled' }, { hostNetwork: true }), at('shop'), target('2.18'))).toBe('no');
     expect(injectionOf(pod({}, { containers: [{ name: 'linkerd-proxy' }] }), at('shop'), target('2.18'))).toBe('yes');
+    expect(injectionOf(pod({}, { initContainers: [{ name: 'linkerd-proxy' }] }), at('shop'), target('2.18'))).toBe('yes');
+  });
+
+  it('decides as the webhook does where the pod and namespace values disagree', () => {
+    const t = target('2.18');
+    // An invalid namespace value refuses injection even for a pod that asks for it.
+    expect(injectionOf(pod({ 'linkerd.io/inject': 'enabled' }), at('shop', ns('linkerd.io/inject: on')), t)).toBe('no');
+    // An empty value is no value: the namespace decides.
+    expect(injectionOf(pod({ 'linkerd.io/inject': '' }), at('shop', ns('linkerd.io/inject: enabled')), t)).toBe('yes');
+    // The injector's objectSelector leaves Linkerd's own pods out from 2.12.
+    const controlPlane = { annotations: { 'linkerd.io/inject': 'enabled' }, labels: { 'linkerd.io/control-plane-component': 'destination' }, spec: {} };
+    expect(injectionOf(controlPlane, at('shop'), t)).toBe('no');
+    expect(injectionOf(controlPlane, at('shop'), target('2.11'))).toBe('yes');
   });
 });

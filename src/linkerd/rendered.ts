@@ -8,11 +8,12 @@ import type { Resource } from '../model/resource.js';
  * `linkerd.io/extension` label on the object's own metadata (linkerd2 `pkg/k8s/labels.go`;
  * the chart templates' `_metadata.tpl`), and the control-plane namespace with
  * `linkerd.io/is-control-plane`. Only the object's own metadata counts: `linkerd inject`
- * writes `linkerd.io/created-by` into the pod templates of users' workloads too.
+ * writes `linkerd.io/created-by` into the pod templates of users' workloads too, and onto
+ * the metadata of a bare Pod, so on a Pod only the labels count.
  */
 export function renderedByLinkerd(resource: Resource): boolean {
   const annotations = annotationsAt(resource.value);
-  if (typeof annotations?.['linkerd.io/created-by'] === 'string') return true;
+  if (resource.kind !== 'Pod' && typeof annotations?.['linkerd.io/created-by'] === 'string') return true;
   const labels = labelsAt(resource.value);
   if (!labels) return false;
   return (

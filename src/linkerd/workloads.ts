@@ -298,7 +298,7 @@ export function proxyViewOf(workload: Workload, namespace: Resource | undefined,
   const nsAnnotations = namespace ? annotationsAt(namespace.value) : undefined;
   const renderedInit =
     Array.isArray(spec.initContainers) && spec.initContainers.some((c) => isObject(c) && c.name === 'linkerd-proxy');
-  const injection = injectionOf({ annotations: workload.annotations, spec }, { name: workload.namespace, resource: namespace }, target);
+  const injection = injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, target);
   return {
     injected: renderedInit || injection !== 'no',
     nativeSidecar: renderedInit || nativeSidecarOn(workload.annotations, nsAnnotations, target),

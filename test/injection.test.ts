@@ -2,7 +2,7 @@
 // injection-time settings come from its own annotations or its Namespace's.
 import { describe, expect, it } from 'vitest';
 import { effectiveDefaultPolicy } from '../src/linkerd/inbound-policy.js';
-import { carriesProxy, injectionRequest, mayBeMeshed, webhookSkips } from '../src/linkerd/injection-request.js';
+import { carriesProxy, injectionRequest, mayBeMeshed, webhookSkips } from '../src/linkerd/injection.js';
 import { effectiveAnnotation, sameNamespace } from '../src/linkerd/pod-config.js';
 import { parseLinkerdVersion, type LinkerdTarget } from '../src/linkerd/releases.js';
 import { parseSource } from '../src/load/parse.js';
