@@ -14,7 +14,7 @@ import {
   serverAuthorizationServers,
   wholeFamily,
 } from '../src/linkerd/policy-targets.js';
-import { type ProbeUse, WELL_KNOWN_PROBE_PATHS, onProxyAdminPort, probeUse } from '../src/linkerd/probes.js';
+import { type ProbeUse, PROBE_PATHS_OPTION, WELL_KNOWN_PROBE_PATHS, onProxyAdminPort, probeUse } from '../src/linkerd/probes.js';
 
 interface Options {
   probePaths: string[];
@@ -67,12 +67,7 @@ export default defineRule({
       type: 'object',
       additionalProperties: false,
       properties: {
-        probePaths: {
-          type: 'array',
-          items: { type: 'string', pattern: '^/' },
-          description:
-            'Paths that count as kubelet probe paths without seeing the pods (the paths the selected pods\' probes request always count).',
-        },
+        probePaths: PROBE_PATHS_OPTION,
       },
     },
     defaultOptions: optionDefaults<Options>({ probePaths: [...WELL_KNOWN_PROBE_PATHS] }),

@@ -12,7 +12,7 @@ import {
   serverAuthorizationAccess,
   serverAuthorizationServers,
 } from '../src/linkerd/policy-targets.js';
-import { WELL_KNOWN_PROBE_PATHS, onProxyAdminPort, probeUse } from '../src/linkerd/probes.js';
+import { PROBE_PATHS_OPTION, WELL_KNOWN_PROBE_PATHS, onProxyAdminPort, probeUse } from '../src/linkerd/probes.js';
 
 interface Options {
   probePaths: string[];
@@ -63,12 +63,7 @@ export default defineRule({
       type: 'object',
       additionalProperties: false,
       properties: {
-        probePaths: {
-          type: 'array',
-          items: { type: 'string', pattern: '^/' },
-          description:
-            'Paths that count as kubelet probe paths without seeing the pods (the paths the selected pods\' probes request always count).',
-        },
+        probePaths: PROBE_PATHS_OPTION,
       },
     },
     defaultOptions: optionDefaults<Options>({ probePaths: [...WELL_KNOWN_PROBE_PATHS] }),

@@ -134,3 +134,10 @@ export function probeUse(tree: ManifestTree, attachment: PolicyAttachment, wellK
   const target = attachment.target;
   return target.kind === 'Server' && onProxyAdminPort([target.server]) ? { kind: 'adminPort' } : undefined;
 }
+
+/** The JSON Schema of the `probePaths` option of the rules that recognise the probe pattern. */
+export const PROBE_PATHS_OPTION = {
+  type: 'array',
+  items: { type: 'string', pattern: '^/' },
+  description: "Paths that count as kubelet probe paths without seeing the pods (the paths the selected pods' probes request always count).",
+};
