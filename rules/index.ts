@@ -9,6 +9,7 @@ import ingressMode from './ingress-mode.js';
 import insecureDefaultInboundPolicy from './insecure-default-inbound-policy.js';
 import invalidAnnotationValue from './invalid-annotation-value.js';
 import invalidPathRegex from './invalid-path-regex.js';
+import jobWithoutNativeSidecar from './job-without-native-sidecar.js';
 import mirrorExportValue from './mirror-export-value.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
@@ -42,6 +43,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'insecure-default-inbound-policy': insecureDefaultInboundPolicy,
   'invalid-annotation-value': invalidAnnotationValue,
   'invalid-path-regex': invalidPathRegex,
+  'job-without-native-sidecar': jobWithoutNativeSidecar,
   'mirror-export-value': mirrorExportValue,
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
