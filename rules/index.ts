@@ -11,6 +11,7 @@ import invalidAnnotationValue from './invalid-annotation-value.js';
 import invalidPathRegex from './invalid-path-regex.js';
 import jobWithoutNativeSidecar from './job-without-native-sidecar.js';
 import mirrorExportValue from './mirror-export-value.js';
+import nativeSidecarWaitBeforeExit from './native-sidecar-wait-before-exit.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
@@ -30,6 +31,7 @@ import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
 import unknownLinkerdConfig from './unknown-linkerd-config.js';
 import unusedDisableDirective from './unused-disable-directive.js';
+import waitBeforeExitExceedsGrace from './wait-before-exit-exceeds-grace.js';
 
 type AnyRule = Rule<any, any>;
 
@@ -45,6 +47,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'invalid-path-regex': invalidPathRegex,
   'job-without-native-sidecar': jobWithoutNativeSidecar,
   'mirror-export-value': mirrorExportValue,
+  'native-sidecar-wait-before-exit': nativeSidecarWaitBeforeExit,
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'no-open-network': noOpenNetwork,
@@ -64,4 +67,5 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'unknown-api-version': unknownApiVersion,
   'unknown-linkerd-config': unknownLinkerdConfig,
   'unused-disable-directive': unusedDisableDirective,
+  'wait-before-exit-exceeds-grace': waitBeforeExitExceedsGrace,
 };
