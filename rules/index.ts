@@ -18,6 +18,7 @@ import noOpenNetwork from './no-open-network.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
 import parseError from './parse-error.js';
+import proxyResources from './proxy-resources.js';
 import removedAnnotation from './removed-annotation.js';
 import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
@@ -54,6 +55,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-wildcard-identity': noWildcardIdentity,
   'parse-error': parseError,
+  'proxy-resources': proxyResources,
   'removed-annotation': removedAnnotation,
   'route-parent-ref': routeParentRef,
   schema,
