@@ -15,6 +15,7 @@ import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
+import opaquePortRequired from './opaque-port-required.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import routeParentRef from './route-parent-ref.js';
@@ -48,6 +49,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-open-network': noOpenNetwork,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-wildcard-identity': noWildcardIdentity,
+  'opaque-port-required': opaquePortRequired,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   'route-parent-ref': routeParentRef,
