@@ -16,6 +16,7 @@ import noOpenNetwork from './no-open-network.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
 import opaquePortRequired from './opaque-port-required.js';
+import opaquePortsConsistency from './opaque-ports-consistency.js';
 import parseError from './parse-error.js';
 import removedAnnotation from './removed-annotation.js';
 import routeParentRef from './route-parent-ref.js';
@@ -50,6 +51,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-wildcard-identity': noWildcardIdentity,
   'opaque-port-required': opaquePortRequired,
+  'opaque-ports-consistency': opaquePortsConsistency,
   'parse-error': parseError,
   'removed-annotation': removedAnnotation,
   'route-parent-ref': routeParentRef,
