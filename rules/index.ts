@@ -17,6 +17,8 @@ import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
+import opaquePortRequired from './opaque-port-required.js';
+import opaquePortsConsistency from './opaque-ports-consistency.js';
 import parseError from './parse-error.js';
 import proxyResources from './proxy-resources.js';
 import removedAnnotation from './removed-annotation.js';
@@ -54,6 +56,8 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-open-network': noOpenNetwork,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-wildcard-identity': noWildcardIdentity,
+  'opaque-port-required': opaquePortRequired,
+  'opaque-ports-consistency': opaquePortsConsistency,
   'parse-error': parseError,
   'proxy-resources': proxyResources,
   'removed-annotation': removedAnnotation,
