@@ -16,6 +16,7 @@ import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
+import noUnboundedRetries from './no-unbounded-retries.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
 import opaquePortRequired from './opaque-port-required.js';
 import opaquePortsConsistency from './opaque-ports-consistency.js';
@@ -55,6 +56,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-inject-system-namespace': noInjectSystemNamespace,
   'no-open-network': noOpenNetwork,
   'no-unauthenticated-server': noUnauthenticatedServer,
+  'no-unbounded-retries': noUnboundedRetries,
   'no-wildcard-identity': noWildcardIdentity,
   'opaque-port-required': opaquePortRequired,
   'opaque-ports-consistency': opaquePortsConsistency,
