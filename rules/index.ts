@@ -15,6 +15,7 @@ import nativeSidecarWaitBeforeExit from './native-sidecar-wait-before-exit.js';
 import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
+import noRetryNonIdempotent from './no-retry-non-idempotent.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noUnboundedRetries from './no-unbounded-retries.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
@@ -55,6 +56,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-inject-host-network': noInjectHostNetwork,
   'no-inject-system-namespace': noInjectSystemNamespace,
   'no-open-network': noOpenNetwork,
+  'no-retry-non-idempotent': noRetryNonIdempotent,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-unbounded-retries': noUnboundedRetries,
   'no-wildcard-identity': noWildcardIdentity,
