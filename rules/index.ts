@@ -29,6 +29,7 @@ import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
 import serverWithoutAuthorization from './server-without-authorization.js';
 import serviceProfileName from './service-profile-name.js';
+import serviceProfileShadowsRoutes from './service-profile-shadows-routes.js';
 import skipPortsBypassPolicy from './skip-ports-bypass-policy.js';
 import templateNotRendered from './template-not-rendered.js';
 import trafficSplitWeights from './traffic-split-weights.js';
@@ -70,6 +71,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'server-selects-nothing': serverSelectsNothing,
   'server-without-authorization': serverWithoutAuthorization,
   'service-profile-name': serviceProfileName,
+  'service-profile-shadows-routes': serviceProfileShadowsRoutes,
   'skip-ports-bypass-policy': skipPortsBypassPolicy,
   'template-not-rendered': templateNotRendered,
   'traffic-split-weights': trafficSplitWeights,

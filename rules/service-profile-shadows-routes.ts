@@ -1,0 +1,140 @@
+import { defineRule, optionDefaults } from '../src/engine/rule.js';
+import { placesFor, readByTarget } from '../src/linkerd/annotation-sites.js';
+import { keyInfo } from '../src/linkerd/annotations.js';
+import { refersTo } from '../src/linkerd/admission/refs.js';
+import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
+import { type LinkerdTarget, type Release, atLeast } from '../src/linkerd/releases.js';
+import { annotationsAt, isObject } from '../src/model/k8s.js';
+import type { Resource } from '../src/model/resource.js';
+import type { ManifestTree } from '../src/model/tree.js';
+
+/** Service annotation families a profile with routes or targets overrides. */
+const POLICY_PREFIXES = ['retry.linkerd.io/', 'timeout.linkerd.io/', 'balancer.linkerd.io/', 'balancer.alpha.linkerd.io/'];
+
+/**
+ * The route kinds the policy controller turns into outbound client policy, from the release
+ * that first read them with a Service parent: policy.linkerd.io HTTPRoute 2.13, Gateway API
+ * HTTPRoute 2.14, GRPCRoute 2.16 (linkerd2 `policy-controller/k8s/index/src/outbound/index.rs`).
+ */
+const ROUTE_KINDS: readonly { kind: string; group: string; since: Release }[] = [
+  { kind: 'HTTPRoute', group: 'policy.linkerd.io', since: '2.13' },
+  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', since: '2.14' },
+  { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', since: '2.16' },
+];
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+/** Routes that attach to Service `name` in `namespace` and that the target reads as outbound policy. */
+function routesOf(tree: ManifestTree, namespace: string, name: string, target: LinkerdTarget): Resource[] {
+  return ROUTE_KINDS.filter((k) => atLeast(target, k.since)).flatMap((k) =>
+    tree.ofKind(k.kind, k.group).filter((route) => {
+      const spec = route.value.spec;
+      const parents = isObject(spec) && Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
+      return parents.some(
+        (ref) =>
+          refersTo(ref, 'Service', '') &&
+          isObject(ref) &&
+          ref.name === name &&
+          (typeof ref.namespace === 'string' ? ref.namespace : route.namespace) === namespace,
+      );
+    }),
+  );
+}
+
+/** The Service's retry, timeout and balancer annotations that the target reads there. */
+function policyAnnotations(service: Resource, target: LinkerdTarget): string[] {
+  return Object.keys(annotationsAt(service.value) ?? {}).filter((key) => {
+    if (!POLICY_PREFIXES.some((p) => key.startsWith(p))) return false;
+    const info = keyInfo(key);
+    return info !== undefined && readByTarget(info, target) && placesFor(info, target).includes('service');
+  });
+}
+
+function list(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+interface Options {
+  /** Which manifests hold the Service and routes a profile is compared with. */
+  scope: ReferenceScope;
+}
+
+export default defineRule({
+  meta: {
+    id: 'service-profile-shadows-routes',
+    description: 'Warn when a ServiceProfile with routes or dstOverrides makes clients ignore the HTTPRoutes, GRPCRoutes and policy annotations of its Service',
+    category: 'reliability',
+    defaultSeverity: 'warning',
+    fix: 'none',
+    precision: 'high',
+    skipLinkerdOutput: true,
+    kinds: ['ServiceProfile'],
+    options: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        scope: {
+          enum: ['file', 'directory', 'tree'],
+          description:
+            'Which manifests a profile is compared with: those of its file, its directory (the default) or the whole input, with the context manifests always.',
+        },
+      },
+    },
+    defaultOptions: optionDefaults<Options>({ scope: 'directory' }),
+    messages: {
+      shadows:
+        'ServiceProfile {{name}} sets {{field}}, so clients{{scope}} route to Service {{service}} by the profile and ' +
+        'ignore {{ignored}}; move what the profile does into routes and annotations and drop its routes and dstOverrides',
+    },
+    docs: {
+      why:
+        'When a client proxy resolves a Service whose ServiceProfile has `routes` or `dstOverrides`, it routes by the ' +
+        'profile and drops the client policy the policy controller serves for that Service: HTTPRoutes and GRPCRoutes ' +
+        'with the Service as parent (with their `retry.*` and `timeout.*` annotations) and the `retry.linkerd.io/*`, ' +
+        '`timeout.linkerd.io/*` and `balancer.linkerd.io/*` annotations of the Service itself, so their routing, ' +
+        'retries, timeouts and circuit breaking silently do nothing (linkerd2-proxy ' +
+        '`linkerd/app/outbound/src/http/logical/profile.rs`, `should_override_policy`; `has_routes_or_targets` in ' +
+        '`linkerd/service-profiles/src/lib.rs`). A profile that sets only `retryBudget` does not do this. Routes and ' +
+        'annotations count from the release that reads them: policy.linkerd.io HTTPRoute 2.13, Gateway API HTTPRoute ' +
+        '2.14, GRPCRoute 2.16, retry and timeout annotations 2.16, failure accrual 2.13. The profile is matched to its ' +
+        'Service by name (`<service>.<namespace>.svc.<cluster domain>`); a profile in another namespace applies to ' +
+        'the clients of that namespace. The Service, routes and annotations are looked for in the profile\'s directory ' +
+        '(option `scope`: its file, or the whole input) and `--context`, as one input often holds unrelated ' +
+        'variants of the same app; nothing is reported unless the Service is found there.',
+      howToFix:
+        'Move the profile\'s routes, timeouts and retries into HTTPRoutes/GRPCRoutes and `retry.*`/`timeout.*` ' +
+        'annotations and remove `routes` and `dstOverrides` from the profile (or the profile), or drop the routes ' +
+        'and annotations that the profile overrides.',
+    },
+  },
+  check(ctx) {
+    const suffix = `.svc.${ctx.clusterDomain}`;
+    let scoped: ((resource: Resource) => ManifestTree) | undefined;
+    for (const resource of ctx.resources) {
+      const spec = resource.value.spec;
+      if (!isObject(spec) || !resource.name?.endsWith(suffix)) continue;
+      const field = nonEmptyList(spec.routes) ? 'routes' : nonEmptyList(spec.dstOverrides) ? 'dstOverrides' : undefined;
+      if (!field) continue;
+      const labels = resource.name.slice(0, -suffix.length).split('.');
+      if (labels.length !== 2) continue;
+      const [serviceName, namespace] = labels as [string, string];
+      const tree = (scoped ??= scopedTrees(ctx.tree, ctx.options.scope))(resource);
+      const service = tree.find('Service', namespace, serviceName, '');
+      if (!service) continue;
+      const routes = [...new Set(routesOf(tree, namespace, serviceName, ctx.target).map((r) => `${r.kind} ${r.name}`))];
+      const annotations = policyAnnotations(service, ctx.target);
+      if (!routes.length && !annotations.length) continue;
+      const ignored = [...routes, ...(annotations.length ? [`the Service's annotation${annotations.length > 1 ? 's' : ''} ${annotations.join(', ')}`] : [])];
+      const data = {
+        name: resource.name,
+        field: `spec.${field}`,
+        scope: resource.namespace === namespace ? '' : ` in namespace ${resource.namespace ?? '(none)'}`,
+        service: `${namespace}/${serviceName}`,
+        ignored: list(ignored),
+      };
+      ctx.report({ resource, path: ['spec', field], at: 'key', messageId: 'shadows', data });
+    }
+  },
+});
