@@ -23,6 +23,7 @@ import parseError from './parse-error.js';
 import proxyResources from './proxy-resources.js';
 import removedAnnotation from './removed-annotation.js';
 import requireTimeout from './require-timeout.js';
+import retryWithoutTimeout from './retry-without-timeout.js';
 import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
@@ -63,6 +64,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'proxy-resources': proxyResources,
   'removed-annotation': removedAnnotation,
   'require-timeout': requireTimeout,
+  'retry-without-timeout': retryWithoutTimeout,
   'route-parent-ref': routeParentRef,
   schema,
   'server-selects-nothing': serverSelectsNothing,

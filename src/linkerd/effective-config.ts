@@ -65,7 +65,7 @@ export interface RetrySettings {
   from: 'route' | 'parent';
   resource: Resource;
   describe: string;
-  /** The retry keys set (with non-zero values where zero means unset), in annotation order. */
+  /** The retry keys set (with non-zero values where zero means unset): limit, timeout, then the conditions key. */
   keys: string[];
   /** `retry.linkerd.io/timeout`, the per-try timeout, when set and non-zero. */
   perTryTimeout?: string;
