@@ -24,6 +24,8 @@ import opaquePortsConsistency from './opaque-ports-consistency.js';
 import parseError from './parse-error.js';
 import proxyResources from './proxy-resources.js';
 import removedAnnotation from './removed-annotation.js';
+import requireTimeout from './require-timeout.js';
+import retryWithoutTimeout from './retry-without-timeout.js';
 import routeParentRef from './route-parent-ref.js';
 import schema from './schema.js';
 import serverSelectsNothing from './server-selects-nothing.js';
@@ -66,6 +68,8 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'parse-error': parseError,
   'proxy-resources': proxyResources,
   'removed-annotation': removedAnnotation,
+  'require-timeout': requireTimeout,
+  'retry-without-timeout': retryWithoutTimeout,
   'route-parent-ref': routeParentRef,
   schema,
   'server-selects-nothing': serverSelectsNothing,

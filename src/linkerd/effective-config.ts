@@ -1,0 +1,343 @@
+/**
+ * The outbound configuration a client proxy gets for each rule of each route attached to a
+ * Service (or EgressNetwork): which request timeout, retry and balancer settings apply, and
+ * which field of which object each comes from, release by release. Rules that judge
+ * timeouts and retries read this one model, so they agree on who wins.
+ *
+ * Who wins (linkerd2 `policy-controller/grpc/src/outbound/http.rs`, `convert_outbound_route`
+ * and `default_outbound_service_route`; `policy-controller/k8s/index/src/outbound/index/http.rs`
+ * and `grpc.rs`, `convert_gateway_rule`, `convert_linkerd_rule`, `parse_http_retry`,
+ * `parse_grpc_retry`; `policy-controller/k8s/index/src/outbound/index.rs`, `parse_timeouts`):
+ * - a ServiceProfile with routes or dstOverrides for the Service makes the proxy ignore
+ *   every route and annotation below (linkerd2-proxy `linkerd/service-profiles/src/lib.rs`,
+ *   `has_routes_or_targets`; `linkerd/app/outbound/src/http/logical/profile.rs`);
+ * - a rule's timeouts are the route's `timeout.linkerd.io/*` annotations, with
+ *   `timeout.linkerd.io/request` falling back to the rule's `timeouts.request`; when that
+ *   yields any timeout it replaces the parent's timeouts as a whole, else the parent's apply;
+ * - a route with any retry setting (`retry.linkerd.io/http` on HTTPRoutes, `/grpc` on
+ *   GRPCRoutes, `/limit`, `/timeout`; zero `limit`/`timeout` are unset) uses its own retry
+ *   wholesale, else the parent's;
+ * - the annotations are read from 2.16 (edge-24.7.x); the Gateway API HTTPRoute's
+ *   `timeouts.request` only from 2.20 (linkerd2 #14750), the policy.linkerd.io v1beta3 one
+ *   from its introduction; either is parsed with the policy duration parser and silently
+ *   dropped when that fails; GRPCRoute has no `timeouts`.
+ */
+import { isObject } from '../model/k8s.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import type { ManifestTree } from '../model/tree.js';
+import { GATEWAY_GROUP, POLICY_GROUP } from './admission/coverage.js';
+import { badGrpcRetryEntry, badHttpRetryEntry, parseIntegerIn, parsePolicyDuration } from './annotation-values.js';
+import { referencesIn } from './reference-catalog.js';
+import { type LinkerdTarget, atLeast } from './releases.js';
+
+export const REQUEST_TIMEOUT_KEY = 'timeout.linkerd.io/request';
+export const RETRY_TIMEOUT_KEY = 'retry.linkerd.io/timeout';
+const TIMEOUT_KEYS = [REQUEST_TIMEOUT_KEY, 'timeout.linkerd.io/response', 'timeout.linkerd.io/idle'] as const;
+const ACCRUAL_KEY = 'balancer.linkerd.io/failure-accrual';
+
+/** Route kinds that carry outbound HTTP configuration. */
+export type OutboundRouteKind = 'HTTPRoute' | 'GRPCRoute';
+
+/** Where a setting was read: the object, the field, and how a message names it. */
+export interface SettingSource {
+  resource: Resource;
+  path: JsonPath;
+  /** `rule 2 of HTTPRoute cart`, `HTTPRoute cart`, `Service cart`. */
+  describe: string;
+}
+
+export interface RequestTimeout {
+  text: string;
+  ms: number;
+  from: 'rule' | 'route' | 'parent';
+  source: SettingSource;
+}
+
+/** A `timeouts.request` the target does not read, and why, as a message says it. */
+export interface IgnoredTimeout {
+  path: JsonPath;
+  value: string;
+  why: string;
+}
+
+export interface RetrySettings {
+  from: 'route' | 'parent';
+  resource: Resource;
+  describe: string;
+  /** The retry keys set (with non-zero values where zero means unset): limit, timeout, then the conditions key. */
+  keys: string[];
+  /** `retry.linkerd.io/timeout`, the per-try timeout, when set and non-zero. */
+  perTryTimeout?: string;
+}
+
+/** What one parent's annotations say (read from 2.16; invalid values count as unset, as the controller logs and goes on). */
+export interface ParentSettings {
+  kind: 'Service' | 'EgressNetwork';
+  name: string;
+  namespace: string | undefined;
+  /** The parent object, when the input holds it. */
+  resource: Resource | undefined;
+  describe: string;
+  /** Any `timeout.linkerd.io/*` value the parent sets, by key. */
+  timeouts: Partial<Record<(typeof TIMEOUT_KEYS)[number], { text: string; ms: number }>>;
+  /** A `timeout.linkerd.io/request` the controller cannot parse, which it ignores. */
+  badRequestTimeout?: string;
+  httpRetry?: RetrySettings;
+  grpcRetry?: RetrySettings;
+  /** `balancer.linkerd.io/failure-accrual`, when set to a mode the target knows. */
+  failureAccrual?: string;
+  /** The ServiceProfile that shadows all of the above and every route (Services only). */
+  profile?: Resource;
+}
+
+export interface RuleSettings {
+  /** 0-based index into `spec.rules`. */
+  index: number;
+  path: JsonPath;
+  /** The request timeout the proxy enforces; undefined when none does. A zero one is an explicit opt-out. */
+  timeout?: RequestTimeout;
+  /** The rule's own `timeouts.request`, when the target ignores it. */
+  ignored?: IgnoredTimeout;
+  /** When the route's own timeouts replace the parent's and the parent's request timeout is lost: the route key that did it. */
+  replacedBy?: string;
+  retry?: RetrySettings;
+}
+
+export interface OutboundRoute {
+  route: Resource;
+  kind: OutboundRouteKind;
+  describe: string;
+  /** Path of the parentRef that attaches it. */
+  parentPath: JsonPath;
+  parent: ParentSettings;
+  rules: RuleSettings[];
+}
+
+type Annotations = Record<string, string>;
+
+function annotationsOf(resource: Resource): Annotations {
+  const metadata = resource.value.metadata;
+  const raw = isObject(metadata) && isObject(metadata.annotations) ? metadata.annotations : {};
+  const out: Annotations = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export function describeResource(resource: Resource): string {
+  return `${resource.kind ?? '?'} ${resource.name ?? '(unnamed)'}`;
+}
+
+/** The name the destination controller looks a Service's profile up by. */
+export function profileName(service: string, namespace: string, clusterDomain: string): string {
+  return `${service}.${namespace}.svc.${clusterDomain}`;
+}
+
+function nonEmptyList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0;
+}
+
+/**
+ * The ServiceProfile for the Service that takes over from client policy: one named after its
+ * FQDN, in any namespace (the Service's or a client's), with routes or dstOverrides.
+ */
+export function shadowingProfile(tree: ManifestTree, service: string, namespace: string, clusterDomain: string): Resource | undefined {
+  const name = profileName(service, namespace, clusterDomain);
+  return tree.ofKind('ServiceProfile', 'linkerd.io').find((p) => {
+    if (p.name !== name) return false;
+    const spec = p.value.spec;
+    return isObject(spec) && (nonEmptyList(spec.routes) || nonEmptyList(spec.dstOverrides));
+  });
+}
+
+function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; badRequest?: string } {
+  const timeouts: ParentSettings['timeouts'] = {};
+  let badRequest: string | undefined;
+  for (const key of TIMEOUT_KEYS) {
+    const text = a[key];
+    if (text === undefined) continue;
+    const d = parsePolicyDuration(text);
+    if (d.ok) timeouts[key] = { text, ms: d.ms };
+    else if (key === REQUEST_TIMEOUT_KEY) badRequest = text;
+  }
+  return badRequest === undefined ? { timeouts } : { timeouts, badRequest };
+}
+
+/** `parse_http_retry` / `parse_grpc_retry`: the retry a set of annotations configures, or undefined (also when a value does not parse). */
+function readRetry(a: Annotations, protocol: 'http' | 'grpc'): Omit<RetrySettings, 'from' | 'resource' | 'describe'> | undefined {
+  const keys: string[] = [];
+  const limit = a['retry.linkerd.io/limit'];
+  if (limit !== undefined) {
+    const n = parseIntegerIn(limit, 0, 65535);
+    if (n === undefined) return undefined;
+    if (n !== 0) keys.push('retry.linkerd.io/limit');
+  }
+  let perTryTimeout: string | undefined;
+  const timeout = a[RETRY_TIMEOUT_KEY];
+  if (timeout !== undefined) {
+    const d = parsePolicyDuration(timeout);
+    if (!d.ok) return undefined;
+    if (d.ms !== 0) {
+      keys.push(RETRY_TIMEOUT_KEY);
+      perTryTimeout = timeout;
+    }
+  }
+  const condKey = `retry.linkerd.io/${protocol}`;
+  const cond = a[condKey];
+  if (cond !== undefined) {
+    const bad = protocol === 'http' ? badHttpRetryEntry(cond) : badGrpcRetryEntry(cond);
+    if (bad !== undefined) return undefined;
+    keys.push(condKey);
+  }
+  if (keys.length === 0) return undefined;
+  return perTryTimeout === undefined ? { keys } : { keys, perTryTimeout };
+}
+
+function withSource(r: ReturnType<typeof readRetry>, from: RetrySettings['from'], resource: Resource, describe: string): RetrySettings | undefined {
+  return r && { ...r, from, resource, describe };
+}
+
+const ACCRUAL_MODES = (target: LinkerdTarget) => (atLeast(target, '2.20') ? ['consecutive', 'unified'] : ['consecutive']);
+
+/** What a Service or EgressNetwork parent contributes. */
+export function parentSettings(
+  tree: ManifestTree,
+  kind: ParentSettings['kind'],
+  name: string,
+  namespace: string | undefined,
+  target: LinkerdTarget,
+  clusterDomain: string,
+): ParentSettings {
+  const resource = tree.find(kind, namespace, name, kind === 'Service' ? '' : POLICY_GROUP);
+  const describe = `${kind} ${name}`;
+  const out: ParentSettings = { kind, name, namespace, resource, describe, timeouts: {} };
+  if (kind === 'Service' && namespace !== undefined) {
+    const profile = shadowingProfile(tree, name, namespace, clusterDomain);
+    if (profile) out.profile = profile;
+  }
+  if (!resource) return out;
+  const a = annotationsOf(resource);
+  const mode = a[ACCRUAL_KEY];
+  if (mode !== undefined && atLeast(target, '2.13') && ACCRUAL_MODES(target).includes(mode)) out.failureAccrual = mode;
+  if (!atLeast(target, '2.16')) return out;
+  const { timeouts, badRequest } = readTimeouts(a);
+  out.timeouts = timeouts;
+  if (badRequest !== undefined) out.badRequestTimeout = badRequest;
+  const http = withSource(readRetry(a, 'http'), 'parent', resource, describe);
+  const grpc = withSource(readRetry(a, 'grpc'), 'parent', resource, describe);
+  if (http) out.httpRetry = http;
+  if (grpc) out.grpcRetry = grpc;
+  return out;
+}
+
+/** Whether the target reads `rules[].timeouts.request` on this route, and if not, why (for messages). */
+export function ruleTimeoutsRead(route: Resource, target: LinkerdTarget): { read: true } | { read: false; why: string } {
+  if (route.kind === 'GRPCRoute') return { read: false, why: 'GRPCRoutes do not have, so it is dropped' };
+  if (route.group === POLICY_GROUP) {
+    return route.version === 'v1beta3' ? { read: true } : { read: false, why: `policy.linkerd.io/${route.version} HTTPRoutes do not have (only v1beta3 does), so it is dropped` };
+  }
+  if (atLeast(target, '2.20')) return { read: true };
+  return { read: false, why: `Linkerd ${target.release} ignores on Gateway API HTTPRoutes (it reads it from 2.20)` };
+}
+
+/** True when some source of a request timeout exists for this route on the target: its rules' field or the annotations. */
+export function canCarryTimeout(route: Resource, target: LinkerdTarget): boolean {
+  return atLeast(target, '2.16') || ruleTimeoutsRead(route, target).read;
+}
+
+function ruleTimeoutText(rule: unknown): { text: string; path: JsonPath } | undefined {
+  if (!isObject(rule) || !isObject(rule.timeouts)) return undefined;
+  const request = rule.timeouts.request;
+  return typeof request === 'string' ? { text: request, path: ['timeouts', 'request'] } : undefined;
+}
+
+function outboundKind(route: Resource): OutboundRouteKind | undefined {
+  if (route.kind === 'HTTPRoute' && (route.group === GATEWAY_GROUP || route.group === POLICY_GROUP)) return 'HTTPRoute';
+  if (route.kind === 'GRPCRoute' && route.group === GATEWAY_GROUP) return 'GRPCRoute';
+  return undefined;
+}
+
+/**
+ * Every (route, Service or EgressNetwork parent) pair in the input, with each rule's
+ * effective settings. Routes attached only to Servers (inbound) or Gateways are not here:
+ * Linkerd's outbound index reads neither their timeouts nor their retries.
+ */
+export function outboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): OutboundRoute[] {
+  const out: OutboundRoute[] = [];
+  const routes = [...tree.ofKind('HTTPRoute'), ...tree.ofKind('GRPCRoute')];
+  for (const route of routes) {
+    const kind = outboundKind(route);
+    if (!kind) continue;
+    for (const ref of referencesIn(route)) {
+      if (ref.site.role !== 'parent' || !ref.target || ref.name === undefined) continue;
+      const parentKind = ref.target.kind;
+      if (parentKind !== 'Service' && parentKind !== 'EgressNetwork') continue;
+      // EgressNetwork parents exist from 2.17.
+      if (parentKind === 'EgressNetwork' && !atLeast(target, '2.17')) continue;
+      const parent = parentSettings(tree, parentKind, ref.name, ref.namespace, target, clusterDomain);
+      out.push({ route, kind, describe: describeResource(route), parentPath: ref.path, parent, rules: ruleSettings(route, kind, parent, target) });
+    }
+  }
+  return out;
+}
+
+function ruleSettings(route: Resource, kind: OutboundRouteKind, parent: ParentSettings, target: LinkerdTarget): RuleSettings[] {
+  const spec = route.value.spec;
+  const rules = isObject(spec) && Array.isArray(spec.rules) ? spec.rules : [];
+  const annotations = atLeast(target, '2.16') ? annotationsOf(route) : {};
+  const { timeouts: routeTimeouts } = readTimeouts(annotations);
+  const routeDescribe = describeResource(route);
+  const routeRetry = withSource(readRetry(annotations, kind === 'GRPCRoute' ? 'grpc' : 'http'), 'route', route, routeDescribe);
+  const parentRetry = kind === 'GRPCRoute' ? parent.grpcRetry : parent.httpRetry;
+  const read = ruleTimeoutsRead(route, target);
+  // A route without rules still gets one default rule from the controller; judge it as rule 1.
+  const count = Math.max(rules.length, 1);
+  const out: RuleSettings[] = [];
+  for (let index = 0; index < count; index++) {
+    const path: JsonPath = rules.length ? ['spec', 'rules', index] : ['spec'];
+    const settings: RuleSettings = { index, path };
+    const describe = `rule ${index + 1} of ${routeDescribe}`;
+    const own = ruleTimeoutText(rules[index]);
+    let ruleTimeout: RequestTimeout | undefined;
+    if (own) {
+      const d = parsePolicyDuration(own.text);
+      const ownPath = [...path, ...own.path];
+      if (!read.read) settings.ignored = { path: ownPath, value: own.text, why: read.why };
+      else if (!d.ok) settings.ignored = { path: ownPath, value: own.text, why: 'is not a duration the policy controller parses (<integer><ms|s|m|h|d>), so Linkerd drops it' };
+      else ruleTimeout = { text: own.text, ms: d.ms, from: 'rule', source: { resource: route, path: ownPath, describe } };
+    }
+    const annotated = routeTimeouts[REQUEST_TIMEOUT_KEY];
+    const request: RequestTimeout | undefined = annotated
+      ? { ...annotated, from: 'route', source: { resource: route, path: ['metadata', 'annotations', REQUEST_TIMEOUT_KEY], describe: routeDescribe } }
+      : ruleTimeout;
+    const routeYields = Boolean(request) || Object.keys(routeTimeouts).length > 0;
+    if (routeYields) {
+      if (request) settings.timeout = request;
+      const parentRequest = parent.timeouts[REQUEST_TIMEOUT_KEY];
+      if (!request && parentRequest) settings.replacedBy = Object.keys(routeTimeouts)[0];
+    } else {
+      const p = parent.timeouts[REQUEST_TIMEOUT_KEY];
+      if (p && parent.resource) {
+        settings.timeout = { ...p, from: 'parent', source: { resource: parent.resource, path: ['metadata', 'annotations', REQUEST_TIMEOUT_KEY], describe: parent.describe } };
+      }
+    }
+    const retry = routeRetry ?? parentRetry;
+    if (retry) settings.retry = retry;
+    out.push(settings);
+  }
+  return out;
+}
+
+/** The Services and EgressNetworks some outbound route attaches to, as `kind/namespace/name`. */
+export function parentsWithRoutes(routes: readonly OutboundRoute[]): Set<string> {
+  return new Set(routes.map((r) => `${r.parent.kind}/${r.parent.namespace ?? ''}/${r.parent.name}`));
+}
+
+/** The retry and request timeout of a parent's synthetic default route (used when no route attaches to it). */
+export function defaultRouteSettings(parent: ParentSettings): { timeout?: RequestTimeout; retry?: RetrySettings } {
+  const out: { timeout?: RequestTimeout; retry?: RetrySettings } = {};
+  const p = parent.timeouts[REQUEST_TIMEOUT_KEY];
+  if (p && parent.resource) out.timeout = { ...p, from: 'parent', source: { resource: parent.resource, path: ['metadata', 'annotations', REQUEST_TIMEOUT_KEY], describe: parent.describe } };
+  if (parent.httpRetry) out.retry = parent.httpRetry;
+  return out;
+}
