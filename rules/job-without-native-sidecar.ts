@@ -1,9 +1,9 @@
 import { type Fixer, defineRule } from '../src/engine/rule.js';
-import { carriesProxy, describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { carriesProxy, describeWorkload, podInjection } from '../src/linkerd/injection.js';
 import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
 import { decidingNativeKey, nativeSidecarKeyFor, shutsProxyDown, waitBeforeExitOf, WAIT_BEFORE_EXIT_KEY } from '../src/linkerd/proxy-shutdown.js';
 import { atLeast } from '../src/linkerd/releases.js';
-import { annotationsAt, isObject, labelsAt, podTemplateOf } from '../src/model/k8s.js';
+import { annotationsAt, isObject, podTemplateOf } from '../src/model/k8s.js';
 
 export default defineRule({
   meta: {
@@ -65,7 +65,7 @@ export default defineRule({
       const namespace = resource.namespace ? ctx.tree.namespace(resource.namespace) : undefined;
       const pod = annotationsAt(template.value);
       const nsAnnotations = namespace ? annotationsAt(namespace.value) : undefined;
-      const injection = injectionOf({ annotations: pod, labels: labelsAt(template.value), spec }, { name: resource.namespace, resource: namespace }, ctx.target);
+      const injection = podInjection(resource, template, namespace, ctx.target);
       if (injection !== 'yes' || nativeSidecarOn(pod, nsAnnotations, ctx.target)) continue;
       const annotationsPath = [...template.path, 'metadata', 'annotations'];
       const workload = describeWorkload(resource);

@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { carriesProxy, describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { carriesProxy, describeWorkload, podInjection } from '../src/linkerd/injection.js';
 import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
 import { WAIT_BEFORE_EXIT_KEY, decidingNativeKey, waitBeforeExitOf } from '../src/linkerd/proxy-shutdown.js';
-import { POD_TEMPLATE_KINDS, annotationsAt, isObject, labelsAt, podTemplateOf } from '../src/model/k8s.js';
+import { POD_TEMPLATE_KINDS, annotationsAt, isObject, podTemplateOf } from '../src/model/k8s.js';
 
 export default defineRule({
   meta: {
@@ -49,7 +49,7 @@ export default defineRule({
       const wait = waitBeforeExitOf(pod, nsAnnotations);
       const native = decidingNativeKey(pod, nsAnnotations, ctx.target);
       if (!wait || !native || !nativeSidecarOn(pod, nsAnnotations, ctx.target)) continue;
-      const injection = injectionOf({ annotations: pod, labels: labelsAt(template.value), spec }, { name: resource.namespace, resource: namespace }, ctx.target);
+      const injection = podInjection(resource, template, namespace, ctx.target);
       if (injection === 'no') continue;
       const annotations = [...template.path, 'metadata', 'annotations'];
       const source = (from: 'pod' | 'namespace') => (from === 'pod' ? 'pod template' : `namespace ${resource.namespace}`);

@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { describeWorkload } from '../src/linkerd/injection.js';
 import { OPAQUE_PORTS_KEY, type OpaqueList, appProtocolOpaque, defaultOpaquePorts, effectiveOpaquePorts } from '../src/linkerd/opaque-ports.js';
 import { sameNamespace } from '../src/linkerd/pod-config.js';
-import { type Workload, workloadModel } from '../src/linkerd/workloads.js';
+import { type Workload, workloadInjection, workloadModel } from '../src/linkerd/workloads.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 import { asSelector, matchesSelector } from '../src/model/selectors.js';
@@ -79,10 +79,7 @@ export default defineRule({
         if (!service) continue;
         const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
         const list = effectiveOpaquePorts({ resource, annotations: annotationsAt(resource.value), annotationsPath: ['metadata', 'annotations'] }, namespace, ctx.target, names);
-        const meshedBackend = model.backendsOf(service).some((w) => {
-          const spec = isObject(w.template.value.spec) ? w.template.value.spec : undefined;
-          return injectionOf({ annotations: w.annotations, labels: w.labels, spec }, { name: w.namespace, resource: namespace }, ctx.target) === 'yes';
-        });
+        const meshedBackend = model.backendsOf(service).some((w) => workloadInjection(w, namespace, ctx.target) === 'yes');
         const specPorts = isObject(resource.value.spec) && Array.isArray(resource.value.spec.ports) ? resource.value.spec.ports : [];
         for (const port of service.ports) {
           if (port.protocol.toUpperCase() !== 'TCP' || list.ports.has(port.port)) continue;
@@ -103,8 +100,7 @@ export default defineRule({
 
       const workload = model.workloads.find((w) => w.resource === resource);
       if (!workload) continue;
-      const spec = isObject(workload.template.value.spec) ? workload.template.value.spec : undefined;
-      const injection = injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, ctx.target);
+      const injection = workloadInjection(workload, namespace, ctx.target);
       if (injection === 'no') continue;
       const names = new Map(workload.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
       const list = effectiveOpaquePorts(

@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { describeWorkload } from '../src/linkerd/injection.js';
 import { OPAQUE_PORTS_KEY, type OpaqueList, appProtocolOpaque, defaultOpaquePorts, effectiveOpaquePorts } from '../src/linkerd/opaque-ports.js';
-import { type ServiceInfo, type ServicePort, type Workload, targetPortsOn, workloadModel } from '../src/linkerd/workloads.js';
+import { type ServiceInfo, type ServicePort, type Workload, targetPortsOn, workloadInjection, workloadModel } from '../src/linkerd/workloads.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 
@@ -96,11 +96,9 @@ export default defineRule({
 
     for (const service of model.services as readonly ServiceInfo[]) {
       if (service.resource.group !== '') continue;
-      const backends = model.backendsOf(service).filter((w) => {
-        const namespace = w.namespace ? ctx.tree.namespace(w.namespace) : undefined;
-        const spec = isObject(w.template.value.spec) ? w.template.value.spec : undefined;
-        return injectionOf({ annotations: w.annotations, labels: w.labels, spec }, { name: w.namespace, resource: namespace }, ctx.target) !== 'no';
-      });
+      const backends = model.backendsOf(service).filter(
+        (w) => workloadInjection(w, w.namespace ? ctx.tree.namespace(w.namespace) : undefined, ctx.target) !== 'no',
+      );
       if (backends.length === 0) continue;
       const namespace = service.namespace ? ctx.tree.namespace(service.namespace) : undefined;
       const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));

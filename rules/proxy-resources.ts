@@ -1,7 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { carriesProxy, describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { carriesProxy, describeWorkload, podInjection } from '../src/linkerd/injection.js';
 import { effectiveAnnotation } from '../src/linkerd/proxy-shutdown.js';
-import { POD_TEMPLATE_KINDS, annotationsAt, isObject, labelsAt, podTemplateOf } from '../src/model/k8s.js';
+import { POD_TEMPLATE_KINDS, annotationsAt, isObject, podTemplateOf } from '../src/model/k8s.js';
 
 const RESOURCE_KEYS = [
   'config.linkerd.io/proxy-cpu-request',
@@ -48,7 +48,7 @@ export default defineRule({
       if (carriesProxy(spec)) continue;
       const namespace = resource.namespace ? ctx.tree.namespace(resource.namespace) : undefined;
       const pod = annotationsAt(template.value);
-      const injection = injectionOf({ annotations: pod, labels: labelsAt(template.value), spec }, { name: resource.namespace, resource: namespace }, ctx.target);
+      const injection = podInjection(resource, template, namespace, ctx.target);
       if (injection !== 'yes') continue;
       const nsAnnotations = namespace ? annotationsAt(namespace.value) : undefined;
       const missing = RESOURCE_KEYS.filter((key) => !effectiveAnnotation(pod, nsAnnotations, key));

@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeWorkload, injectionOf } from '../src/linkerd/injection.js';
+import { describeWorkload, podInjection } from '../src/linkerd/injection.js';
 import { nativeSidecarOn } from '../src/linkerd/native-sidecar.js';
 import { WAIT_BEFORE_EXIT_KEY, waitBeforeExitOf } from '../src/linkerd/proxy-shutdown.js';
-import { POD_TEMPLATE_KINDS, annotationsAt, isObject, labelsAt, podTemplateOf } from '../src/model/k8s.js';
+import { POD_TEMPLATE_KINDS, annotationsAt, isObject, podTemplateOf } from '../src/model/k8s.js';
 
 /** Kubernetes' default `terminationGracePeriodSeconds`. */
 const DEFAULT_GRACE = 30;
@@ -45,7 +45,7 @@ export default defineRule({
       const nsAnnotations = namespace ? annotationsAt(namespace.value) : undefined;
       const wait = waitBeforeExitOf(pod, nsAnnotations);
       if (!wait || nativeSidecarOn(pod, nsAnnotations, ctx.target)) continue;
-      const injection = injectionOf({ annotations: pod, labels: labelsAt(template.value), spec }, { name: resource.namespace, resource: namespace }, ctx.target);
+      const injection = podInjection(resource, template, namespace, ctx.target);
       if (injection === 'no') continue;
       const set = spec?.terminationGracePeriodSeconds;
       const grace = typeof set === 'number' && Number.isInteger(set) ? set : DEFAULT_GRACE;

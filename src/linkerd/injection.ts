@@ -143,6 +143,18 @@ export function injectionOf(
   return request === undefined ? 'no' : request === 'unknown' ? 'unknown' : 'yes';
 }
 
+/** `injectionOf` for a workload's pod template (or a bare Pod), with its Namespace object when the input holds it. */
+export function podInjection(
+  resource: Resource,
+  template: { value: StringMap },
+  namespace: Resource | undefined,
+  target: LinkerdTarget,
+): Injection {
+  const spec = isObject(template.value.spec) ? template.value.spec : undefined;
+  const pod = { annotations: annotationsAt(template.value), labels: labelsAt(template.value), spec };
+  return injectionOf(pod, { name: resource.namespace, resource: namespace }, target);
+}
+
 /** False when a pod certainly runs without a proxy; true also when it depends on a Namespace the input does not hold. */
 export function mayBeMeshed(
   resource: Resource,
@@ -150,9 +162,7 @@ export function mayBeMeshed(
   namespace: Resource | undefined,
   target: LinkerdTarget,
 ): boolean {
-  const spec = isObject(template.value.spec) ? template.value.spec : undefined;
-  const pod = { annotations: annotationsAt(template.value), labels: labelsAt(template.value), spec };
-  return injectionOf(pod, { name: resource.namespace, resource: namespace }, target) !== 'no';
+  return podInjection(resource, template, namespace, target) !== 'no';
 }
 
 /** The proxy's inbound and admin ports unless an install changes Helm `proxy.ports` (linkerd2 `charts/linkerd-control-plane/values.yaml`). */

@@ -3,7 +3,7 @@ import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { type LabelSelector, matchesSelector } from '../model/selectors.js';
 import type { ManifestTree } from '../model/tree.js';
-import { injectionOf, proxyPortsOf } from './injection.js';
+import { type Injection, injectionOf, proxyPortsOf } from './injection.js';
 import { nativeSidecarOn } from './native-sidecar.js';
 import { type LinkerdTarget, atLeast } from './releases.js';
 
@@ -288,6 +288,12 @@ export interface ProxyView {
   admin: number;
 }
 
+/** `injectionOf` for a workload of the model, with its Namespace object when the input holds it. */
+export function workloadInjection(workload: Workload, namespace: Resource | undefined, target: LinkerdTarget): Injection {
+  const spec = isObject(workload.template.value.spec) ? workload.template.value.spec : undefined;
+  return injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, target);
+}
+
 /**
  * The proxy of a pod as the injector would make it, from the pod's and its Namespace's
  * annotations (`namespace` when the input holds it). A pod rendered with its proxy as an
@@ -298,7 +304,7 @@ export function proxyViewOf(workload: Workload, namespace: Resource | undefined,
   const nsAnnotations = namespace ? annotationsAt(namespace.value) : undefined;
   const renderedInit =
     Array.isArray(spec.initContainers) && spec.initContainers.some((c) => isObject(c) && c.name === 'linkerd-proxy');
-  const injection = injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, target);
+  const injection = workloadInjection(workload, namespace, target);
   return {
     injected: renderedInit || injection !== 'no',
     nativeSidecar: renderedInit || nativeSidecarOn(workload.annotations, nsAnnotations, target),
