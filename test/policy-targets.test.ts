@@ -16,6 +16,7 @@ import { parseSource } from '../src/load/parse.js';
 import type { Resource } from '../src/model/resource.js';
 import { SourceFile } from '../src/model/source.js';
 import { ManifestTree } from '../src/model/tree.js';
+import { NETAUTHN, POLICY } from './policy-manifests.js';
 
 function parsed(path: string, text: string) {
   return parseSource(new SourceFile(path, path.slice(1), text, 'yaml'));
@@ -31,20 +32,6 @@ function named(tree: ManifestTree, kind: string, name: string, path?: string): R
   return r;
 }
 
-const NETAUTHN = (name: string, cidr: string) => `apiVersion: policy.linkerd.io/v1alpha1
-kind: NetworkAuthentication
-metadata: {name: ${name}, namespace: shop}
-spec:
-  networks: [{cidr: "${cidr}"}]
-`;
-
-const POLICY = (name: string, refs: string, target = '{group: policy.linkerd.io, kind: Server, name: web}') => `apiVersion: policy.linkerd.io/v1alpha1
-kind: AuthorizationPolicy
-metadata: {name: ${name}, namespace: shop}
-spec:
-  targetRef: ${target}
-  requiredAuthenticationRefs: ${refs}
-`;
 
 describe('wholeFamily', () => {
   it('is the family only for a block that covers all of it', () => {

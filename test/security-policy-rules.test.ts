@@ -7,25 +7,12 @@ import { lintParsed } from '../src/engine/lint.js';
 import { parseSource } from '../src/load/parse.js';
 import { SourceFile } from '../src/model/source.js';
 import { ROOT } from './helpers.js';
+import { NETAUTHN, POLICY } from './policy-manifests.js';
 
 function parsed(path: string, text: string) {
   return parseSource(new SourceFile(path, path.slice(1), text, 'yaml'));
 }
 
-const NETAUTHN = (name: string, cidr: string) => `apiVersion: policy.linkerd.io/v1alpha1
-kind: NetworkAuthentication
-metadata: {name: ${name}, namespace: shop}
-spec:
-  networks: [{cidr: "${cidr}"}]
-`;
-
-const POLICY = (name: string, refs: string, target = '{group: policy.linkerd.io, kind: Server, name: web}') => `apiVersion: policy.linkerd.io/v1alpha1
-kind: AuthorizationPolicy
-metadata: {name: ${name}, namespace: shop}
-spec:
-  targetRef: ${target}
-  requiredAuthenticationRefs: ${refs}
-`;
 
 describe('security rule severities', () => {
   const FILES: Record<string, string> = {
