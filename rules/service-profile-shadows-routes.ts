@@ -2,6 +2,7 @@ import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { placesFor, readByTarget } from '../src/linkerd/annotation-sites.js';
 import { keyInfo } from '../src/linkerd/annotations.js';
 import { refersTo } from '../src/linkerd/admission/refs.js';
+import { overridingField } from '../src/linkerd/effective-config.js';
 import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import { type LinkerdTarget, type Release, atLeast } from '../src/linkerd/releases.js';
 import { annotationsAt, isObject } from '../src/model/k8s.js';
@@ -21,10 +22,6 @@ const ROUTE_KINDS: readonly { kind: string; group: string; since: Release }[] = 
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', since: '2.14' },
   { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', since: '2.16' },
 ];
-
-function nonEmptyList(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0;
-}
 
 /** Routes that attach to Service `name` in `namespace` and that the target reads as outbound policy. */
 function routesOf(tree: ManifestTree, namespace: string, name: string, target: LinkerdTarget): Resource[] {
@@ -113,9 +110,8 @@ export default defineRule({
     const suffix = `.svc.${ctx.clusterDomain}`;
     let scoped: ((resource: Resource) => ManifestTree) | undefined;
     for (const resource of ctx.resources) {
-      const spec = resource.value.spec;
-      if (!isObject(spec) || !resource.name?.endsWith(suffix)) continue;
-      const field = nonEmptyList(spec.routes) ? 'routes' : nonEmptyList(spec.dstOverrides) ? 'dstOverrides' : undefined;
+      if (!resource.name?.endsWith(suffix)) continue;
+      const field = overridingField(resource);
       if (!field) continue;
       const labels = resource.name.slice(0, -suffix.length).split('.');
       if (labels.length !== 2) continue;

@@ -138,16 +138,23 @@ function nonEmptyList(v: unknown): boolean {
 }
 
 /**
+ * The field that makes a ServiceProfile take over from client policy: non-empty `routes`,
+ * else non-empty `dstOverrides` (linkerd2-proxy `has_routes_or_targets`); undefined for one
+ * that only sets a retry budget.
+ */
+export function overridingField(profile: Resource): 'routes' | 'dstOverrides' | undefined {
+  const spec = profile.value.spec;
+  if (!isObject(spec)) return undefined;
+  return nonEmptyList(spec.routes) ? 'routes' : nonEmptyList(spec.dstOverrides) ? 'dstOverrides' : undefined;
+}
+
+/**
  * The ServiceProfile for the Service that takes over from client policy: one named after its
  * FQDN, in any namespace (the Service's or a client's), with routes or dstOverrides.
  */
 export function shadowingProfile(tree: ManifestTree, service: string, namespace: string, clusterDomain: string): Resource | undefined {
   const name = profileName(service, namespace, clusterDomain);
-  return tree.ofKind('ServiceProfile', 'linkerd.io').find((p) => {
-    if (p.name !== name) return false;
-    const spec = p.value.spec;
-    return isObject(spec) && (nonEmptyList(spec.routes) || nonEmptyList(spec.dstOverrides));
-  });
+  return tree.ofKind('ServiceProfile', 'linkerd.io').find((p) => p.name === name && overridingField(p) !== undefined);
 }
 
 function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; badRequest?: string } {
