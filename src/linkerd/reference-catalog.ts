@@ -401,6 +401,17 @@ function directoryOf(path: string): string {
  */
 export function scopedTrees(tree: ManifestTree, scope: ReferenceScope): (resource: Resource) => ManifestTree {
   if (scope === 'tree') return () => tree;
+  // Several rules judge in the same scopes: they share one set of trees per input.
+  let byScope = scopedCache.get(tree);
+  if (!byScope) scopedCache.set(tree, (byScope = new Map()));
+  let lookup = byScope.get(scope);
+  if (!lookup) byScope.set(scope, (lookup = buildScopedTrees(tree, scope)));
+  return lookup;
+}
+
+const scopedCache = new WeakMap<ManifestTree, Map<ReferenceScope, (resource: Resource) => ManifestTree>>();
+
+function buildScopedTrees(tree: ManifestTree, scope: 'file' | 'directory'): (resource: Resource) => ManifestTree {
   const unitOf = (r: Resource) => (scope === 'file' ? r.file.path : directoryOf(r.file.path));
   const context = tree.resources.filter((r) => tree.isContext(r));
   const byUnit = new Map<string, Resource[]>();
