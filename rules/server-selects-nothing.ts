@@ -15,7 +15,7 @@ import { isObject } from '../src/model/k8s.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { Resource } from '../src/model/resource.js';
 import { type LabelSelector, matchesSelector } from '../src/model/selectors.js';
-import { closest, editDistance } from '../src/model/text.js';
+import { closest, editDistance, nearMissDistance } from '../src/model/text.js';
 
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
@@ -78,7 +78,7 @@ function inNamespace(namespace: string | undefined): string {
 }
 
 function isClose(word: string, other: string): boolean {
-  return editDistance(word, other) <= Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  return editDistance(word, other) <= nearMissDistance(word);
 }
 
 function has(labels: Record<string, string>, key: string): boolean {
@@ -307,7 +307,7 @@ function describeSelector(requirements: Requirement[]): string {
 
 /** The one close name: a few edits away, or else the only one that contains `word` or is contained in it. */
 function didYouMean(word: string, candidates: string[]): string {
-  let hit = closest(word, candidates, Math.min(3, Math.max(1, Math.floor(word.length / 3))));
+  let hit = closest(word, candidates, nearMissDistance(word));
   if (!hit && word.length >= 3) {
     const containing = candidates.filter((c) => c.length >= 3 && (c.includes(word) || word.includes(c)));
     if (containing.length === 1) hit = containing[0];

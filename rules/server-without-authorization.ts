@@ -6,7 +6,7 @@ import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { Resource } from '../src/model/resource.js';
 import { type LabelSelector, matchesSelector } from '../src/model/selectors.js';
 import type { ManifestTree } from '../src/model/tree.js';
-import { closest } from '../src/model/text.js';
+import { closest, nearMissDistance } from '../src/model/text.js';
 
 const POLICY = 'policy.linkerd.io';
 const GATEWAY = 'gateway.networking.k8s.io';
@@ -222,7 +222,7 @@ function nearMissHint(tree: ManifestTree, server: Resource, candidates: readonly
     const ref = r.kind === 'AuthorizationPolicy' ? targetRefOf(r) : undefined;
     const target = ref ? (refersTo(ref, 'Server', POLICY) && typeof ref.name === 'string' ? ref.name : undefined) : serverNameOf(r);
     if (target === undefined || defined.has(target)) continue;
-    if (closest(target, [name], Math.min(3, Math.max(1, Math.floor(name.length / 3)))) === name) {
+    if (closest(target, [name], nearMissDistance(name)) === name) {
       return `; ${r.kind} ${r.name ?? '(unnamed)'} targets Server ${target}, which is not defined; did you mean "${name}"?`;
     }
   }

@@ -1,6 +1,6 @@
 import type { ManifestTree } from '../model/tree.js';
 import { CLUSTER_SCOPED_KINDS } from '../model/k8s.js';
-import { closest } from '../model/text.js';
+import { closest, nearMissDistance } from '../model/text.js';
 
 /**
  * Which references the cross-resource rules judge. `closed-world`: a reference to kind K
@@ -36,5 +36,5 @@ export function nearMiss(
   name: string,
 ): { names: string[]; didYouMean: string | undefined } {
   const names = [...new Set(tree.inNamespace(kind, namespace, group).flatMap((r) => (r.name ? [r.name] : [])))].sort();
-  return { names, didYouMean: closest(name, names, Math.min(3, Math.max(1, Math.floor(name.length / 3)))) };
+  return { names, didYouMean: closest(name, names, nearMissDistance(name)) };
 }

@@ -33,3 +33,8 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const hit = closest(word, candidates);
   return hit ? `; did you mean "${hit}"?` : '';
 }
+
+/** How many edits still make a near miss of `word`: a third of its length, from 1 to 3. */
+export function nearMissDistance(word: string): number {
+  return Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+}
