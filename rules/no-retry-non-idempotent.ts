@@ -1,12 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { Fixer } from '../src/engine/rule.js';
-import { routeParentsAreOnlyServers } from '../src/linkerd/annotation-sites.js';
-import { refersTo } from '../src/linkerd/admission/refs.js';
-import { atLeast } from '../src/linkerd/releases.js';
+import { type OutboundRoute, type RetrySettings, type RuleSettings, outboundRoutes } from '../src/linkerd/effective-config.js';
 import { annotationsAt, isObject } from '../src/model/k8s.js';
 import type { JsonPath } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
-import type { ManifestTree } from '../src/model/tree.js';
 
 /** The methods RFC 9110 §9.2.2 does not call idempotent that requests commonly use. */
 const NON_IDEMPOTENT = ['POST', 'PATCH'] as const;
@@ -74,33 +71,22 @@ function profileVerdict(cond: unknown): Verdict {
   return namesMethod(cond) ? { kind: 'methods', methods: describe(methods) } : { kind: 'noMethod' };
 }
 
-/** The first rule of an HTTPRoute that can match a non-idempotent request: no matches and a match without `method` match every method. */
-function routeVerdict(rules: unknown): { index: number; verdict: Verdict } | undefined {
-  if (!Array.isArray(rules)) return undefined;
-  for (const [index, rule] of rules.entries()) {
-    const matches = isObject(rule) && Array.isArray(rule.matches) ? rule.matches : [];
-    if (matches.length === 0) return { index, verdict: { kind: 'noMethod' } };
-    const methods = new Set<string>();
-    for (const match of matches) {
-      const method = isObject(match) ? match.method : undefined;
-      if (method === undefined) return { index, verdict: { kind: 'noMethod' } };
-      if ((NON_IDEMPOTENT as readonly string[]).includes(String(method))) methods.add(String(method));
-    }
-    if (methods.size) return { index, verdict: { kind: 'methods', methods: describe([...methods]) } };
+/** Whether one HTTPRoute rule can match a non-idempotent request: no matches, or a match without `method`, match every method. */
+function ruleVerdict(rule: unknown): Verdict {
+  const matches = isObject(rule) && Array.isArray(rule.matches) ? rule.matches : [];
+  if (matches.length === 0) return { kind: 'noMethod' };
+  const methods = new Set<string>();
+  for (const match of matches) {
+    const method = isObject(match) ? match.method : undefined;
+    if (method === undefined) return { kind: 'noMethod' };
+    if ((NON_IDEMPOTENT as readonly string[]).includes(String(method))) methods.add(String(method));
   }
-  return undefined;
+  return methods.size ? { kind: 'methods', methods: describe([...methods]) } : { kind: 'none' };
 }
 
-/** A parent Service in the tree with retry annotations: removing the route's own would hand its requests to those (linkerd2 `policy-controller/grpc/src/outbound/http.rs`, `convert_outbound_route`). */
-function parentServiceRetries(tree: ManifestTree, route: Resource): boolean {
+function rulesOf(route: Resource): unknown[] {
   const spec = route.value.spec;
-  const parents = isObject(spec) && Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
-  return parents.some((ref) => {
-    if (!refersTo(ref, 'Service', '') || !isObject(ref) || typeof ref.name !== 'string') return false;
-    const ns = typeof ref.namespace === 'string' ? ref.namespace : route.namespace;
-    const service = tree.find('Service', ns, ref.name, '');
-    return Object.keys(annotationsAt(service?.value) ?? {}).some((k) => k.startsWith(RETRY_PREFIX));
-  });
+  return isObject(spec) && Array.isArray(spec.rules) ? spec.rules : [];
 }
 
 export default defineRule({
@@ -126,6 +112,14 @@ export default defineRule({
       routeMethod:
         'HTTPRoute {{name}} sets retry.linkerd.io/http and spec.rules[{{rule}}] matches {{methods}} (not ' +
         'idempotent): a retried request may take effect twice; move those matches to a route without retries',
+      parentNoMethod:
+        'HTTPRoute {{name}} sets no retry of its own, so it takes the retry.linkerd.io/http of {{parent}}, and ' +
+        'spec.rules[{{rule}}] matches any method: POST and PATCH requests are retried too and may take effect twice; ' +
+        'move the retry from {{parent}} onto routes that match only idempotent methods',
+      parentMethod:
+        'HTTPRoute {{name}} sets no retry of its own, so it takes the retry.linkerd.io/http of {{parent}}, and ' +
+        'spec.rules[{{rule}}] matches {{methods}} (not idempotent): a retried request may take effect twice; move ' +
+        'the retry from {{parent}} onto routes that match only idempotent methods',
     },
     docs: {
       why:
@@ -134,8 +128,12 @@ export default defineRule({
         'POST and PATCH are not idempotent (RFC 9110 §9.2.2), so retrying them can apply a change twice. A ServiceProfile ' +
         'route with `isRetryable: true` whose condition matches POST or PATCH, or names no method at all, retries them; ' +
         'so does an HTTPRoute with `retry.linkerd.io/http` (2.16+) where any rule matches POST or PATCH or any method ' +
-        '(no `matches`, or a match without `method`): the annotation covers every rule of the route. Retry annotations ' +
-        'on a Service alone are not reported, as nothing there says which methods reach it. GRPCRoutes are not ' +
+        '(no `matches`, or a match without `method`): the annotation covers every rule of the route. An HTTPRoute with ' +
+        'no `retry.linkerd.io/*` annotation of its own takes its parent Service\'s retry, so such a rule under a ' +
+        'Service with `retry.linkerd.io/http` is reported too, at the rule (linkerd2 ' +
+        '`policy-controller/k8s/index/src/outbound/index/http.rs`). A Service with no HTTPRoute in the input is not ' +
+        'reported, as nothing there says which methods reach it; nor is a retry that sets only a limit or a per-try ' +
+        'timeout, nor routes a ServiceProfile with routes or dstOverrides shadows. GRPCRoutes are not ' +
         'reported: every gRPC call is a POST, and whether a gRPC method is safe to repeat depends on the method, which ' +
         'the manifest does not tell; `retry.linkerd.io/http` is not read on them. For the same reason a ServiceProfile ' +
         'route for one gRPC method (`method: POST` with a `pathRegex` of the form `/pkg.Service/Method`, as ' +
@@ -147,7 +145,8 @@ export default defineRule({
         'The fix removes the retry: the route\'s `isRetryable` key, or every `retry.linkerd.io/*` annotation of the ' +
         'HTTPRoute (its limit and per-try timeout mean nothing without it). It is unsafe: requests that were retried ' +
         'now fail on the first error. No fix is offered for an HTTPRoute whose parent Service in the input has ' +
-        '`retry.linkerd.io/*` annotations, since without its own the route takes the Service\'s.',
+        'a retry of its own, since without its own the route takes the Service\'s, nor for a route that takes its ' +
+        'parent\'s retry: the retry to move is on the Service.',
     },
   },
   check(ctx) {
@@ -169,20 +168,59 @@ export default defineRule({
         }
         continue;
       }
-      // HTTPRoute: the annotation is read from 2.16, and only on outbound (Service or EgressNetwork) parents.
-      if (!atLeast(ctx.target, '2.16') || routeParentsAreOnlyServers(resource)) continue;
-      const annotations = annotationsAt(resource.value);
-      if (typeof annotations?.[HTTP_RETRY_KEY] !== 'string') continue;
-      const found = routeVerdict(spec.rules ?? [{}]);
-      if (!found || found.verdict.kind === 'none') continue;
-      const path: JsonPath = ['metadata', 'annotations', HTTP_RETRY_KEY];
-      const retryKeys = Object.keys(annotations).filter((k) => k.startsWith(RETRY_PREFIX));
-      const fix = parentServiceRetries(ctx.tree, resource)
+    }
+    // HTTPRoutes: the retry each rule gets, from the route's annotations or else its parent's
+    // (the model: read from 2.16, outbound parents only, not under a shadowing ServiceProfile).
+    const mine = new Set<Resource>(ctx.resources);
+    const byRoute = new Map<Resource, OutboundRoute[]>();
+    for (const out of outboundRoutes(ctx.tree, ctx.target, ctx.clusterDomain)) {
+      if (out.kind !== 'HTTPRoute' || out.parent.profile || !mine.has(out.route)) continue;
+      byRoute.set(out.route, [...(byRoute.get(out.route) ?? []), out]);
+    }
+    for (const [route, outs] of byRoute) {
+      const found = firstRetried(route, outs);
+      if (!found) continue;
+      const { rule, retry, verdict } = found;
+      const data = { name: route.name ?? '(unnamed)', rule: rule.index, ...(verdict.kind === 'methods' ? { methods: verdict.methods } : {}) };
+      if (retry.from === 'parent') {
+        ctx.report({
+          resource: route,
+          path: rule.path,
+          messageId: verdict.kind === 'noMethod' ? 'parentNoMethod' : 'parentMethod',
+          data: { ...data, parent: retry.describe },
+        });
+        continue;
+      }
+      // Without its own retry keys the route would take its parent's: no fix then.
+      const parentRetries = outs.some((o) => o.parent.httpRetry);
+      const keys = Object.keys(annotationsAt(route.value) ?? {}).filter((k) => k.startsWith(RETRY_PREFIX));
+      const fix = parentRetries
         ? undefined
-        : (fixer: Fixer) => ({ kind: 'unsafe' as const, edits: retryKeys.flatMap((k) => fixer.removeKey(resource, ['metadata', 'annotations', k])) });
-      const data = { name, rule: found.index };
-      if (found.verdict.kind === 'noMethod') ctx.report({ resource, path, messageId: 'routeNoMethod', data, fix });
-      else ctx.report({ resource, path, messageId: 'routeMethod', data: { ...data, methods: found.verdict.methods }, fix });
+        : (fixer: Fixer) => ({ kind: 'unsafe' as const, edits: keys.flatMap((k) => fixer.removeKey(route, ['metadata', 'annotations', k])) });
+      ctx.report({
+        resource: route,
+        path: ['metadata', 'annotations', HTTP_RETRY_KEY],
+        messageId: verdict.kind === 'noMethod' ? 'routeNoMethod' : 'routeMethod',
+        data,
+        ...(fix ? { fix } : {}),
+      });
     }
   },
 });
+
+/**
+ * The first rule of the route that a status-conditioned retry covers and that can match a
+ * non-idempotent request. A retry with only a limit or per-try timeout is not judged: which
+ * statuses the proxy retries without `retry.linkerd.io/http` is not established.
+ */
+function firstRetried(route: Resource, outs: readonly OutboundRoute[]): { rule: RuleSettings; retry: RetrySettings; verdict: Verdict } | undefined {
+  const values = rulesOf(route);
+  const rules = outs[0]?.rules ?? [];
+  for (const rule of rules) {
+    const retry = outs.map((o) => o.rules[rule.index]?.retry).find((r) => r?.conditions !== undefined);
+    if (!retry) continue;
+    const verdict = ruleVerdict(values[rule.index]);
+    if (verdict.kind !== 'none') return { rule, retry, verdict };
+  }
+  return undefined;
+}

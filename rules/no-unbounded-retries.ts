@@ -1,9 +1,8 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import type { Fixer } from '../src/engine/rule.js';
-import { routeParentsAreOnlyServers } from '../src/linkerd/annotation-sites.js';
-import { parseGoDuration, parseIntegerIn } from '../src/linkerd/annotation-values.js';
-import { atLeast } from '../src/linkerd/releases.js';
-import { annotationsAt, isObject } from '../src/model/k8s.js';
+import { parseGoDuration } from '../src/linkerd/annotation-values.js';
+import { RETRY_LIMIT_KEY, type RetrySettings, outboundRoutes, ownParentSettings } from '../src/linkerd/effective-config.js';
+import { isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 
 interface Options {
@@ -15,13 +14,10 @@ interface Options {
   maxRetryLimit: number;
 }
 
-const LIMIT_KEY = 'retry.linkerd.io/limit';
 /** The window a budget counts requests over: shorter hardly bounds bursts, longer spends credit earned long ago. */
 const TTL_MIN_MS = 1000;
 const TTL_MAX_MS = 60_000;
 
-/** Kinds whose `retry.linkerd.io/limit` the policy controller reads (linkerd2 `policy-controller/k8s/index/src/outbound/index/http.rs` and `grpc.rs`, `parse_*_retry`). */
-const LIMIT_KINDS = new Set(['Service', 'HTTPRoute', 'GRPCRoute', 'EgressNetwork']);
 
 export default defineRule({
   meta: {
@@ -71,8 +67,10 @@ export default defineRule({
         'be retried, so a limit of 10 can send every failing request eleven times (linkerd2 ' +
         '`policy-controller/k8s/index/src/outbound/index/http.rs`, `parse_http_retry`). The maxima are options; a ' +
         '`ttl` outside 1s–60s is reported because a shorter window hardly bounds bursts and a longer one spends credit ' +
-        'earned long ago. Annotations on a route whose parents are all Servers, or on a release before 2.16, are not read ' +
-        'and not reported.',
+        'earned long ago. Only a limit clients get is reported: not on a route attached only to Servers or Gateways, ' +
+        'on a release before 2.16, under a ServiceProfile with routes or dstOverrides (which clients follow instead), ' +
+        'or in a retry the controller drops because one of its values does not parse (`invalid-annotation-value` ' +
+        'reports that).',
       howToFix:
         'Lower `retryRatio`, `minRetriesPerSecond` and `retry.linkerd.io/limit` to the maximum or below, and keep `ttl` ' +
         'within 1s–60s.',
@@ -114,18 +112,29 @@ export default defineRule({
           const data = { name, value: String(budget.ttl) };
           ctx.report({ resource, path, messageId: short ? 'ttlShort' : 'ttlLong', data, fix: clamp(resource, path, short ? '1s' : '60s') });
         }
-        continue;
       }
-      if (!resource.kind || !LIMIT_KINDS.has(resource.kind) || !atLeast(ctx.target, '2.16')) continue;
-      // Routes with only Server parents are inbound: the outbound index never reads their annotations.
-      if (resource.kind !== 'Service' && resource.kind !== 'EgressNetwork' && routeParentsAreOnlyServers(resource)) continue;
-      const raw = annotationsAt(resource.value)?.[LIMIT_KEY];
-      // A value that is not a u16 is `invalid-annotation-value`'s to report.
-      const limit = typeof raw === 'string' ? parseIntegerIn(raw, 0, 65535) : undefined;
-      if (limit === undefined || limit <= maxRetryLimit) continue;
-      const path = ['metadata', 'annotations', LIMIT_KEY];
-      const data = { kind: resource.kind, name, value: limit, max: maxRetryLimit, attempts: limit + 1 };
+    }
+    // Annotation retries: the limit of each retry the model says a client gets, at the object that sets it.
+    const mine = new Set<Resource>(ctx.resources);
+    const reported = new Set<Resource>();
+    const report = (retry: RetrySettings | undefined) => {
+      if (!retry || retry.limit === undefined || retry.limit <= maxRetryLimit) return;
+      const resource = retry.resource;
+      if (!mine.has(resource) || reported.has(resource)) return;
+      reported.add(resource);
+      const path = ['metadata', 'annotations', RETRY_LIMIT_KEY];
+      const data = { kind: resource.kind ?? '?', name: resource.name ?? '(unnamed)', value: retry.limit, max: maxRetryLimit, attempts: retry.limit + 1 };
       ctx.report({ resource, path, messageId: 'limit', data, fix: clamp(resource, path, String(maxRetryLimit)) });
+    };
+    for (const out of outboundRoutes(ctx.tree, ctx.target, ctx.clusterDomain)) {
+      if (out.parent.profile) continue;
+      for (const rule of out.rules) report(rule.retry);
+    }
+    // A parent's HTTP retry applies to its default route too, whether or not a route attaches
+    // (its gRPC retry only to GRPCRoutes, which the loop above covers).
+    for (const resource of ctx.resources) {
+      const parent = ownParentSettings(ctx.tree, resource, ctx.target, ctx.clusterDomain);
+      if (parent && !parent.profile) report(parent.httpRetry);
     }
   },
 });

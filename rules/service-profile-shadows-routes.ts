@@ -1,53 +1,8 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
-import { placesFor, readByTarget } from '../src/linkerd/annotation-sites.js';
-import { keyInfo } from '../src/linkerd/annotations.js';
-import { refersTo } from '../src/linkerd/admission/refs.js';
-import { overridingField } from '../src/linkerd/effective-config.js';
+import { clientPolicyAnnotations, outboundRoutes, overridingField } from '../src/linkerd/effective-config.js';
 import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
-import { type LinkerdTarget, type Release, atLeast } from '../src/linkerd/releases.js';
-import { annotationsAt, isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 import type { ManifestTree } from '../src/model/tree.js';
-
-/** Service annotation families a profile with routes or targets overrides. */
-const POLICY_PREFIXES = ['retry.linkerd.io/', 'timeout.linkerd.io/', 'balancer.linkerd.io/', 'balancer.alpha.linkerd.io/'];
-
-/**
- * The route kinds the policy controller turns into outbound client policy, from the release
- * that first read them with a Service parent: policy.linkerd.io HTTPRoute 2.13, Gateway API
- * HTTPRoute 2.14, GRPCRoute 2.16 (linkerd2 `policy-controller/k8s/index/src/outbound/index.rs`).
- */
-const ROUTE_KINDS: readonly { kind: string; group: string; since: Release }[] = [
-  { kind: 'HTTPRoute', group: 'policy.linkerd.io', since: '2.13' },
-  { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', since: '2.14' },
-  { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', since: '2.16' },
-];
-
-/** Routes that attach to Service `name` in `namespace` and that the target reads as outbound policy. */
-function routesOf(tree: ManifestTree, namespace: string, name: string, target: LinkerdTarget): Resource[] {
-  return ROUTE_KINDS.filter((k) => atLeast(target, k.since)).flatMap((k) =>
-    tree.ofKind(k.kind, k.group).filter((route) => {
-      const spec = route.value.spec;
-      const parents = isObject(spec) && Array.isArray(spec.parentRefs) ? spec.parentRefs : [];
-      return parents.some(
-        (ref) =>
-          refersTo(ref, 'Service', '') &&
-          isObject(ref) &&
-          ref.name === name &&
-          (typeof ref.namespace === 'string' ? ref.namespace : route.namespace) === namespace,
-      );
-    }),
-  );
-}
-
-/** The Service's retry, timeout and balancer annotations that the target reads there. */
-function policyAnnotations(service: Resource, target: LinkerdTarget): string[] {
-  return Object.keys(annotationsAt(service.value) ?? {}).filter((key) => {
-    if (!POLICY_PREFIXES.some((p) => key.startsWith(p))) return false;
-    const info = keyInfo(key);
-    return info !== undefined && readByTarget(info, target) && placesFor(info, target).includes('service');
-  });
-}
 
 function list(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
@@ -119,8 +74,11 @@ export default defineRule({
       const tree = (scoped ??= scopedTrees(ctx.tree, ctx.options.scope))(resource);
       const service = tree.find('Service', namespace, serviceName, '');
       if (!service) continue;
-      const routes = [...new Set(routesOf(tree, namespace, serviceName, ctx.target).map((r) => `${r.kind} ${r.name}`))];
-      const annotations = policyAnnotations(service, ctx.target);
+      const attached = outboundRoutes(tree, ctx.target, ctx.clusterDomain).filter(
+        (r) => r.parent.kind === 'Service' && r.parent.name === serviceName && r.parent.namespace === namespace,
+      );
+      const routes = [...new Set(attached.map((r) => r.describe))];
+      const annotations = clientPolicyAnnotations(service, ctx.target);
       if (!routes.length && !annotations.length) continue;
       const ignored = [...routes, ...(annotations.length ? [`the Service's annotation${annotations.length > 1 ? 's' : ''} ${annotations.join(', ')}`] : [])];
       const data = {

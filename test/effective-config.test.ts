@@ -166,4 +166,34 @@ describe('retries', () => {
     const bad = `${service({ 'retry.linkerd.io/http': '5xx, 429' })}\n---\n${route()}`;
     expect(rulesOf(bad)[0]![0]!.retry).toBeUndefined();
   });
+
+  it('carries the limit and the condition list the proxy gets', () => {
+    const text = `${service({ 'retry.linkerd.io/http': '5xx,429', 'retry.linkerd.io/limit': '7' })}\n---\n${route()}`;
+    const retry = outboundRoutes(tree(text), target('2.20'), 'cluster.local')[0]!.rules[0]!.retry;
+    expect(retry).toMatchObject({ limit: 7, conditions: '5xx,429', from: 'parent' });
+    const zero = `${service({ 'retry.linkerd.io/http': '5xx', 'retry.linkerd.io/limit': '0' })}\n---\n${route()}`;
+    expect(outboundRoutes(tree(zero), target('2.20'), 'cluster.local')[0]!.rules[0]!.retry?.limit).toBeUndefined();
+  });
+});
+
+describe('route kinds by release', () => {
+  it('reads policy.linkerd.io HTTPRoutes from 2.13, Gateway API HTTPRoutes from 2.14 and GRPCRoutes from 2.16', () => {
+    const text = [
+      service(),
+      route({ apiVersion: 'policy.linkerd.io/v1beta2' }).replace('name: r', 'name: p'),
+      route().replace('name: r', 'name: h'),
+      route({ kind: 'GRPCRoute' }).replace('name: r', 'name: g'),
+    ].join('\n---\n');
+    const names = (v: string) => outboundRoutes(tree(text), target(v), 'cluster.local').map((r) => r.describe);
+    expect(names('2.12')).toEqual([]);
+    expect(names('2.13')).toEqual(['HTTPRoute p']);
+    expect(names('2.15')).toEqual(['HTTPRoute p', 'HTTPRoute h']);
+    expect(names('2.16')).toEqual(['HTTPRoute p', 'HTTPRoute h', 'GRPCRoute g']);
+  });
+
+  it('builds the model once per tree and target', () => {
+    const t = tree(`${service()}\n---\n${route()}`);
+    expect(outboundRoutes(t, target('2.20'), 'cluster.local')).toBe(outboundRoutes(t, target('2.20'), 'cluster.local'));
+    expect(outboundRoutes(t, target('2.19'), 'cluster.local')).not.toBe(outboundRoutes(t, target('2.20'), 'cluster.local'));
+  });
 });

@@ -27,12 +27,15 @@ import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import type { ManifestTree } from '../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from './admission/coverage.js';
+import { placesFor, readByTarget } from './annotation-sites.js';
+import { keyInfo } from './annotations.js';
 import { badGrpcRetryEntry, badHttpRetryEntry, parseIntegerIn, parsePolicyDuration } from './annotation-values.js';
 import { referencesIn } from './reference-catalog.js';
-import { type LinkerdTarget, atLeast } from './releases.js';
+import { type LinkerdTarget, type Release, atLeast } from './releases.js';
 
 export const REQUEST_TIMEOUT_KEY = 'timeout.linkerd.io/request';
 export const RETRY_TIMEOUT_KEY = 'retry.linkerd.io/timeout';
+export const RETRY_LIMIT_KEY = 'retry.linkerd.io/limit';
 const TIMEOUT_KEYS = [REQUEST_TIMEOUT_KEY, 'timeout.linkerd.io/response', 'timeout.linkerd.io/idle'] as const;
 const ACCRUAL_KEY = 'balancer.linkerd.io/failure-accrual';
 
@@ -69,6 +72,10 @@ export interface RetrySettings {
   keys: string[];
   /** `retry.linkerd.io/timeout`, the per-try timeout, when set and non-zero. */
   perTryTimeout?: string;
+  /** `retry.linkerd.io/limit`, when set and non-zero (the controller's default is 1). */
+  limit?: number;
+  /** The status or gRPC code list (`retry.linkerd.io/http` or `/grpc`), when set. */
+  conditions?: string;
 }
 
 /** What one parent's annotations say (read from 2.16; invalid values count as unset, as the controller logs and goes on). */
@@ -173,20 +180,23 @@ function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; b
 /** `parse_http_retry` / `parse_grpc_retry`: the retry a set of annotations configures, or undefined (also when a value does not parse). */
 function readRetry(a: Annotations, protocol: 'http' | 'grpc'): Omit<RetrySettings, 'from' | 'resource' | 'describe'> | undefined {
   const keys: string[] = [];
-  const limit = a['retry.linkerd.io/limit'];
+  const out: Partial<RetrySettings> = {};
+  const limit = a[RETRY_LIMIT_KEY];
   if (limit !== undefined) {
     const n = parseIntegerIn(limit, 0, 65535);
     if (n === undefined) return undefined;
-    if (n !== 0) keys.push('retry.linkerd.io/limit');
+    if (n !== 0) {
+      keys.push(RETRY_LIMIT_KEY);
+      out.limit = n;
+    }
   }
-  let perTryTimeout: string | undefined;
   const timeout = a[RETRY_TIMEOUT_KEY];
   if (timeout !== undefined) {
     const d = parsePolicyDuration(timeout);
     if (!d.ok) return undefined;
     if (d.ms !== 0) {
       keys.push(RETRY_TIMEOUT_KEY);
-      perTryTimeout = timeout;
+      out.perTryTimeout = timeout;
     }
   }
   const condKey = `retry.linkerd.io/${protocol}`;
@@ -195,9 +205,10 @@ function readRetry(a: Annotations, protocol: 'http' | 'grpc'): Omit<RetrySetting
     const bad = protocol === 'http' ? badHttpRetryEntry(cond) : badGrpcRetryEntry(cond);
     if (bad !== undefined) return undefined;
     keys.push(condKey);
+    out.conditions = cond;
   }
   if (keys.length === 0) return undefined;
-  return perTryTimeout === undefined ? { keys } : { keys, perTryTimeout };
+  return { ...out, keys };
 }
 
 function withSource(r: ReturnType<typeof readRetry>, from: RetrySettings['from'], resource: Resource, describe: string): RetrySettings | undefined {
@@ -216,6 +227,25 @@ export function parentSettings(
   clusterDomain: string,
 ): ParentSettings {
   const resource = tree.find(kind, namespace, name, kind === 'Service' ? '' : POLICY_GROUP);
+  return settingsOf(tree, kind, name, namespace, resource, target, clusterDomain);
+}
+
+/** What this Service or EgressNetwork object contributes (undefined for other kinds, or an EgressNetwork before 2.17). */
+export function ownParentSettings(tree: ManifestTree, resource: Resource, target: LinkerdTarget, clusterDomain: string): ParentSettings | undefined {
+  const kind = resource.kind === 'Service' && resource.group === '' ? 'Service' : resource.kind === 'EgressNetwork' && resource.group === POLICY_GROUP ? 'EgressNetwork' : undefined;
+  if (!kind || (kind === 'EgressNetwork' && !atLeast(target, '2.17'))) return undefined;
+  return settingsOf(tree, kind, resource.name ?? '', resource.namespace, resource, target, clusterDomain);
+}
+
+function settingsOf(
+  tree: ManifestTree,
+  kind: ParentSettings['kind'],
+  name: string,
+  namespace: string | undefined,
+  resource: Resource | undefined,
+  target: LinkerdTarget,
+  clusterDomain: string,
+): ParentSettings {
   const describe = `${kind} ${name}`;
   const out: ParentSettings = { kind, name, namespace, resource, describe, timeouts: {} };
   if (kind === 'Service' && namespace !== undefined) {
@@ -258,10 +288,20 @@ function ruleTimeoutText(rule: unknown): { text: string; path: JsonPath } | unde
   return typeof request === 'string' ? { text: request, path: ['timeouts', 'request'] } : undefined;
 }
 
-function outboundKind(route: Resource): OutboundRouteKind | undefined {
-  if (route.kind === 'HTTPRoute' && (route.group === GATEWAY_GROUP || route.group === POLICY_GROUP)) return 'HTTPRoute';
-  if (route.kind === 'GRPCRoute' && route.group === GATEWAY_GROUP) return 'GRPCRoute';
-  return undefined;
+/**
+ * The route kinds the policy controller turns into outbound client policy, from the release
+ * that first read them with a Service parent: policy.linkerd.io HTTPRoute 2.13, Gateway API
+ * HTTPRoute 2.14, GRPCRoute 2.16 (linkerd2 `policy-controller/k8s/index/src/outbound/index.rs`).
+ */
+const OUTBOUND_ROUTE_KINDS: readonly { kind: OutboundRouteKind; group: string; since: Release }[] = [
+  { kind: 'HTTPRoute', group: POLICY_GROUP, since: '2.13' },
+  { kind: 'HTTPRoute', group: GATEWAY_GROUP, since: '2.14' },
+  { kind: 'GRPCRoute', group: GATEWAY_GROUP, since: '2.16' },
+];
+
+function outboundKind(route: Resource, target: LinkerdTarget): OutboundRouteKind | undefined {
+  const known = OUTBOUND_ROUTE_KINDS.find((k) => k.kind === route.kind && k.group === route.group);
+  return known && atLeast(target, known.since) ? known.kind : undefined;
 }
 
 /**
@@ -269,11 +309,23 @@ function outboundKind(route: Resource): OutboundRouteKind | undefined {
  * effective settings. Routes attached only to Servers (inbound) or Gateways are not here:
  * Linkerd's outbound index reads neither their timeouts nor their retries.
  */
-export function outboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): OutboundRoute[] {
+export function outboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): readonly OutboundRoute[] {
+  // Several rules read the model of one run's tree: build it once per target.
+  const key = `${target.input}\0${clusterDomain}`;
+  let byTarget = outboundCache.get(tree);
+  if (!byTarget) outboundCache.set(tree, (byTarget = new Map()));
+  let routes = byTarget.get(key);
+  if (!routes) byTarget.set(key, (routes = buildOutboundRoutes(tree, target, clusterDomain)));
+  return routes;
+}
+
+const outboundCache = new WeakMap<ManifestTree, Map<string, readonly OutboundRoute[]>>();
+
+function buildOutboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): OutboundRoute[] {
   const out: OutboundRoute[] = [];
   const routes = [...tree.ofKind('HTTPRoute'), ...tree.ofKind('GRPCRoute')];
   for (const route of routes) {
-    const kind = outboundKind(route);
+    const kind = outboundKind(route, target);
     if (!kind) continue;
     for (const ref of referencesIn(route)) {
       if (ref.site.role !== 'parent' || !ref.target || ref.name === undefined) continue;
@@ -333,6 +385,18 @@ function ruleSettings(route: Resource, kind: OutboundRouteKind, parent: ParentSe
     out.push(settings);
   }
   return out;
+}
+
+/** Annotation families a ServiceProfile with routes or targets makes the client ignore on its Service. */
+const CLIENT_POLICY_PREFIXES = ['retry.linkerd.io/', 'timeout.linkerd.io/', 'balancer.linkerd.io/', 'balancer.alpha.linkerd.io/'];
+
+/** The retry, timeout and balancer annotation keys of a Service that the target reads there, in document order. */
+export function clientPolicyAnnotations(service: Resource, target: LinkerdTarget): string[] {
+  return Object.keys(annotationsOf(service)).filter((key) => {
+    if (!CLIENT_POLICY_PREFIXES.some((p) => key.startsWith(p))) return false;
+    const info = keyInfo(key);
+    return info !== undefined && readByTarget(info, target) && placesFor(info, target).includes('service');
+  });
 }
 
 /** The Services and EgressNetworks some outbound route attaches to, as `kind/namespace/name`. */
