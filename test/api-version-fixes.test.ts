@@ -33,6 +33,7 @@ const scalarFixer: Fixer = {
   moveKey: () => unsupported(),
   replaceResource: () => unsupported(),
   insertDocumentAfter: () => unsupported(),
+  replaceDocument: () => unsupported(),
 };
 
 function unsupported(): never {

@@ -238,3 +238,84 @@ describe('applyFixes', () => {
     expect(r.deferred).toEqual([fixes[1]]);
   });
 });
+
+describe('replaceDocument', () => {
+  const split = [
+    '# before the document',
+    'apiVersion: split.smi-spec.io/v1alpha2',
+    'kind: TrafficSplit',
+    'metadata:',
+    '  name: web # the apex',
+    'spec:',
+    '  # the canary takes a tenth',
+    '  service: web',
+    '  backends:',
+    "    - {service: web-v2, weight: 100} # '#' in a flow mapping",
+    '    - service: "web#1"',
+    '      weight: 900',
+    '---',
+    'kind: Other',
+    '',
+  ].join('\n');
+  const route = {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web', annotations: {} },
+    spec: { parentRefs: [{ name: 'web', kind: 'Service', group: 'core', port: 80 }], rules: [{ backendRefs: [{ name: 'web-v2', port: 80, weight: 1 }] }] },
+  };
+
+  it('writes block YAML, lifts the inner comments above it and keeps the rest byte for byte', () => {
+    const out = edit(split, (r) => fixer.replaceDocument(r, [route, { apiVersion: 'v1', kind: 'List', items: [] }]));
+    expect(out).toBe(
+      [
+        '# before the document',
+        '# the apex',
+        '# the canary takes a tenth',
+        "# '#' in a flow mapping",
+        'apiVersion: gateway.networking.k8s.io/v1',
+        'kind: HTTPRoute',
+        'metadata:',
+        '  name: web',
+        '  annotations: {}',
+        'spec:',
+        '  parentRefs:',
+        '    - name: web',
+        '      kind: Service',
+        '      group: core',
+        '      port: 80',
+        '  rules:',
+        '    - backendRefs:',
+        '        - name: web-v2',
+        '          port: 80',
+        '          weight: 1',
+        '---',
+        'apiVersion: v1',
+        'kind: List',
+        'items: []',
+        '---',
+        'kind: Other',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps CRLF line endings', () => {
+    const crlf = split.replace(/\n/g, '\r\n');
+    const out = edit(crlf, (r) => fixer.replaceDocument(r, [route]));
+    expect(out.split('\r\n').length).toBe(out.split('\n').length);
+    expect(out.endsWith('---\r\nkind: Other\r\n')).toBe(true);
+  });
+
+  it('writes JSON for a JSON file, and nothing when a JSON file would need two documents', () => {
+    const json = '{"apiVersion": "split.smi-spec.io/v1alpha2", "kind": "TrafficSplit", "metadata": {"name": "web"}}\n';
+    expect(edit(json, (r) => fixer.replaceDocument(r, [{ kind: 'A', metadata: { name: 'a' } }]), { name: 'a.json' })).toBe(
+      '{\n  "kind": "A",\n  "metadata": {\n    "name": "a"\n  }\n}\n',
+    );
+    expect(fixer.replaceDocument(resources(json, 'a.json')[0]!, [{ kind: 'A' }, { kind: 'B' }])).toEqual([]);
+  });
+
+  it('does not replace an item of a List', () => {
+    const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n';
+    expect(fixer.replaceDocument(resources(list)[0]!, [{ kind: 'A' }])).toEqual([]);
+  });
+});

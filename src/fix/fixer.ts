@@ -1,9 +1,9 @@
-import { type Document, type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq } from 'yaml';
+import { type Document, type Node, type Pair, type YAMLMap, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { TextEdit } from '../model/finding.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { nodeAt } from '../model/syntax.js';
-import { type Style, blockEntry, flowText, keyText, plainSafe, scalarText } from './render.js';
+import { type Style, blockDocument, blockEntry, flowText, keyText, plainSafe, scalarText } from './render.js';
 
 /**
  * Builds text edits from paths, so rules never do offset arithmetic. Every method
@@ -24,6 +24,13 @@ export interface Fixer {
   replaceResource(resource: Resource, yamlText: string): TextEdit[];
   /** Add a new document holding `yamlText` right after the resource's document. */
   insertDocumentAfter(resource: Resource, yamlText: string): TextEdit[];
+  /**
+   * Replace the resource with one or more new manifests, written in block style (JSON for a
+   * JSON file, which can hold only one). The comments inside the replaced resource are kept,
+   * as comment lines above the first new manifest; comments around it stay where they are.
+   * Returns no edit for a resource inside a List or a JSON file given several manifests.
+   */
+  replaceDocument(resource: Resource, manifests: readonly Record<string, unknown>[]): TextEdit[];
 }
 
 /** A mapping entry to insert, as source text. */
@@ -83,6 +90,31 @@ class Text {
     if (end === -1) end = this.text.length;
     return this.text.slice(start, end).replace(/\r$/, '');
   }
+}
+
+/**
+ * The comments between `start` and `end`, in order, as `# …` lines: every `#` that follows
+ * white space or starts a line, outside the ranges of the scalars (where it is content).
+ */
+function commentsWithin(text: string, root: Node, start: number, end: number): string[] {
+  const scalars: [number, number][] = [];
+  visit(root, {
+    Scalar(_, node) {
+      if (node.range) scalars.push([node.range[0], node.range[1]]);
+    },
+  });
+  const inScalar = (at: number) => scalars.some(([a, b]) => at >= a && at < b);
+  const out: string[] = [];
+  for (let at = text.indexOf('#', start); at !== -1 && at < end; at = text.indexOf('#', at + 1)) {
+    const before = text[at - 1];
+    if (at > 0 && before !== ' ' && before !== '\t' && before !== '\n') continue;
+    if (inScalar(at)) continue;
+    let stop = text.indexOf('\n', at);
+    if (stop === -1 || stop > end) stop = end;
+    out.push(text.slice(at, stop).replace(/\r$/, '').trimEnd());
+    at = stop;
+  }
+  return out;
 }
 
 function rangeOf(node: Node | null | undefined): [number, number, number] | undefined {
@@ -197,6 +229,24 @@ export class YamlFixer implements Fixer {
     const text = s.t.text;
     const lead = end > 0 && text[end - 1] !== '\n' ? s.t.eol : '';
     return [{ range: [end, end], text: `${lead}---${s.t.eol}${body}${s.t.eol}` }];
+  }
+
+  replaceDocument(resource: Resource, manifests: readonly Record<string, unknown>[]): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s || resource.docPath.length > 0 || !s.root.range || manifests.length === 0) return [];
+    const [start, end] = s.root.range;
+    const eol = s.t.eol;
+    const tail = s.t.text[end - 1] === '\n' ? eol : '';
+    if (s.json) {
+      if (manifests.length !== 1) return [];
+      return [{ range: [start, end], text: JSON.stringify(manifests[0], null, 2).replace(/\n/g, eol) + tail }];
+    }
+    // A root that does not start a line (`--- kind: …`) has no place for new lines before it.
+    if (s.t.column(start) !== 0) return [];
+    const style = this.style(s.t, false, false);
+    const comments = commentsWithin(s.t.text, s.root, start, end).map((c) => `${c}${eol}`);
+    const body = manifests.map((m) => blockDocument(m, style)).join(`---${eol}`);
+    return [{ range: [start, end], text: [...comments, body].join('').replace(/\r?\n$/, '') + tail }];
   }
 
   /** Inserts `entry` into the mapping at `mapPath`, creating missing mappings on the way. */

@@ -80,3 +80,41 @@ export function blockEntry(key: string, value: unknown, indent: number, style: S
   }
   return `${pad}${k}: ${isPlainObject(value) || Array.isArray(value) ? flowText(value, style) : scalarText(value, style)}${style.eol}`;
 }
+
+/**
+ * A whole document in block style: mappings and sequences nested by `style.step`, sequence
+ * items as `- ` at their key's indentation plus one step, empty collections in flow style.
+ * Key order is the object's own, so generated manifests read in the conventional order.
+ */
+export function blockDocument(value: Record<string, unknown>, style: Style): string {
+  return blockMapping(value, 0, style);
+}
+
+function blockMapping(value: Record<string, unknown>, indent: number, style: Style): string {
+  return Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${' '.repeat(indent)}${keyText(k, style)}:${blockValue(v, indent, style)}`)
+    .join('');
+}
+
+/** The text after `key:` for `value` at a key indented `indent` columns. */
+function blockValue(value: unknown, indent: number, style: Style): string {
+  if (isPlainObject(value) && Object.keys(value).length > 0) return `${style.eol}${blockMapping(value, indent + style.step, style)}`;
+  if (Array.isArray(value) && value.length > 0) return `${style.eol}${blockSequence(value, indent + style.step, style)}`;
+  return ` ${isPlainObject(value) || Array.isArray(value) ? flowText(value, style) : scalarText(value, style)}${style.eol}`;
+}
+
+function blockSequence(items: readonly unknown[], indent: number, style: Style): string {
+  const pad = ' '.repeat(indent);
+  return items
+    .map((item) => {
+      if (isPlainObject(item) && Object.keys(item).length > 0) {
+        // The first entry shares the dash's line; the rest align with it.
+        const body = blockMapping(item, indent + 2, style);
+        return `${pad}- ${body.slice(indent + 2)}`;
+      }
+      if (Array.isArray(item) && item.length > 0) return `${pad}-${style.eol}${blockSequence(item, indent + 2, style)}`;
+      return `${pad}- ${isPlainObject(item) || Array.isArray(item) ? flowText(item, style) : scalarText(item, style)}${style.eol}`;
+    })
+    .join('');
+}
