@@ -34,6 +34,7 @@ const scalarFixer: Fixer = {
   replaceResource: () => unsupported(),
   insertDocumentAfter: () => unsupported(),
   replaceDocument: () => unsupported(),
+  insertManifestsAfter: () => unsupported(),
 };
 
 function unsupported(): never {

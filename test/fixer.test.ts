@@ -318,4 +318,9 @@ describe('replaceDocument', () => {
     const list = 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: a}\n';
     expect(fixer.replaceDocument(resources(list)[0]!, [{ kind: 'A' }])).toEqual([]);
   });
+
+  it('adds manifests after a document, before the next one', () => {
+    const out = edit(split, (r) => fixer.insertManifestsAfter(r, [{ apiVersion: 'v1', kind: 'A', metadata: { name: 'a' } }, { kind: 'B' }]));
+    expect(out).toBe(split.replace('---\nkind: Other', '---\napiVersion: v1\nkind: A\nmetadata:\n  name: a\n---\nkind: B\n---\nkind: Other'));
+  });
 });

@@ -31,6 +31,8 @@ export interface Fixer {
    * Returns no edit for a resource inside a List or a JSON file given several manifests.
    */
   replaceDocument(resource: Resource, manifests: readonly Record<string, unknown>[]): TextEdit[];
+  /** Add the manifests, in block YAML, as new documents right after the resource's document (not in JSON files). */
+  insertManifestsAfter(resource: Resource, manifests: readonly Record<string, unknown>[]): TextEdit[];
 }
 
 /** A mapping entry to insert, as source text. */
@@ -247,6 +249,13 @@ export class YamlFixer implements Fixer {
     const comments = commentsWithin(s.t.text, s.root, start, end).map((c) => `${c}${eol}`);
     const body = manifests.map((m) => blockDocument(m, style)).join(`---${eol}`);
     return [{ range: [start, end], text: [...comments, body].join('').replace(/\r?\n$/, '') + tail }];
+  }
+
+  insertManifestsAfter(resource: Resource, manifests: readonly Record<string, unknown>[]): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s || s.json || manifests.length === 0) return [];
+    const style = this.style(s.t, false, false);
+    return this.insertDocumentAfter(resource, manifests.map((m) => blockDocument(m, style)).join(`---${s.t.eol}`));
   }
 
   /** Inserts `entry` into the mapping at `mapPath`, creating missing mappings on the way. */
