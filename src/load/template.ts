@@ -10,7 +10,22 @@ import type { CstFacts, CstToken } from './cst.js';
 const HELM_WORDS =
   /^\{\{-|-\}\}$|\.(Values|Release|Chart|Capabilities|Files|Template)\b|^\{\{-?\s*(?:\/\*|(?:if|else|end|range|with|define|include|template|block|tpl|toYaml|required|lookup)\b)/;
 
-const ACTION = /\{\{(?:[^}]|\}(?!\}))*\}\}/g;
+/**
+ * Each `{{ … }}` action: from a `{{` to the first `}}` after it. One pass with indexOf, so
+ * a long run of `{` with no `}}` costs linear time (a backtracking regex is quadratic there).
+ */
+function* actions(text: string): Generator<{ index: number; text: string }> {
+  let from = 0;
+  for (;;) {
+    const start = text.indexOf('{{', from);
+    if (start === -1) return;
+    const close = text.indexOf('}}', start + 2);
+    // No later action can close either.
+    if (close === -1) return;
+    yield { index: start, text: text.slice(start, close + 2) };
+    from = close + 2;
+  }
+}
 
 function containing(tokens: readonly CstToken[], offset: number): CstToken | undefined {
   let lo = 0;
@@ -31,14 +46,14 @@ export function findTemplateDirective(
   facts: CstFacts,
   parses: boolean,
 ): { offset: number; directive: string } | undefined {
-  for (const match of text.matchAll(ACTION)) {
+  for (const match of actions(text)) {
     const offset = match.index;
     if (containing(facts.comments, offset)) continue;
     const scalar = containing(facts.scalars, offset);
     if (scalar && scalar.type !== 'scalar') continue;
-    const directive = match[0].length > 80 ? `${match[0].slice(0, 77)}...` : match[0];
+    const directive = match.text.length > 80 ? `${match.text.slice(0, 77)}...` : match.text;
     if (!parses && !scalar) return { offset, directive };
-    if (HELM_WORDS.test(match[0])) return { offset, directive };
+    if (HELM_WORDS.test(match.text)) return { offset, directive };
   }
   return undefined;
 }
