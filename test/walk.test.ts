@@ -1,6 +1,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { discover } from '../src/load/discover.js';
 import { walkManifests } from '../src/load/walk.js';
 import { tree } from './cli-helpers.js';
 
@@ -74,5 +75,19 @@ describe('walkManifests', () => {
     symlinkSync(dir, join(dir, 'real', 'loop'));
     symlinkSync(join(dir, 'shared', 'b.yaml'), join(dir, 'links', 'b.yaml'));
     expect(rel(dir, walkManifests(dir, EXT))).toEqual(['links/b.yaml', 'real/a.yaml', 'shared/b.yaml']);
+  });
+});
+
+describe('discover', () => {
+  it('lints each real file once: globs descend into no linked directory, links to a file count as the file', async () => {
+    const dir = tree({ 'a.yaml': 'kind: A\n', 'sub/b.yaml': 'kind: B\n' });
+    symlinkSync(dir, join(dir, 'loop'));
+    symlinkSync(join(dir, 'sub'), join(dir, 'sub', 'again'));
+    symlinkSync(join(dir, 'a.yaml'), join(dir, 'sub', 'link.yaml'));
+    const opts = { cwd: dir, ignore: [], baseDir: dir, errorOnUnmatchedPattern: true };
+    expect(rel(dir, (await discover(['**/*.yaml'], opts)).files)).toEqual(['a.yaml', 'sub/b.yaml']);
+    expect(rel(dir, (await discover(['.', 'loop/*.yaml', 'sub/link.yaml'], opts)).files)).toEqual(['a.yaml', 'sub/b.yaml']);
+    // Only the link is named: it is linted under its own name.
+    expect(rel(dir, (await discover(['sub/link.yaml'], opts)).files)).toEqual(['sub/link.yaml']);
   });
 });

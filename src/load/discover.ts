@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { UsageError } from '../model/errors.js';
@@ -103,10 +103,33 @@ export async function discover(args: readonly string[], opts: DiscoverOptions): 
       throw new UsageError(`no such file or directory: ${arg}`);
     }
   }
-  return { files: [...found].sort(), ignored: [...ignored.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+  return { files: oncePerRealFile([...found].sort()), ignored: [...ignored.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) };
+}
+
+/**
+ * One path per real file: links to a file, or a file reached through a linked directory,
+ * would otherwise be linted (and fixed) twice. The file's own path is kept when it was
+ * found, else the first path (in sorted order) that leads to it.
+ */
+function oncePerRealFile(files: readonly string[]): string[] {
+  const byReal = new Map<string, string>();
+  for (const file of files) {
+    let real = file;
+    try {
+      real = realpathSync(file);
+    } catch {
+      // Gone since discovery: reading it reports that.
+    }
+    const kept = byReal.get(real);
+    if (kept === undefined || (file === real && kept !== real)) byReal.set(real, file);
+  }
+  const keep = new Set(byReal.values());
+  return files.filter((f) => keep.has(f));
 }
 
 async function glob(patterns: string[], cwd: string): Promise<string[]> {
   const { globby } = await import('globby');
-  return globby(patterns, { cwd, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, onlyFiles: true });
+  // `**` descends into no linked directory, as the directory walk does: a link back up the
+  // tree would otherwise repeat every file under it, or never end.
+  return globby(patterns, { cwd, absolute: true, gitignore: true, ignore: ALWAYS_IGNORED, dot: false, onlyFiles: true, followSymbolicLinks: false });
 }
