@@ -1,6 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../src/load/discover.js';
 import { parseSource } from '../src/load/parse.js';
+import { MAX_FILE_BYTES, readSource } from '../src/load/read.js';
 import type { JsonPath } from '../src/model/path.js';
 import type { Range } from '../src/model/range.js';
 import { SourceFile } from '../src/model/source.js';
@@ -225,5 +229,25 @@ describe('deep nesting', () => {
       '2:15-2:17 alias-cycle alias "*d" is inside the node it refers to, so that node would contain itself; not linted',
     ]);
     expect(problems('kind: ConfigMap\nbase: &b {a: 1}\ndata: {x: *b, y: [*b]}\n')).toEqual([]);
+  });
+});
+
+describe('readSource', () => {
+  it('refuses a FIFO without blocking, and a file over the limit with a finding', () => {
+    const dir = tree({ 'big.yaml': '' });
+    const fifo = join(dir, 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const pipe = readSource(fifo, 'pipe.yaml');
+    expect(pipe.ok).toBe(false);
+    if (!pipe.ok) expect(pipe.failed.problems.map((p) => [p.code, p.message])).toEqual([['unreadable', 'not a regular file (a FIFO, socket or device); skipped']]);
+    writeFileSync(join(dir, 'big.yaml'), Buffer.alloc(MAX_FILE_BYTES + 1, 0x20));
+    const big = readSource(join(dir, 'big.yaml'), 'big.yaml');
+    expect(!big.ok && big.failed.problems[0]?.code).toBe('too-large');
+  });
+
+  it('reads a file whole, BOM removed', () => {
+    const dir = tree({ 'a.yaml': '\uFEFFkind: A\n' });
+    const read = readSource(join(dir, 'a.yaml'), 'a.yaml');
+    expect(read.ok && [read.file.text, read.file.bom]).toEqual(['kind: A\n', true]);
   });
 });

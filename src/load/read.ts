@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ParsedFile } from '../model/parsed.js';
 import { SourceFile, languageOf } from '../model/source.js';
 
@@ -23,15 +23,49 @@ export function decode(path: string, displayPath: string, bytes: Buffer, stdin =
   return { ok: true, file: new SourceFile(path, displayPath, text, languageOf(path), bom, stdin) };
 }
 
+/**
+ * Reads a file found by discovery. The file is opened without blocking and checked to be a
+ * regular file on the open descriptor, so a FIFO or device swapped in since discovery is
+ * refused instead of blocking the run; at most one byte over the limit is ever read, so a
+ * file that grows meanwhile cannot exhaust memory.
+ */
 export function readSource(path: string, displayPath: string): ReadResult {
+  let fd: number | undefined;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_FILE_BYTES) {
-      return failure(path, displayPath, 'too-large', `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit; skipped`);
-    }
-    return decode(path, displayPath, readFileSync(path));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return failure(path, displayPath, 'unreadable', 'not a regular file (a FIFO, socket or device); skipped');
+    if (stat.size > MAX_FILE_BYTES) return tooLarge(path, displayPath, stat.size);
+    const bytes = readBounded(fd, stat.size);
+    if (bytes.length > MAX_FILE_BYTES) return tooLarge(path, displayPath, bytes.length);
+    return decode(path, displayPath, bytes);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
     return failure(path, displayPath, 'unreadable', `cannot read file (${code}): ${(err as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+function tooLarge(path: string, displayPath: string, size: number): ReadResult {
+  return failure(path, displayPath, 'too-large', `file is ${size} bytes, over the ${MAX_FILE_BYTES}-byte limit; skipped`);
+}
+
+/** Reads to the end, or to one byte past the limit, whichever comes first. */
+function readBounded(fd: number, expected: number): Buffer {
+  const cap = MAX_FILE_BYTES + 1;
+  let buf = Buffer.allocUnsafe(Math.min(cap, Math.max(expected + 1, 4096)));
+  let length = 0;
+  for (;;) {
+    if (length === buf.length) {
+      if (buf.length >= cap) break;
+      const bigger = Buffer.allocUnsafe(Math.min(cap, buf.length * 2));
+      buf.copy(bigger, 0, 0, length);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, length, buf.length - length, null);
+    if (n === 0) break;
+    length += n;
+  }
+  return buf.subarray(0, length);
 }
