@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Finding, Fix } from '../src/engine/rule.js';
@@ -98,5 +98,33 @@ describe('writeFixed', () => {
     writeFileSync(path, 'a: 5\n');
     expect(writeFixed(file, 'a: 2\n')).toBe('a.yaml: changed on disk since it was read; fixes not written');
     expect(readFileSync(path, 'utf8')).toBe('a: 5\n');
+  });
+
+  it('refuses when the file changes while the fixes are written, and leaves no temporary file', () => {
+    const dir = tree({ 'a.yaml': 'a: 1\n' });
+    const path = join(dir, 'a.yaml');
+    const file = new SourceFile(path, 'a.yaml', 'a: 1\n', 'yaml');
+    const error = writeFixed(file, 'a: 2\n', { afterTempWritten: () => writeFileSync(path, 'a: 7\n') });
+    expect(error).toBe('a.yaml: changed on disk while fixes were written; fixes not written');
+    expect(readFileSync(path, 'utf8')).toBe('a: 7\n');
+    expect(readdirSync(dir)).toEqual(['a.yaml']);
+  });
+
+  it('writes through a symbolic link, which stays a link', () => {
+    const dir = tree({ 'real/a.yaml': 'a: 1\n' });
+    const link = join(dir, 'a.yaml');
+    symlinkSync(join(dir, 'real', 'a.yaml'), link);
+    expect(writeFixed(new SourceFile(link, 'a.yaml', 'a: 1\n', 'yaml'), 'a: 2\n')).toBeUndefined();
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real', 'a.yaml'), 'utf8')).toBe('a: 2\n');
+    expect(readdirSync(join(dir, 'real'))).toEqual(['a.yaml']);
+  });
+
+  it('refuses a file with several hard links rather than split them', () => {
+    const dir = tree({ 'a.yaml': 'a: 1\n' });
+    linkSync(join(dir, 'a.yaml'), join(dir, 'b.yaml'));
+    const error = writeFixed(new SourceFile(join(dir, 'a.yaml'), 'a.yaml', 'a: 1\n', 'yaml'), 'a: 2\n');
+    expect(error).toBe('a.yaml: has 2 hard links, which replacing it would split; fixes not written');
+    expect(readFileSync(join(dir, 'b.yaml'), 'utf8')).toBe('a: 1\n');
   });
 });

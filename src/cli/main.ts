@@ -15,6 +15,7 @@ import { type CliIo, processIo, useColor } from './io.js';
 import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
 import { YamlFixer } from '../fix/fixer.js';
 import { writeFixed } from '../fix/write.js';
+import { watchInterruptions, yieldToSignals } from './interrupt.js';
 import type { SourceFile } from '../model/source.js';
 import { findSourceRoot } from './source-root.js';
 import { gatewayApiNotice } from '../linkerd/gateway-api.js';
@@ -170,13 +171,25 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   // With --fix on standard input the fixed text is the output, so the report goes to stderr.
   let report = io.stdout;
   if (opts.fix) {
-    for (const [file, text] of run.changed) {
-      if (file.stdin) continue;
-      const error = writeFixed(file, text);
-      if (error) {
-        io.stderr.write(`linkerd-lint: ${error}\n`);
-        failed = true;
+    const writes = [...run.changed].filter(([file]) => !file.stdin);
+    const interruption = watchInterruptions();
+    let written = 0;
+    try {
+      for (const [file, text] of writes) {
+        await yieldToSignals();
+        if (interruption.signal) break;
+        const error = writeFixed(file, text);
+        if (error) {
+          io.stderr.write(`linkerd-lint: ${error}\n`);
+          failed = true;
+        } else written++;
       }
+    } finally {
+      interruption.dispose();
+    }
+    if (interruption.exitCode !== undefined) {
+      io.stderr.write(`linkerd-lint: interrupted by ${interruption.signal}: fixes written to ${written} of ${writes.length} files; the others are unchanged\n`);
+      return interruption.exitCode;
     }
     if (stdin) {
       const stdinFile = parsed.find((p) => p.file.stdin)?.file;
