@@ -189,6 +189,21 @@ describe('input', () => {
 });
 
 describe('configuration', () => {
+  it.each([
+    ['a circular alias', 'rules: &a\n  x: *a\n', '.linkerd-lint.yaml:2:6: invalid YAML in config file: this alias is inside the node it refers to'],
+    [
+      'an alias bomb',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n',
+      '.linkerd-lint.yaml: invalid YAML in config file: its aliases expand to more than 100 copies',
+    ],
+    ['a second document', 'rules: {}\n---\nrules: {schema: off}\n', '.linkerd-lint.yaml:2:1: a config file holds one YAML document; this is a second one'],
+    ['a !!set', 'rules: !!set {? schema}\n', '.linkerd-lint.yaml:1:14: invalid YAML in config file: a !!set is not a setting value (use plain mappings, lists and scalars)'],
+    ['a __proto__ rule', 'rules: {__proto__: error}\n', 'invalid configuration:\n  .linkerd-lint.yaml:1:9: rules.__proto__: unknown rule "__proto__"'],
+  ])('a config file with %s is exit 2 with one sentence', (_, config, message) => {
+    const r = cli(['ns.yaml'], { cwd: tree({ '.linkerd-lint.yaml': config, 'ns.yaml': CLEAN_NAMESPACE }) });
+    expect([r.code, r.stderr]).toEqual([2, `linkerd-lint: ${message}\n`]);
+  });
+
   it('finds .linkerd-lint.yaml upward and applies rule settings', () => {
     const dir = tree({
       '.linkerd-lint.yaml': 'rules:\n  no-inject-system-namespace: warning\n',

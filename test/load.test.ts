@@ -6,7 +6,7 @@ import { discover } from '../src/load/discover.js';
 import { parseSource } from '../src/load/parse.js';
 import { MAX_FILE_BYTES, readSource } from '../src/load/read.js';
 import type { JsonPath } from '../src/model/path.js';
-import type { Range } from '../src/model/range.js';
+import { LineIndex, type Range } from '../src/model/range.js';
 import { SourceFile } from '../src/model/source.js';
 import { tree } from './cli-helpers.js';
 
@@ -249,5 +249,20 @@ describe('readSource', () => {
     const dir = tree({ 'a.yaml': '\uFEFFkind: A\n' });
     const read = readSource(join(dir, 'a.yaml'), 'a.yaml');
     expect(read.ok && [read.file.text, read.file.bom]).toEqual(['kind: A\n', true]);
+  });
+});
+
+describe('LineIndex', () => {
+  it('never places a position between the \\r and \\n of a line break', () => {
+    const lines = new LineIndex('a: "x\r\nb: 1\n');
+    expect(lines.position(6)).toEqual({ line: 1, column: 6, offset: 5 });
+    expect(lines.position(5)).toEqual({ line: 1, column: 6, offset: 5 });
+    expect(lines.position(7)).toEqual({ line: 2, column: 1, offset: 7 });
+  });
+
+  it('keeps an unclosed quote before a CRLF inside its line', () => {
+    const parsed = parse('kind: A\nspec:\n  port: "4143\r\n  x: 1\n');
+    for (const p of parsed.problems) expect(p.range.end.column).toBeLessThanOrEqual('  port: "4143'.length + 1);
+    expect(parsed.problems.length).toBeGreaterThan(0);
   });
 });

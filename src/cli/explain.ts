@@ -27,7 +27,7 @@ export function explain(
   examples: Readonly<Record<string, RuleExample>>,
 ): string {
   if (!id) throw new UsageError('explain needs a rule id, e.g. "linkerd-lint explain no-inject-system-namespace"');
-  const rule = rules[id];
+  const rule = Object.hasOwn(rules, id) ? rules[id] : undefined;
   if (!rule) throw new UsageError(`unknown rule "${id}"${didYouMean(id, Object.keys(rules))}; run "linkerd-lint --list-rules" to see them all`);
   const m = rule.meta;
   const out = [

@@ -163,7 +163,7 @@ export function resolveConfig(
   const readRules = (rules: Record<string, RuleEntry> | undefined, at: JsonPath): Map<string, EffectiveRule> => {
     const out = new Map<string, EffectiveRule>();
     for (const [id, entry] of Object.entries(rules ?? {})) {
-      const rule = registry[id];
+      const rule = Object.hasOwn(registry, id) ? registry[id] : undefined;
       if (!rule) {
         problems.push({ path: [...at, id], message: `${formatAt([...at, id])}: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
         continue;
@@ -189,7 +189,7 @@ export function resolveConfig(
 
   const cliRules = new Map<string, SeveritySetting>();
   for (const [id, severity] of cli.rules ?? []) {
-    if (!registry[id]) problems.push({ path: [], message: `--rule: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
+    if (!Object.hasOwn(registry, id)) problems.push({ path: [], message: `--rule: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
     else if (!SEVERITIES.includes(severity)) problems.push({ path: [], message: `--rule ${id}: severity "${severity}" is not one of ${SEVERITIES.join(', ')}` });
     else cliRules.set(id, severity);
   }

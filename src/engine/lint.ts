@@ -154,8 +154,11 @@ export interface LintOptions extends Pick<LintInput, 'config' | 'rules' | 'fixer
   context?: readonly Resource[];
 }
 
-export function lintParsed(parsed: ParsedFile[], input: LintOptions): LintOutput {
+export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput {
   const { config } = input;
+  // Rules that compare files (which of two duplicates is "first") see them in path order, so
+  // the findings do not depend on the order the caller gives them in.
+  const parsed = [...given].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   // Every rule asks for every file's settings: resolve each file's once.
   const settings = new Map(parsed.map((p) => [p.file, config.settingsFor(toPosix(relative(config.baseDir, p.file.path)))]));
   const run = runRules({

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type Document, parseDocument } from 'yaml';
+import { type Document, isAlias, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { UsageError } from '../model/errors.js';
 import type { JsonPath } from '../model/path.js';
 import { LineIndex } from '../model/range.js';
@@ -37,6 +37,49 @@ function where(path: string, cwd: string, lines: LineIndex, offset: number): str
   return `${displayPathOf(path, cwd)}:${pos.line}:${pos.column}`;
 }
 
+/**
+ * The first value that YAML's extra tags made into something other than JSON data (a
+ * `!!set`, `!!omap`, `!!binary` or `!!timestamp`), which settings would otherwise read as an
+ * empty mapping or a stray object.
+ */
+function nonPlainValue(value: unknown, path: JsonPath): { path: JsonPath; what: string } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = nonPlainValue(v, [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) {
+    const what = value instanceof Set ? 'a !!set' : value instanceof Map ? 'an !!omap' : value instanceof Date ? 'a !!timestamp' : 'a !!binary or other tagged value';
+    return { path, what };
+  }
+  for (const [k, v] of Object.entries(value)) {
+    const found = nonPlainValue(v, [...path, k]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The offset of an alias that refers to a node containing it (its value would contain itself), if any. */
+function selfContainingAlias(doc: Document.Parsed): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      const target = node.resolve(doc);
+      const [start, end] = node.range ?? [0, 0];
+      if (target?.range && target.range[0] <= start && end <= target.range[1] && !isAlias(target)) {
+        found = start;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Reads and parses a config file; unreadable files and invalid YAML are usage errors with file:line:col. */
 export function readConfigFile(path: string, cwd: string): ConfigSource {
   let text: string;
@@ -46,13 +89,36 @@ export function readConfigFile(path: string, cwd: string): ConfigSource {
     throw new UsageError(`cannot read config file ${displayPathOf(path, cwd)}: ${(err as Error).message}`);
   }
   const lines = new LineIndex(text);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
-  if (doc.errors.length > 0) {
+  const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
+  const all = Array.isArray(docs) ? docs : [];
+  const doc = all[0] ?? parseDocument('');
+  const errors = all.flatMap((d) => d.errors);
+  if (errors.length > 0) {
     throw new UsageError(
-      doc.errors.map((e) => `${where(path, cwd, lines, e.pos[0])}: invalid YAML in config file: ${e.message.split('\n')[0]}`).join('\n'),
+      errors.map((e) => `${where(path, cwd, lines, e.pos[0])}: invalid YAML in config file: ${e.message.split('\n')[0]}`).join('\n'),
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const second = all[1];
+  if (second) {
+    throw new UsageError(`${where(path, cwd, lines, second.range[0])}: a config file holds one YAML document; this is a second one`);
+  }
+  const cycle = selfContainingAlias(doc);
+  if (cycle !== undefined) {
+    throw new UsageError(`${where(path, cwd, lines, cycle)}: invalid YAML in config file: this alias is inside the node it refers to`);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw new UsageError(`${displayPathOf(path, cwd)}: invalid YAML in config file: its aliases expand to more than 100 copies`);
+  }
+  const odd = nonPlainValue(raw, []);
+  if (odd) {
+    const at = nodeAt(doc as Document.Parsed, doc.contents as never, odd.path);
+    const offset = (at.depth === odd.path.length ? at.node?.range?.[0] : undefined) ?? 0;
+    throw new UsageError(`${where(path, cwd, lines, offset)}: invalid YAML in config file: ${odd.what} is not a setting value (use plain mappings, lists and scalars)`);
+  }
   if (raw !== null && raw !== undefined && (typeof raw !== 'object' || Array.isArray(raw))) {
     throw new UsageError(`${displayPathOf(path, cwd)}: the config file must hold a mapping of settings`);
   }

@@ -23,7 +23,9 @@ export class LineIndex {
   }
 
   position(offset: number): Position {
-    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let clamped = Math.max(0, Math.min(offset, this.text.length));
+    // Between the `\r` and `\n` of a line break is past the end of the line's text.
+    if (clamped > 0 && this.text[clamped] === '\n' && this.text[clamped - 1] === '\r') clamped--;
     const starts = this.lineStarts;
     let lo = 0;
     let hi = starts.length - 1;
