@@ -266,3 +266,26 @@ describe('LineIndex', () => {
     expect(parsed.problems.length).toBeGreaterThan(0);
   });
 });
+
+describe('lenient quote repair', () => {
+  it('reports positions in the original text, not in the re-indented one', () => {
+    const text = 'kind: Service\nmetadata:\n  annotations: {a: "x\nb: "2"}\nspec: {}\n';
+    const parsed = parse(text);
+    const lines = text.split('\n');
+    expect(parsed.problems.length).toBeGreaterThan(0);
+    for (const p of parsed.problems) {
+      for (const at of [p.range.start, p.range.end]) {
+        expect(at.column).toBeLessThanOrEqual(lines[at.line - 1]!.length + 1);
+        expect(text.slice(0, at.offset).split('\n').length).toBe(at.line);
+      }
+    }
+  });
+
+  it('maps a resource location on a re-indented line back to its original column', () => {
+    const text = "kind: ConfigMap\nmetadata:\n  name: a\n  annotations:\n    note: 'one\n  two'\n    other: x\n";
+    const parsed = parse(text);
+    expect(parsed.problems).toEqual([]);
+    const at = parsed.resources[0]!.locate(['metadata', 'annotations', 'other']).range.start;
+    expect([at.line, at.column, at.offset]).toEqual([7, 12, text.indexOf('x\n', text.indexOf('other'))]);
+  });
+});

@@ -321,3 +321,40 @@ ${TEXT}`;
     expect(names(rule(false))).toEqual(['linkerd-dst', 'own', 'web']);
   });
 });
+
+describe('a rule that throws', () => {
+  const rule = defineRule({
+    meta: {
+      id: 'test-throws',
+      description: 'Throw on one resource',
+      category: 'correctness',
+      defaultSeverity: 'warning',
+      fix: 'none',
+      kinds: ['Service'],
+      messages: { seen: 'saw {{name}}' },
+      docs: DOCS,
+    },
+    check(ctx) {
+      for (const resource of ctx.resources) {
+        if (resource.name === 'bad') throw new TypeError('cannot read the bad one');
+        ctx.report({ resource, messageId: 'seen', data: { name: resource.name ?? '' } });
+      }
+    },
+  });
+
+  it('is reported with the file it fails on, and still reports every other file', () => {
+    const rules = { [rule.meta.id]: rule };
+    const config = resolveConfig({ extends: 'all' }, rules, '/virtual');
+    const file = (name: string) => parseSource(new SourceFile(`/virtual/${name}.yaml`, `${name}.yaml`, TEXT.replace('name: web', `name: ${name}`), 'yaml'));
+    const out = lintParsed([file('a'), file('bad'), file('c')], { config, rules, fixer: new YamlFixer() });
+    expect(out.ruleErrors.map(({ ruleId, file: f, message }) => ({ ruleId, file: f, message }))).toEqual([
+      { ruleId: 'test-throws', file: 'bad.yaml', message: 'TypeError: cannot read the bad one' },
+    ]);
+    expect(out.ruleErrors[0]!.stack).toContain('cannot read the bad one');
+    expect(out.results.map((r) => [r.file.displayPath, r.findings.map((f) => f.message)])).toEqual([
+      ['a.yaml', ['saw a']],
+      ['bad.yaml', []],
+      ['c.yaml', ['saw c']],
+    ]);
+  });
+});

@@ -22,6 +22,8 @@ export interface CliOptions {
   color?: boolean;
   errorOnUnmatchedPattern: boolean;
   warnIgnored: boolean;
+  /** Print the stack of a rule's internal error. */
+  debug: boolean;
 }
 
 const OPTIONS = {
@@ -43,6 +45,7 @@ const OPTIONS = {
   'no-report-unused-disable-directives': { type: 'boolean' },
   'report-unused-disable-directives-severity': { type: 'string' },
   color: { type: 'boolean' },
+  debug: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
   'no-warn-ignored': { type: 'boolean' },
@@ -127,6 +130,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     ...(color !== undefined ? { color } : {}),
     errorOnUnmatchedPattern: !v['no-error-on-unmatched-pattern'],
     warnIgnored: !v['no-warn-ignored'],
+    debug: Boolean(v.debug),
   };
 }
 
@@ -175,6 +179,7 @@ Information:
       --list-rules               List every rule with its category, default severity and fix kind
   -h, --help                     Show this help
   -v, --version                  Show the version
+      --debug                    With an internal error in a rule, print where it happened (the stack)
 
 Exit codes: 0 no errors · 1 lint errors (or too many warnings) · 2 usage, configuration or I/O error
 `;

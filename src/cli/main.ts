@@ -214,7 +214,11 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     else writeReport(resolve(io.cwd, target.file!), text);
   }
 
-  for (const e of ruleErrors) io.stderr.write(`linkerd-lint: internal error in rule "${e.ruleId}": ${e.message}\n`);
+  for (const e of ruleErrors) {
+    const detail = opts.debug && e.stack ? `\n${e.stack}` : '';
+    const hint = opts.debug ? '' : ' (--debug shows where)';
+    io.stderr.write(`linkerd-lint: internal error: rule "${e.ruleId}" failed on ${e.file} with ${e.message}${hint}; its findings there are missing, the rest of the run is complete${detail}\n`);
+  }
   if (ruleErrors.length > 0 || failed) return EXIT_USAGE;
 
   const counts = countFindings(shown.flatMap((r) => r.findings));

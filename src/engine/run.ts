@@ -42,7 +42,8 @@ export interface RunOptions {
 export interface RunResult {
   findings: Finding[];
   /** Rules that threw: a bug in the rule, reported without losing the other findings. */
-  ruleErrors: { ruleId: string; message: string }[];
+  /** Rules that threw: on which file (the run goes on without their findings there), why, and the stack. */
+  ruleErrors: RuleError[];
 }
 
 function appliesTo(rule: Rule<unknown, string>, target: LinkerdTarget): boolean {
@@ -67,6 +68,18 @@ function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFo
 }
 
 /** Runs every enabled rule over the parsed files, then applies suppressions. Pure: no I/O. */
+export interface RuleError {
+  ruleId: string;
+  file: string;
+  message: string;
+  stack?: string;
+}
+
+function ruleError(ruleId: string, file: string, err: unknown): RuleError {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return err instanceof Error && err.stack ? { ruleId, file, message, stack: err.stack } : { ruleId, file, message };
+}
+
 export function runRules(opts: RunOptions): RunResult {
   const allResources = opts.files.flatMap((f) => f.resources);
   const tree = new ManifestTree(allResources, opts.context);
@@ -80,31 +93,48 @@ export function runRules(opts: RunOptions): RunResult {
       const inGroup = new Set(files.map((f) => f.file));
       const kinds = rule.meta.kinds;
       const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && opts.linkerdOutput !== 'lint' && renderedByLinkerd(r);
-      const resources =
-        kinds === undefined
-          ? []
-          : files
-              .flatMap((f) => f.resources)
-              .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
-      const ctx: RuleContext<Record<string, unknown>, string> = {
-        resources,
-        tree,
-        files,
-        target: opts.target,
-        clusterDomain: opts.clusterDomain,
-        schemas: opts.schemas ?? bundledSchemas,
-        references: opts.references ?? 'closed-world',
-        // Defaults live in meta.defaultOptions alone, whoever built the settings.
-        options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
-        report: (d) => {
-          const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
-          if (inGroup.has(finding.file) && !(finding.resource && skipped(finding.resource))) findings.push(finding);
-        },
+      const check = (scope: readonly ParsedFile[], into: Finding[]) => {
+        const inScope = new Set(scope.map((f) => f.file));
+        const resources =
+          kinds === undefined
+            ? []
+            : scope
+                .flatMap((f) => f.resources)
+                .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
+        rule.check!({
+          resources,
+          tree,
+          files: scope,
+          target: opts.target,
+          clusterDomain: opts.clusterDomain,
+          schemas: opts.schemas ?? bundledSchemas,
+          references: opts.references ?? 'closed-world',
+          // Defaults live in meta.defaultOptions alone, whoever built the settings.
+          options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
+          report: (d) => {
+            const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
+            if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) into.push(finding);
+          },
+        });
       };
+      const found: Finding[] = [];
       try {
-        rule.check(ctx);
-      } catch (err) {
-        ruleErrors.push({ ruleId, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+        check(files, found);
+        findings.push(...found);
+      } catch (whole) {
+        // Find the file it fails on: the rule's findings for every other file are kept.
+        const before = ruleErrors.length;
+        for (const file of files) {
+          const own: Finding[] = [];
+          try {
+            check([file], own);
+            findings.push(...own);
+          } catch (err) {
+            ruleErrors.push(ruleError(ruleId, file.file.displayPath, err));
+          }
+        }
+        // It fails only on the files together: say so, with what it threw.
+        if (ruleErrors.length === before) ruleErrors.push(ruleError(ruleId, 'the files together', whole));
       }
     }
   }

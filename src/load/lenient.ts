@@ -1,3 +1,5 @@
+import { LineIndex, type Position } from '../model/range.js';
+
 /**
  * Kubernetes reads YAML with go-yaml, which accepts a multi-line quoted scalar whose
  * continuation lines are not indented past its key:
@@ -70,4 +72,28 @@ export function repairUnderIndentedQuotes(text: string, errorLines: readonly num
     }
   }
   return shifted.size > 0 ? { text: lines.join('\n'), shifted } : undefined;
+}
+
+/**
+ * Positions in a repaired text, given in the original file: lines are the same, and a
+ * column in a shifted line moves back by the spaces the repair put in front of it (a
+ * position inside those spaces lands on the line's first column).
+ */
+export class RepairedLines extends LineIndex {
+  constructor(
+    repaired: Repair,
+    private readonly original: LineIndex,
+  ) {
+    super(repaired.text);
+    this.shifts = repaired.shifted;
+  }
+
+  private readonly shifts: Map<number, number>;
+
+  override position(offset: number): Position {
+    const p = super.position(offset);
+    const column = Math.max(1, p.column - (this.shifts.get(p.line) ?? 0));
+    const start = this.original.lineStarts[p.line - 1] ?? this.original.text.length;
+    return this.original.position(start + column - 1);
+  }
 }

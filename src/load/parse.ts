@@ -7,7 +7,7 @@ import { type Resource, splitApiVersion } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
 import { type DeepAlias, MAX_DEPTH, deepAlias, tokenize } from './depth.js';
-import { repairUnderIndentedQuotes } from './lenient.js';
+import { RepairedLines, repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
 import { findTemplateDirective } from './template.js';
 
@@ -37,7 +37,7 @@ export function parseSource(file: SourceFile): ParsedFile {
       if (after < before && !retry.docs.some((d) => d.errors.some((e) => e.code === 'MISSING_CHAR'))) {
         ({ tokens, docs, tooDeep } = retry);
         text = repair.text;
-        lines = new LineIndex(text);
+        lines = new RepairedLines(repair, file.lines);
         repaired = true;
       }
     }
