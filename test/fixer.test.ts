@@ -237,6 +237,16 @@ describe('applyFixes', () => {
     expect(r.text).toBe('01x2z3');
     expect(r.deferred).toEqual([fixes[1]]);
   });
+
+  it('defers an insertion at either edge of a replaced span', () => {
+    const replace = { kind: 'safe' as const, edits: [{ range: [2, 6] as const, text: 'R' }] };
+    const atEnd = { kind: 'safe' as const, edits: [{ range: [6, 6] as const, text: 'e' }] };
+    const atStart = { kind: 'safe' as const, edits: [{ range: [2, 2] as const, text: 's' }] };
+    expect(applyFixes('0123456789', [replace, atEnd])).toMatchObject({ text: '01R6789', deferred: [atEnd] });
+    expect(applyFixes('0123456789', [atStart, replace])).toMatchObject({ text: '01s23456789', deferred: [replace] });
+    const adjacent = { kind: 'safe' as const, edits: [{ range: [6, 8] as const, text: 'A' }] };
+    expect(applyFixes('0123456789', [replace, adjacent])).toMatchObject({ text: '01RA89', deferred: [] });
+  });
 });
 
 describe('replaceDocument', () => {

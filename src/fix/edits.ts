@@ -5,7 +5,8 @@ import type { Fix, TextEdit } from '../model/finding.js';
  * overlaps an edit already accepted; the others wait for the next pass (ESLint's policy).
  * Two insertions at the same offset conflict too: each was computed without the other
  * (two moves that both create the same missing mapping would write it twice), so the
- * second is recomputed on the next pass against the text the first produced.
+ * second is recomputed on the next pass against the text the first produced; so is an
+ * insertion at the edge of a span another fix replaces.
  */
 export function applyFixes(text: string, fixes: readonly Fix[]): { text: string; applied: Fix[]; deferred: Fix[] } {
   const ordered = [...fixes].sort((a, b) => start(a) - start(b));
@@ -31,8 +32,11 @@ function overlaps(a: TextEdit, b: TextEdit): boolean {
   const [as, ae] = a.range;
   const [bs, be] = b.range;
   if (as === ae && bs === be) return as === bs;
-  if (as === ae) return bs < as && as < be;
-  if (bs === be) return as < bs && bs < ae;
+  // An insertion at either edge of a replaced span conflicts with it: it was computed
+  // against the text the replacement removes (a key added at the end of a document that
+  // another fix replaces whole would land after the new document).
+  if (as === ae) return bs <= as && as <= be;
+  if (bs === be) return as <= bs && bs <= ae;
   return as < be && bs < ae;
 }
 
