@@ -1,11 +1,13 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { type Manifest, migrateServerAuthorization } from '../src/linkerd/migrations/server-authorization.js';
 import { isPolicyResource } from '../src/linkerd/policy-targets.js';
+import { REFERENCE_SCOPE_OPTION, type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import { isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 
 interface Options {
   clusterNetworks: string[];
+  scope: ReferenceScope;
 }
 
 function nameOf(m: Manifest): string {
@@ -66,14 +68,15 @@ export default defineRule({
       type: 'object',
       additionalProperties: false,
       properties: {
+        scope: REFERENCE_SCOPE_OPTION,
         clusterNetworks: {
           type: 'array',
           items: { type: 'string' },
-          description: "The install's `clusterNetworks`, which a ServerAuthorization without `networks` admits: set, the fix writes them and is safe.",
+          description: "The install's clusterNetworks, for ServerAuthorizations without networks.",
         },
       },
     },
-    defaultOptions: optionDefaults<Options>({ clusterNetworks: [] }),
+    defaultOptions: optionDefaults<Options>({ clusterNetworks: [], scope: 'directory' }),
     docs: {
       why:
         'ServerAuthorization is the authorization form of Linkerd 2.11. Since 2.12 an AuthorizationPolicy says the same ' +
@@ -81,37 +84,36 @@ export default defineRule({
         'and namespaces; Linkerd\'s docs prefer it and say ServerAuthorization will be deprecated. The rule is silent ' +
         'for targets before 2.12, where ServerAuthorization is the only form.',
       howToFix:
-        'Write an AuthorizationPolicy that targets the Server, a MeshTLSAuthentication with the identities or ' +
-        'ServiceAccounts, and a NetworkAuthentication with the networks, then delete the ServerAuthorization. Without ' +
-        '`networks` a ServerAuthorization admits only the install\'s `clusterNetworks`, while an AuthorizationPolicy ' +
-        'without a NetworkAuthentication admits every address: write the cluster networks out.',
+        'Write an AuthorizationPolicy on the Server with a MeshTLSAuthentication and a NetworkAuthentication, then delete ' +
+        'the ServerAuthorization. Without `networks` it admits only the install\'s `clusterNetworks`; write them out.',
       fixSafety:
         'The fix replaces the ServerAuthorization with a MeshTLSAuthentication (none for `unauthenticated: true`), a ' +
         'NetworkAuthentication and an AuthorizationPolicy (`policy.linkerd.io/v1alpha1`) of its name, namespace, labels ' +
         'and annotations (not `kubectl.kubernetes.io/last-applied-configuration`). `identities` stay `identities`, ' +
         '`serviceAccounts` become `identityRefs`; with both, a second MeshTLSAuthentication and AuthorizationPolicy ' +
         '`<name>-service-accounts` (either policy admits, as the one list did). `networks` are copied with `except`; ' +
-        '`server.name` becomes a Server target, an empty `server.selector` a Namespace target.\n\n' +
+        '`server.name` becomes a Server target, an empty `server.selector` a Namespace target. Servers and taken names ' +
+        'are looked up in the `scope` option\'s manifests (the directory, by default).\n\n' +
         'Safe when that is all. Unsafe when `client.networks` is not set and the `clusterNetworks` option is empty (the ' +
-        'release\'s default cluster networks are written: `10.0.0.0/8`, `100.64.0.0/10`, `172.16.0.0/12`, ' +
-        '`192.168.0.0/16`, and `fd00::/8` from 2.16); when `server.selector` is expanded to one policy per Server it ' +
+        'release\'s default cluster networks are written); when `server.selector` is expanded to one policy per Server it ' +
         'matches in the input (`<name>-<server>` for several: Servers outside the input are left out); and when other ' +
         'metadata is dropped.\n\n' +
         'No fix for `meshTLS.unauthenticatedTLS` (no AuthorizationPolicy admits TLS clients without an identity), a ' +
         '`server.selector` that matches no Server in the input, a ServerAuthorization Linkerd refuses or ignores, a name ' +
         'the replacement needs that is taken in the namespace, or a ServerAuthorization in a JSON file (one manifest ' +
         'only), a List or TypeScript.',
-      messages: {
-        noFix: 'Reported with the reason no replacement is written: the field that blocks it, or the name that is taken.',
-      },
+      messages: { noFix: 'With the field or taken name that blocks the fix.' },
     },
   },
   check(ctx) {
     const options = ctx.options.clusterNetworks.length ? { clusterNetworks: ctx.options.clusterNetworks } : {};
+    // The Servers a selector expands to and the names already taken are looked up where the
+    // ServerAuthorization is applied with (its directory, by default), not in unrelated projects.
+    const scoped = scopedTrees(ctx.tree, ctx.options.scope);
     for (const saz of ctx.resources) {
       if (!isPolicyResource(saz, 'ServerAuthorization')) continue;
       const name = saz.name ?? '(unnamed)';
-      const migration = migrateServerAuthorization(saz, ctx.tree, ctx.target, options);
+      const migration = migrateServerAuthorization(saz, scoped(saz), ctx.target, options);
       if (!migration.ok) {
         ctx.report({ resource: saz, path: migration.path, messageId: 'noFix', data: { name, reason: migration.reason } });
         continue;
