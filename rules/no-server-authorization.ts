@@ -88,7 +88,7 @@ export default defineRule({
         'the ServerAuthorization. Without `networks` it admits only the install\'s `clusterNetworks`; write them out.',
       fixSafety:
         'The fix replaces the ServerAuthorization with a MeshTLSAuthentication (none for `unauthenticated: true`), a ' +
-        'NetworkAuthentication and an AuthorizationPolicy (`policy.linkerd.io/v1alpha1`) of its name, namespace, labels ' +
+        'NetworkAuthentication and an AuthorizationPolicy (`policy.linkerd.io/v1alpha1`) with its name, namespace, labels ' +
         'and annotations (not `kubectl.kubernetes.io/last-applied-configuration`). `identities` stay `identities`, ' +
         '`serviceAccounts` become `identityRefs`; with both, a second MeshTLSAuthentication and AuthorizationPolicy ' +
         '`<name>-service-accounts` (either policy admits, as the one list did). `networks` are copied with `except`; ' +
