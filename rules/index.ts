@@ -16,6 +16,7 @@ import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noRetryNonIdempotent from './no-retry-non-idempotent.js';
+import noServerAuthorization from './no-server-authorization.js';
 import noTrafficSplit from './no-traffic-split.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noUnboundedRetries from './no-unbounded-retries.js';
@@ -61,6 +62,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-inject-system-namespace': noInjectSystemNamespace,
   'no-open-network': noOpenNetwork,
   'no-retry-non-idempotent': noRetryNonIdempotent,
+  'no-server-authorization': noServerAuthorization,
   'no-traffic-split': noTrafficSplit,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-unbounded-retries': noUnboundedRetries,
