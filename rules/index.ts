@@ -16,6 +16,7 @@ import noInjectHostNetwork from './no-inject-host-network.js';
 import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noRetryNonIdempotent from './no-retry-non-idempotent.js';
+import noServiceProfile from './no-service-profile.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noUnboundedRetries from './no-unbounded-retries.js';
 import noWildcardIdentity from './no-wildcard-identity.js';
@@ -60,6 +61,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-inject-system-namespace': noInjectSystemNamespace,
   'no-open-network': noOpenNetwork,
   'no-retry-non-idempotent': noRetryNonIdempotent,
+  'no-service-profile': noServiceProfile,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-unbounded-retries': noUnboundedRetries,
   'no-wildcard-identity': noWildcardIdentity,
