@@ -17,6 +17,7 @@ import noInjectSystemNamespace from './no-inject-system-namespace.js';
 import noOpenNetwork from './no-open-network.js';
 import noRetryNonIdempotent from './no-retry-non-idempotent.js';
 import noServerAuthorization from './no-server-authorization.js';
+import noServiceProfile from './no-service-profile.js';
 import noTrafficSplit from './no-traffic-split.js';
 import noUnauthenticatedServer from './no-unauthenticated-server.js';
 import noUnboundedRetries from './no-unbounded-retries.js';
@@ -63,6 +64,7 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'no-open-network': noOpenNetwork,
   'no-retry-non-idempotent': noRetryNonIdempotent,
   'no-server-authorization': noServerAuthorization,
+  'no-service-profile': noServiceProfile,
   'no-traffic-split': noTrafficSplit,
   'no-unauthenticated-server': noUnauthenticatedServer,
   'no-unbounded-retries': noUnboundedRetries,

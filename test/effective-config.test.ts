@@ -1,7 +1,7 @@
 // The effective outbound configuration: which timeout and retry each route rule gets, and from where, per release.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outboundRoutes, ruleTimeoutsRead, shadowingProfile } from '../src/linkerd/effective-config.js';
+import { outboundRoutes, policyDurationOf, profileService, ruleTimeoutsRead, shadowingProfile } from '../src/linkerd/effective-config.js';
 import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
 import { parseSource } from '../src/load/parse.js';
 import { SourceFile } from '../src/model/source.js';
@@ -195,5 +195,43 @@ describe('route kinds by release', () => {
     const t = tree(`${service()}\n---\n${route()}`);
     expect(outboundRoutes(t, target('2.20'), 'cluster.local')).toBe(outboundRoutes(t, target('2.20'), 'cluster.local'));
     expect(outboundRoutes(t, target('2.19'), 'cluster.local')).not.toBe(outboundRoutes(t, target('2.20'), 'cluster.local'));
+  });
+});
+
+describe('profileService', () => {
+  const profile = (name: string) => tree(`apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata: {name: ${name}, namespace: shop}\nspec: {}`).ofKind('ServiceProfile')[0]!;
+
+  it('reads the Service from <service>.<namespace>.svc.<clusterDomain>', () => {
+    expect(profileService(profile('cart.shop.svc.cluster.local'), 'cluster.local')).toEqual({ service: 'cart', namespace: 'shop' });
+    expect(profileService(profile('cart.shop.svc.corp.example'), 'corp.example')).toEqual({ service: 'cart', namespace: 'shop' });
+  });
+
+  it('is undefined for other names', () => {
+    expect(profileService(profile('cart.shop.svc.cluster.local'), 'corp.example')).toBeUndefined();
+    expect(profileService(profile('cart'), 'cluster.local')).toBeUndefined();
+    expect(profileService(profile('a.cart.shop.svc.cluster.local'), 'cluster.local')).toBeUndefined();
+  });
+});
+
+describe('policyDurationOf', () => {
+  it.each([
+    ['1m30s', '90s', 90_000],
+    ['1.5s', '1500ms', 1500],
+    ['1.1s', '1100ms', 1100],
+    ['300ms', '300ms', 300],
+    ['2h', '2h', 7_200_000],
+    ['48h', '2d', 172_800_000],
+    ['10s', '10s', 10_000],
+    ['0s', '0s', 0],
+  ])('writes the Go duration %s as %s', (go, text, ms) => {
+    expect(policyDurationOf(go)).toEqual({ ok: true, text, ms });
+  });
+
+  it.each([
+    ['100us', 'is not a whole number of milliseconds, which is the finest unit of the policy duration syntax'],
+    ['-1s', 'is negative'],
+    ['10', 'is not a Go duration'],
+  ])('has no policy duration for %s', (go, why) => {
+    expect(policyDurationOf(go)).toEqual({ ok: false, why });
   });
 });

@@ -36,7 +36,8 @@ describe('npm package', () => {
       execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, env, encoding: 'utf8' }),
     ) as { filename: string; size: number; files: { path: string }[] }[];
     const tarball = join(scratch, packed[0]!.filename);
-    expect(statSync(tarball).size).toBeLessThan(310_000);
+    // 316 kB with the three migration rules; the budget catches an accidental bundle of a dependency or of test data.
+    expect(statSync(tarball).size).toBeLessThan(335_000);
     const paths = packed[0]!.files.map((f) => f.path);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('schemas/config.schema.json');

@@ -29,6 +29,7 @@ import type { ManifestTree } from '../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from './admission/coverage.js';
 import { placesFor, readByTarget } from './annotation-sites.js';
 import { keyInfo } from './annotations.js';
+import { parseGoDuration } from './admission/durations.js';
 import { badGrpcRetryEntry, badHttpRetryEntry, parseIntegerIn, parsePolicyDuration } from './annotation-values.js';
 import { referencesIn } from './reference-catalog.js';
 import { type LinkerdTarget, type Release, atLeast } from './releases.js';
@@ -138,6 +139,46 @@ export function describeResource(resource: Resource): string {
 /** The name the destination controller looks a Service's profile up by. */
 export function profileName(service: string, namespace: string, clusterDomain: string): string {
   return `${service}.${namespace}.svc.${clusterDomain}`;
+}
+
+/**
+ * The Service a ServiceProfile is for, read from its name `<service>.<namespace>.svc.<clusterDomain>`
+ * (the name the destination controller looks it up by); undefined for any other name.
+ */
+export function profileService(profile: Resource, clusterDomain: string): { service: string; namespace: string } | undefined {
+  const suffix = `.svc.${clusterDomain}`;
+  if (!profile.name?.endsWith(suffix)) return undefined;
+  const labels = profile.name.slice(0, -suffix.length).split('.');
+  if (labels.length !== 2 || !labels[0] || !labels[1]) return undefined;
+  return { service: labels[0], namespace: labels[1] };
+}
+
+const POLICY_UNITS_DESC: readonly [string, number][] = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1000],
+  ['ms', 1],
+];
+
+/**
+ * A ServiceProfile route `timeout` (a Go duration) as the policy controller's duration syntax
+ * (`<integer><ms|s|m|h|d>`), in the largest unit that keeps it exact: `1m30s` is `90s`, `1.5s`
+ * is `1500ms`. `ms: 0` for a zero timeout, which the destination controller sends as none
+ * (linkerd2 `controller/api/destination/profile_translator.go`, `toDuration`). Not possible for
+ * what Go does not parse, negative durations, or fractions of a millisecond.
+ */
+export function policyDurationOf(goText: string): { ok: true; text: string; ms: number } | { ok: false; why: string } {
+  const ns = parseGoDuration(goText.trim());
+  if (ns === undefined) return { ok: false, why: 'is not a Go duration' };
+  if (ns < 0) return { ok: false, why: 'is negative' };
+  // Decimal fractions (`1.1s`) come out of the float sum a hair off a whole nanosecond.
+  const whole = Math.round(ns);
+  const ms = whole / 1e6;
+  if (!Number.isInteger(ms)) return { ok: false, why: 'is not a whole number of milliseconds, which is the finest unit of the policy duration syntax' };
+  if (ms === 0) return { ok: true, text: '0s', ms: 0 };
+  const [unit, size] = POLICY_UNITS_DESC.find(([, size]) => ms % size === 0)!;
+  return { ok: true, text: `${ms / size}${unit}`, ms };
 }
 
 function nonEmptyList(v: unknown): boolean {
