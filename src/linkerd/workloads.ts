@@ -185,7 +185,19 @@ export class WorkloadModel {
     });
     this.services = tree.ofKind('Service', '').map(serviceOf);
     this.externalWorkloads = tree.ofKind('ExternalWorkload', 'workload.linkerd.io').map(externalWorkloadOf);
+    for (const w of this.workloads) {
+      push(this.byNamespace, w.namespace, w);
+      let labels = this.byLabel.get(w.namespace);
+      if (!labels) this.byLabel.set(w.namespace, (labels = new Map()));
+      for (const [k, v] of Object.entries(w.labels)) push(labels, `${k}=${v}`, w);
+    }
+    for (const s of this.services) this.servicesByName.set(`${s.namespace ?? ''}/${s.resource.name ?? ''}`, this.servicesByName.get(`${s.namespace ?? ''}/${s.resource.name ?? ''}`) ?? s);
   }
+
+  // Indexes, so that a selector or name lookup does not scan every workload of a large tree.
+  private readonly byNamespace = new Map<string | undefined, Workload[]>();
+  private readonly byLabel = new Map<string | undefined, Map<string, Workload[]>>();
+  private readonly servicesByName = new Map<string, ServiceInfo>();
 
   /** ExternalWorkloads in `namespace` whose labels `selector` matches. */
   selectExternalWorkloads(namespace: string | undefined, selector: LabelSelector): ExternalWorkloadInfo[] {
@@ -199,22 +211,31 @@ export class WorkloadModel {
 
   /** Pods in `namespace` whose template labels `selector` matches (an empty selector picks them all). */
   selectWorkloads(namespace: string | undefined, selector: LabelSelector): Workload[] {
-    return this.workloads.filter((w) => w.namespace === namespace && matchesSelector(selector, w.labels));
+    // Only pods carrying one of the required labels can match: start from those.
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? (this.byLabel.get(namespace)?.get(`${first[0]}=${first[1]}`) ?? []) : (this.byNamespace.get(namespace) ?? []);
+    return candidates.filter((w) => matchesSelector(selector, w.labels));
   }
 
   /** True when the tree holds at least one pod template in `namespace`. */
   hasWorkloads(namespace: string | undefined): boolean {
-    return this.workloads.some((w) => w.namespace === namespace);
+    return this.byNamespace.has(namespace);
   }
 
   service(namespace: string | undefined, name: string): ServiceInfo | undefined {
-    return this.services.find((s) => s.namespace === namespace && s.resource.name === name);
+    return this.servicesByName.get(`${namespace ?? ''}/${name}`);
   }
 
   /** The pods a Service sends traffic to: its selector's matches in its namespace (none without a selector). */
   backendsOf(service: ServiceInfo): Workload[] {
     return service.selector ? this.selectWorkloads(service.namespace, { matchLabels: service.selector }) : [];
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 const models = new WeakMap<ManifestTree, WorkloadModel>();
@@ -290,9 +311,21 @@ export interface ProxyView {
 
 /** `injectionOf` for a workload of the model, with its Namespace object when the input holds it. */
 export function workloadInjection(workload: Workload, namespace: Resource | undefined, target: LinkerdTarget): Injection {
-  const spec = isObject(workload.template.value.spec) ? workload.template.value.spec : undefined;
-  return injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, target);
+  // Rules ask once per Service or Server that selects the pod: decide once per pod, namespace and target.
+  let byNamespace = injections.get(workload);
+  if (!byNamespace) injections.set(workload, (byNamespace = new Map()));
+  let byTarget = byNamespace.get(namespace);
+  if (!byTarget) byNamespace.set(namespace, (byTarget = new Map()));
+  let verdict = byTarget.get(target.input);
+  if (verdict === undefined) {
+    const spec = isObject(workload.template.value.spec) ? workload.template.value.spec : undefined;
+    verdict = injectionOf({ annotations: workload.annotations, labels: workload.labels, spec }, { name: workload.namespace, resource: namespace }, target);
+    byTarget.set(target.input, verdict);
+  }
+  return verdict;
 }
+
+const injections = new WeakMap<Workload, Map<Resource | undefined, Map<string, Injection>>>();
 
 /**
  * The proxy of a pod as the injector would make it, from the pod's and its Namespace's

@@ -30,8 +30,23 @@ const LAYOUT = new Set(['doc-start', 'space', 'comment', 'newline']);
 export function tokenize(text: string): Tokenized {
   const tokens: CST.Token[] = [];
   const tooDeep: number[] = [];
+  for (const item of tokenStream(text)) {
+    if (item.tooDeep !== undefined) tooDeep.push(item.tooDeep);
+    tokens.push(item.token);
+  }
+  return { tokens, tooDeep };
+}
+
+/**
+ * The same tokens one at a time, so a caller can compose and drop each document before
+ * the next is read. `offset` is where `text` starts in a larger text, for re-reading one
+ * document of a file with the offsets it has there. An emptied too-deep document carries
+ * the offset where it passed the limit.
+ */
+export function* tokenStream(text: string, offset = 0): Generator<{ token: CST.Token; tooDeep?: number }> {
   let parser: Parser | undefined = new Parser();
-  let pos = 0;
+  parser.offset = offset;
+  let pos = offset;
   let atScalar = false;
   for (const lexeme of new Lexer().lex(text)) {
     // A scalar's source follows a SCALAR marker and is never a marker itself.
@@ -43,19 +58,17 @@ export function tokenize(text: string): Tokenized {
       parser.offset = pos;
     }
     if (parser) {
-      for (const token of parser.next(lexeme)) tokens.push(token);
+      for (const token of parser.next(lexeme)) yield { token };
       const at = parser.stack.length > MAX_DEPTH + 1 ? deepAt(parser.stack) : undefined;
       if (at !== undefined) {
-        tooDeep.push(at);
-        tokens.push(emptied(parser.stack[0]!));
+        yield { token: emptied(parser.stack[0]!), tooDeep: at };
         parser = undefined;
       }
     }
     // The parser's own offset rule: these markers take no room in the text.
     if (!(type === 'doc-mode' || type === 'flow-error-end' || type === 'scalar')) pos += lexeme.length;
   }
-  if (parser) tokens.push(...parser.end());
-  return { tokens, tooDeep };
+  if (parser) for (const token of parser.end()) yield { token };
 }
 
 /** The offset of the collection at depth MAX_DEPTH + 1 among the parser's open tokens, if any. */

@@ -1,12 +1,12 @@
-import { Composer, type Document, type Node, isMap, isSeq, visit } from 'yaml';
+import { Composer, type Document, type Node, type YAMLError, isMap, isSeq, visit } from 'yaml';
 import { isObject } from '../model/k8s.js';
 import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
 import { LineIndex, type Range } from '../model/range.js';
-import { type Resource, splitApiVersion } from '../model/resource.js';
+import { type Resource, type YamlSyntax, splitApiVersion } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
-import { type DeepAlias, MAX_DEPTH, deepAlias, tokenize } from './depth.js';
+import { type DeepAlias, MAX_DEPTH, deepAlias, tokenStream, tokenize } from './depth.js';
 import { RepairedLines, repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
 import { findTemplateDirective } from './template.js';
@@ -19,9 +19,79 @@ const DIRECTIVE_MARK = 'linkerd-lint-';
  * Parses a YAML or JSON file into resources. JSON goes through the YAML parser too
  * (JSON is YAML 1.2 flow syntax), so both get the same node ranges and error codes.
  * Never throws for bad input: problems are returned with their positions.
+ *
+ * Files are read one document at a time, and a resource keeps its plain value, not its
+ * syntax tree: the tree (for locations and fixes) is read again from the document's own
+ * text the first time something asks for it. Memory then follows the values, a fraction
+ * of the trees, and a file's documents are never all in memory at once. Files that need
+ * facts from the whole token stream (template actions, `%` directives) or the quote
+ * repair are read whole.
  */
 export function parseSource(file: SourceFile): ParsedFile {
+  const { text } = file;
+  if (!text.includes('{{') && !DIRECTIVE_LINE.test(text)) {
+    const parsed = parseByDocument(file);
+    if (parsed) return parsed;
+  }
+  return parseWhole(file);
+}
+
+const DIRECTIVE_LINE = /^%/m;
+
+/** One document at a time; undefined when a document needs the quote repair, which reads the whole text. */
+function parseByDocument(file: SourceFile): ParsedFile | undefined {
+  const { text, lines } = file;
+  const problems: SyntaxProblem[] = [];
+  const comments: SourceComment[] = [];
+  const resources: Resource[] = [];
+  const wantComments = text.includes(DIRECTIVE_MARK);
+  const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
+  const lastChar = Math.max(0, text.trimEnd().length - 1);
+  let docIndex = 0;
+  const take = (doc: Document.Parsed): boolean => {
+    if (doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) return false;
+    for (const err of doc.errors) problems.push(errorProblem(err, text, lines, lastChar));
+    readDocument(doc, docIndex++, file, lines, problems, resources, lazySyntax(text, doc));
+    return true;
+  };
+  for (const { token, tooDeep } of tokenStream(text)) {
+    if (tooDeep !== undefined) problems.push(tooDeepProblem(lines)(tooDeep));
+    if (wantComments) {
+      for (const c of collectCst([token]).comments) {
+        if (c.source.includes(DIRECTIVE_MARK)) comments.push({ text: c.source.replace(/^#/, ''), range: lines.range(c.offset, c.offset + c.source.length) });
+      }
+    }
+    for (const doc of composer.next(token)) if (!take(doc as Document.Parsed)) return undefined;
+  }
+  for (const doc of composer.end(true, text.length)) if (!take(doc as Document.Parsed)) return undefined;
+  // Problems in offset order, as a whole-file read gives them.
+  problems.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return { file, resources, problems, comments };
+}
+
+/**
+ * The syntax tree of one document, read again from its own text with the offsets it has in
+ * the file, the first time a location or a fix needs it.
+ */
+function lazySyntax(text: string, parsed: Document.Parsed): () => Document.Parsed {
+  // Only the offsets are kept: holding `parsed` would keep every node of it alive.
+  const [start, , end] = parsed.range;
+  let doc: Document.Parsed | undefined;
+  return () => {
+    if (!doc) {
+      const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
+      const tokens = [...tokenStream(text.slice(start, end), start)].map((t) => t.token);
+      const docs = Array.from(composer.compose(tokens, true, end)) as Document.Parsed[];
+      doc = docs.find((d) => d.contents) ?? docs[0]!;
+    }
+    return doc;
+  };
+}
+
+/** The whole file as one token stream: what `parseSource` falls back to, and the reference its per-document reading is tested against. */
+export function parseWhole(file: SourceFile): ParsedFile {
   let { text } = file;
+
   let lines = file.lines;
   let { tokens, docs, tooDeep } = parseText(text);
   // Read what Kubernetes reads: see lenient.ts. Positions stay line-exact; fixes are
@@ -48,19 +118,7 @@ export function parseSource(file: SourceFile): ParsedFile {
   // last line; pull them back onto the last character so editors can show them.
   const lastChar = Math.max(0, text.trimEnd().length - 1);
   for (const doc of docs) {
-    for (const err of doc.errors) {
-      const start = Math.min(err.pos[0], lastChar);
-      let end = Math.max(start, Math.min(err.pos[1], lastChar + 1));
-      let message = syntaxMessage(err.code, err.message);
-      if (err.code === 'DUPLICATE_KEY') {
-        const key = KEY_AT.exec(text.slice(start, lines.lineEnd(start)))?.[1];
-        if (key) {
-          end = start + key.length;
-          message = `duplicate mapping key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}; ${message}`;
-        }
-      }
-      problems.push({ code: err.code, message, range: lines.range(start, end) });
-    }
+    for (const err of doc.errors) problems.push(errorProblem(err, text, lines, lastChar));
   }
 
   const wantsCst = text.includes('{{') || text.includes(DIRECTIVE_MARK);
@@ -88,38 +146,66 @@ export function parseSource(file: SourceFile): ParsedFile {
   }
 
   const resources: Resource[] = [];
-  const mayAlias = text.includes('*');
-  docs.forEach((doc, docIndex) => {
-    if (doc.errors.length > 0 || !doc.contents) return;
-    // Aliases copy nodes, so a value can nest deeper than the document's nodes do.
-    const deep = mayAlias ? deepAlias(doc) : undefined;
-    if (deep) {
-      problems.push(deepAliasProblem(deep, lines));
-      return;
-    }
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    } catch (err) {
-      const at = aliasToBlame(doc) ?? [doc.range[0], doc.range[0]];
-      problems.push(conversionProblem(err, lines.range(at[0], at[1])));
-      return;
-    }
-    const root = doc.contents as Node;
-    if (!isObject(value)) return;
-    if (value.kind === 'List' && Array.isArray(value.items) && isMap(root)) {
-      const itemsNode = root.get('items', true);
-      if (!isSeq(itemsNode)) return;
-      value.items.forEach((item, i) => {
-        const itemNode = itemsNode.items[i] as Node | undefined;
-        if (isObject(item) && itemNode) addResource(resources, file, lines, repaired, doc, docIndex, ['items', i], itemNode, item);
-      });
-      return;
-    }
-    addResource(resources, file, lines, repaired, doc, docIndex, [], root, value);
-  });
-
+  docs.forEach((doc, docIndex) => readDocument(doc, docIndex, file, lines, problems, resources, repaired ? undefined : () => doc));
   return { file, resources, problems, comments };
+}
+
+/**
+ * The resources of one document (its items, for a `kind: List`). `syntax` gives the
+ * document's tree for locations and fixes; without it (a repaired text) there are no fixes
+ * and locations come from this parse.
+ */
+function readDocument(
+  doc: Document.Parsed,
+  docIndex: number,
+  file: SourceFile,
+  lines: LineIndex,
+  problems: SyntaxProblem[],
+  resources: Resource[],
+  syntax: (() => Document.Parsed) | undefined,
+): void {
+  if (doc.errors.length > 0 || !doc.contents) return;
+  // Aliases copy nodes, so a value can nest deeper than the document's nodes do.
+  const deep = file.text.includes('*') ? deepAlias(doc) : undefined;
+  if (deep) {
+    problems.push(deepAliasProblem(deep, lines));
+    return;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    const at = aliasToBlame(doc) ?? [doc.range[0], doc.range[0]];
+    problems.push(conversionProblem(err, lines.range(at[0], at[1])));
+    return;
+  }
+  const root = doc.contents as Node;
+  if (!isObject(value)) return;
+  const eager = syntax ? undefined : doc;
+  if (value.kind === 'List' && Array.isArray(value.items) && isMap(root)) {
+    const itemsNode = root.get('items', true);
+    if (!isSeq(itemsNode)) return;
+    value.items.forEach((item, i) => {
+      const itemNode = itemsNode.items[i] as Node | undefined;
+      if (isObject(item) && itemNode) addResource(resources, file, lines, syntax, eager, docIndex, ['items', i], itemNode, item);
+    });
+    return;
+  }
+  addResource(resources, file, lines, syntax, eager, docIndex, [], root, value);
+}
+
+function errorProblem(err: YAMLError, text: string, lines: LineIndex, lastChar: number): SyntaxProblem {
+  const start = Math.min(err.pos[0], lastChar);
+  let end = Math.max(start, Math.min(err.pos[1], lastChar + 1));
+  let message = syntaxMessage(err.code, err.message);
+  if (err.code === 'DUPLICATE_KEY') {
+    const key = KEY_AT.exec(text.slice(start, lines.lineEnd(start)))?.[1];
+    if (key) {
+      end = start + key.length;
+      message = `duplicate mapping key ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}; ${message}`;
+    }
+  }
+  return { code: err.code, message, range: lines.range(start, end) };
 }
 
 /**
@@ -152,8 +238,8 @@ function addResource(
   out: Resource[],
   file: SourceFile,
   lines: LineIndex,
-  repaired: boolean,
-  doc: Document.Parsed,
+  syntax: (() => Document.Parsed) | undefined,
+  eager: Document.Parsed | undefined,
   docIndex: number,
   docPath: JsonPath,
   root: Node,
@@ -164,6 +250,10 @@ function addResource(
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
   const { group, version } = splitApiVersion(apiVersion);
   const headRange = headRangeOf(root, lines);
+  // Without a reader (a repaired text) there is no tree to fix, and locations come from this read.
+  const locate = syntax
+    ? lazyLocate(syntax, docPath, lines, headRange)
+    : { tree: (): YamlSyntax | undefined => undefined, at: (path: JsonPath, target?: 'value' | 'key') => locatePath(eager!, root, path, lines, headRange, target) };
   out.push({
     file,
     docIndex,
@@ -176,9 +266,39 @@ function addResource(
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
     value,
     headRange,
-    syntax: repaired ? undefined : { doc, root },
-    locate: (path, target) => locatePath(doc, root, path, lines, headRange, target),
+    get syntax() {
+      return locate.tree();
+    },
+    locate: locate.at,
   });
+}
+
+/**
+ * Locations and the syntax tree of an object whose document is read again on first use:
+ * the closures hold the reader, the object's path in its document and the line index, never
+ * a node of the first read.
+ */
+function lazyLocate(syntax: () => Document.Parsed, docPath: JsonPath, lines: LineIndex, headRange: Range) {
+  let tree: YamlSyntax | undefined;
+  const get = (): YamlSyntax => {
+    if (!tree) {
+      const doc = syntax();
+      let root = doc.contents as Node;
+      if (docPath.length > 0) {
+        const items = isMap(root) ? root.get('items', true) : undefined;
+        root = (isSeq(items) ? (items.items[docPath[1] as number] as Node | undefined) : undefined) ?? root;
+      }
+      tree = { doc, root };
+    }
+    return tree;
+  };
+  return {
+    tree: (): YamlSyntax | undefined => get(),
+    at: (path: JsonPath, target?: 'value' | 'key') => {
+      const t = get();
+      return locatePath(t.doc, t.root, path, lines, headRange, target);
+    },
+  };
 }
 
 /** The alias a failed conversion is about: the first unresolved one, else the first one. */

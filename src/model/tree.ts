@@ -27,21 +27,49 @@ export class ManifestTree {
   /** Every resource of `kind`, optionally restricted to one API group. */
   ofKind(kind: string, group?: string): readonly Resource[] {
     const list = this.byKind.get(kind) ?? [];
-    return group === undefined ? list : list.filter((r) => r.group === group);
+    if (group === undefined) return list;
+    return this.cached(`g\0${kind}\0${group}`, () => list.filter((r) => r.group === group));
   }
 
   /** Resources of `kind` in `namespace` (undefined namespace matches resources that set none). */
   inNamespace(kind: string, namespace: string | undefined, group?: string): readonly Resource[] {
-    return this.ofKind(kind, group).filter((r) => r.namespace === namespace);
+    const byNamespace = this.namespaced(kind, group);
+    return byNamespace.get(namespace) ?? [];
   }
 
   find(kind: string, namespace: string | undefined, name: string, group?: string): Resource | undefined {
-    return this.ofKind(kind, group).find((r) => r.name === name && r.namespace === namespace);
+    return this.inNamespace(kind, namespace, group).find((r) => r.name === name);
   }
 
   /** The Namespace object called `name`, if the input holds one. */
   namespace(name: string): Resource | undefined {
     return this.ofKind('Namespace', '').find((r) => r.name === name);
+  }
+
+  // Lookups are built on first use, so that a rule asking for each of N resources by name
+  // costs N lookups, not N scans.
+  private readonly lists = new Map<string, readonly Resource[]>();
+  private readonly byNamespaceOf = new Map<string, Map<string | undefined, Resource[]>>();
+
+  private cached(key: string, build: () => readonly Resource[]): readonly Resource[] {
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = build()));
+    return list;
+  }
+
+  private namespaced(kind: string, group: string | undefined): Map<string | undefined, Resource[]> {
+    const key = `${kind}\0${group ?? '*'}`;
+    let map = this.byNamespaceOf.get(key);
+    if (!map) {
+      map = new Map();
+      for (const r of this.ofKind(kind, group)) {
+        const list = map.get(r.namespace);
+        if (list) list.push(r);
+        else map.set(r.namespace, [r]);
+      }
+      this.byNamespaceOf.set(key, map);
+    }
+    return map;
   }
 
   /** Resources of `kind` in `namespace` whose own labels match `selector`. */
