@@ -75,7 +75,7 @@ export default defineRule({
       const namespace = resource.namespace ? ctx.tree.namespace(resource.namespace) : undefined;
 
       if (resource.kind === 'Service' && resource.group === '') {
-        const service = model.services.find((s) => s.resource === resource);
+        const service = model.serviceFor(resource);
         if (!service) continue;
         const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
         const list = effectiveOpaquePorts({ resource, annotations: annotationsAt(resource.value), annotationsPath: ['metadata', 'annotations'] }, namespace, ctx.target, names);
@@ -98,7 +98,7 @@ export default defineRule({
         continue;
       }
 
-      const workload = model.workloads.find((w) => w.resource === resource);
+      const workload = model.workloadFor(resource);
       if (!workload) continue;
       const injection = workloadInjection(workload, namespace, ctx.target);
       if (injection === 'no') continue;

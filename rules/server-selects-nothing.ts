@@ -224,7 +224,7 @@ export default defineRule({
       if (spec.podSelector === undefined) continue;
       const requirements = requirementsOf(spec.podSelector);
       if (!requirements || requirements.some((r) => isRuntimePodLabel(r.key))) continue;
-      const candidates = model.workloads.filter((w) => w.namespace === ns && near(w.resource));
+      const candidates = model.workloadsIn(ns).filter((w) => near(w.resource));
       if (!strict && candidates.length === 0) continue;
       // A pod anywhere in the input that matches is a match, near the Server or not.
       const selected = model.selectWorkloads(ns, spec.podSelector as LabelSelector);

@@ -132,7 +132,7 @@ export default defineRule({
       const skipped = new Set([...portsIn(skip.value)].filter((p) => !excluded.has(p)));
       if (skipped.size === 0) continue;
 
-      const workload = model.workloads.find((w) => w.resource === resource);
+      const workload = model.workloadFor(resource);
       const labels = workload?.labels ?? {};
       const workloadName = describeWorkload(resource);
       const site = skip.from === 'pod' ? `on ${workloadName}` : `on namespace ${resource.namespace}, inherited by ${workloadName},`;

@@ -25,8 +25,8 @@ function pathsOf(value: unknown, at: JsonPath = [], out: JsonPath[] = []): JsonP
   return out;
 }
 
-function compare(path: string, root: string): string[] {
-  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+function compare(path: string, root: string, given?: string): string[] {
+  const text = given ?? readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   const file = () => new SourceFile(path, relative(root, path), text, path.endsWith('.json') ? 'json' : 'yaml');
   const byDoc = parseSource(file());
   const whole = parseWhole(file());
@@ -50,6 +50,17 @@ function compare(path: string, root: string): string[] {
 describe('reading one document at a time', () => {
   it('matches a whole-file read on every fixture', () => {
     expect(manifestsUnder(FIXTURES).flatMap((f) => compare(f, FIXTURES))).toEqual([]);
+  });
+
+  it('matches a whole-file read on a file large enough to keep no trees', { timeout: 300_000 }, () => {
+    // Every YAML fixture, as the documents of one file of more than 1 MiB.
+    const docs = manifestsUnder(FIXTURES)
+      .filter((f) => !f.endsWith('.json') && !f.endsWith('.config.yaml'))
+      .map((f) => readFileSync(f, 'utf8').replace(/^\uFEFF/, ''))
+      .filter((t) => !t.includes('{{') && !/^%/m.test(t) && !t.includes('\r'));
+    let text = '';
+    while (text.length < 1.2 * 1024 * 1024) text += docs.map((d) => `---\n${d.endsWith('\n') ? d : `${d}\n`}`).join('');
+    expect(compare(join(FIXTURES, 'all.yaml'), FIXTURES, text)).toEqual([]);
   });
 
   const corpus = sharedPath('corpus');

@@ -191,6 +191,8 @@ export class WorkloadModel {
       if (!labels) this.byLabel.set(w.namespace, (labels = new Map()));
       for (const [k, v] of Object.entries(w.labels)) push(labels, `${k}=${v}`, w);
     }
+    for (const w of this.workloads) if (!this.byResource.has(w.resource)) this.byResource.set(w.resource, w);
+    for (const s of this.services) this.serviceByResource.set(s.resource, s);
     for (const s of this.services) this.servicesByName.set(`${s.namespace ?? ''}/${s.resource.name ?? ''}`, this.servicesByName.get(`${s.namespace ?? ''}/${s.resource.name ?? ''}`) ?? s);
   }
 
@@ -198,6 +200,8 @@ export class WorkloadModel {
   private readonly byNamespace = new Map<string | undefined, Workload[]>();
   private readonly byLabel = new Map<string | undefined, Map<string, Workload[]>>();
   private readonly servicesByName = new Map<string, ServiceInfo>();
+  private readonly byResource = new Map<Resource, Workload>();
+  private readonly serviceByResource = new Map<Resource, ServiceInfo>();
 
   /** ExternalWorkloads in `namespace` whose labels `selector` matches. */
   selectExternalWorkloads(namespace: string | undefined, selector: LabelSelector): ExternalWorkloadInfo[] {
@@ -220,6 +224,21 @@ export class WorkloadModel {
   /** True when the tree holds at least one pod template in `namespace`. */
   hasWorkloads(namespace: string | undefined): boolean {
     return this.byNamespace.has(namespace);
+  }
+
+  /** The workload a resource describes, if it is one. */
+  workloadFor(resource: Resource): Workload | undefined {
+    return this.byResource.get(resource);
+  }
+
+  /** The Service model of a Service resource. */
+  serviceFor(resource: Resource): ServiceInfo | undefined {
+    return this.serviceByResource.get(resource);
+  }
+
+  /** Pods in `namespace`, in input order. */
+  workloadsIn(namespace: string | undefined): readonly Workload[] {
+    return this.byNamespace.get(namespace) ?? [];
   }
 
   service(namespace: string | undefined, name: string): ServiceInfo | undefined {

@@ -38,6 +38,15 @@ export function parseSource(file: SourceFile): ParsedFile {
 
 const DIRECTIVE_LINE = /^%/m;
 
+/**
+ * Files larger than this keep no syntax tree per document; trees are read again on demand,
+ * and at most LAZY_CACHE_SIZE of them are kept, so a file's memory follows its values (a
+ * few times its size) rather than its trees (about twenty times).
+ */
+const LAZY_FILE_SIZE = 1024 * 1024;
+const LAZY_CACHE_SIZE = 64;
+const lazyCache = new Map<object, Document.Parsed>();
+
 /** One document at a time; undefined when a document needs the quote repair, which reads the whole text. */
 function parseByDocument(file: SourceFile): ParsedFile | undefined {
   const { text, lines } = file;
@@ -47,11 +56,13 @@ function parseByDocument(file: SourceFile): ParsedFile | undefined {
   const wantComments = text.includes(DIRECTIVE_MARK);
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
   const lastChar = Math.max(0, text.trimEnd().length - 1);
+  // A small file keeps its trees: reading a document again costs more than its memory.
+  const lazy = text.length > LAZY_FILE_SIZE;
   let docIndex = 0;
   const take = (doc: Document.Parsed): boolean => {
     if (doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) return false;
     for (const err of doc.errors) problems.push(errorProblem(err, text, lines, lastChar));
-    readDocument(doc, docIndex++, file, lines, problems, resources, lazySyntax(text, doc));
+    readDocument(doc, docIndex++, file, lines, problems, resources, lazy ? lazySyntax(text, doc) : () => doc);
     return true;
   };
   for (const { token, tooDeep } of tokenStream(text)) {
@@ -76,14 +87,20 @@ function parseByDocument(file: SourceFile): ParsedFile | undefined {
 function lazySyntax(text: string, parsed: Document.Parsed): () => Document.Parsed {
   // Only the offsets are kept: holding `parsed` would keep every node of it alive.
   const [start, , end] = parsed.range;
-  let doc: Document.Parsed | undefined;
+  const key = {};
   return () => {
-    if (!doc) {
+    let doc = lazyCache.get(key);
+    if (doc) {
+      // Most recently used last.
+      lazyCache.delete(key);
+    } else {
       const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
       const tokens = [...tokenStream(text.slice(start, end), start)].map((t) => t.token);
       const docs = Array.from(composer.compose(tokens, true, end)) as Document.Parsed[];
       doc = docs.find((d) => d.contents) ?? docs[0]!;
+      if (lazyCache.size >= LAZY_CACHE_SIZE) lazyCache.delete(lazyCache.keys().next().value!);
     }
+    lazyCache.set(key, doc);
     return doc;
   };
 }
@@ -166,7 +183,7 @@ function readDocument(
 ): void {
   if (doc.errors.length > 0 || !doc.contents) return;
   // Aliases copy nodes, so a value can nest deeper than the document's nodes do.
-  const deep = file.text.includes('*') ? deepAlias(doc) : undefined;
+  const deep = mayAlias(file) ? deepAlias(doc) : undefined;
   if (deep) {
     problems.push(deepAliasProblem(deep, lines));
     return;
@@ -192,6 +209,14 @@ function readDocument(
     return;
   }
   addResource(resources, file, lines, syntax, eager, docIndex, [], root, value);
+}
+
+/** Whether the file has a `*` at all (an alias needs one): asked once per file, not per document. */
+const aliasFree = new WeakMap<SourceFile, boolean>();
+function mayAlias(file: SourceFile): boolean {
+  let free = aliasFree.get(file);
+  if (free === undefined) aliasFree.set(file, (free = !file.text.includes('*')));
+  return !free;
 }
 
 function errorProblem(err: YAMLError, text: string, lines: LineIndex, lastChar: number): SyntaxProblem {
@@ -279,18 +304,15 @@ function addResource(
  * a node of the first read.
  */
 function lazyLocate(syntax: () => Document.Parsed, docPath: JsonPath, lines: LineIndex, headRange: Range) {
-  let tree: YamlSyntax | undefined;
+  // Nothing is cached here: the reader keeps the trees it can afford.
   const get = (): YamlSyntax => {
-    if (!tree) {
-      const doc = syntax();
-      let root = doc.contents as Node;
-      if (docPath.length > 0) {
-        const items = isMap(root) ? root.get('items', true) : undefined;
-        root = (isSeq(items) ? (items.items[docPath[1] as number] as Node | undefined) : undefined) ?? root;
-      }
-      tree = { doc, root };
+    const doc = syntax();
+    let root = doc.contents as Node;
+    if (docPath.length > 0) {
+      const items = isMap(root) ? root.get('items', true) : undefined;
+      root = (isSeq(items) ? (items.items[docPath[1] as number] as Node | undefined) : undefined) ?? root;
     }
-    return tree;
+    return { doc, root };
   };
   return {
     tree: (): YamlSyntax | undefined => get(),

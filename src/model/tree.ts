@@ -38,7 +38,17 @@ export class ManifestTree {
   }
 
   find(kind: string, namespace: string | undefined, name: string, group?: string): Resource | undefined {
-    return this.inNamespace(kind, namespace, group).find((r) => r.name === name);
+    const key = `${kind}\0${group ?? '*'}`;
+    let byName = this.byNameOf.get(key);
+    if (!byName) {
+      byName = new Map();
+      for (const r of this.ofKind(kind, group)) {
+        const id = `${r.namespace ?? ''}\0${r.namespace === undefined ? 'u' : 'n'}\0${r.name ?? ''}`;
+        if (r.name !== undefined && !byName.has(id)) byName.set(id, r);
+      }
+      this.byNameOf.set(key, byName);
+    }
+    return byName.get(`${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`);
   }
 
   /** The Namespace object called `name`, if the input holds one. */
@@ -50,6 +60,7 @@ export class ManifestTree {
   // costs N lookups, not N scans.
   private readonly lists = new Map<string, readonly Resource[]>();
   private readonly byNamespaceOf = new Map<string, Map<string | undefined, Resource[]>>();
+  private readonly byNameOf = new Map<string, Map<string, Resource>>();
 
   private cached(key: string, build: () => readonly Resource[]): readonly Resource[] {
     let list = this.lists.get(key);
