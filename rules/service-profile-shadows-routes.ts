@@ -1,5 +1,5 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
-import { clientPolicyAnnotations, outboundRoutes, overridingField } from '../src/linkerd/effective-config.js';
+import { clientPolicyAnnotations, outboundRoutes, overridingField, profileService } from '../src/linkerd/effective-config.js';
 import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import type { Resource } from '../src/model/resource.js';
 import type { ManifestTree } from '../src/model/tree.js';
@@ -62,15 +62,13 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const suffix = `.svc.${ctx.clusterDomain}`;
     let scoped: ((resource: Resource) => ManifestTree) | undefined;
     for (const resource of ctx.resources) {
-      if (!resource.name?.endsWith(suffix)) continue;
+      const target = profileService(resource, ctx.clusterDomain);
+      if (!target) continue;
       const field = overridingField(resource);
       if (!field) continue;
-      const labels = resource.name.slice(0, -suffix.length).split('.');
-      if (labels.length !== 2) continue;
-      const [serviceName, namespace] = labels as [string, string];
+      const { service: serviceName, namespace } = target;
       const tree = (scoped ??= scopedTrees(ctx.tree, ctx.options.scope))(resource);
       const service = tree.find('Service', namespace, serviceName, '');
       if (!service) continue;
@@ -82,7 +80,7 @@ export default defineRule({
       if (!routes.length && !annotations.length) continue;
       const ignored = [...routes, ...(annotations.length ? [`the Service's annotation${annotations.length > 1 ? 's' : ''} ${annotations.join(', ')}`] : [])];
       const data = {
-        name: resource.name,
+        name: resource.name ?? '',
         field: `spec.${field}`,
         scope: resource.namespace === namespace ? '' : ` in namespace ${resource.namespace ?? '(none)'}`,
         service: `${namespace}/${serviceName}`,
