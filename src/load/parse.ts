@@ -3,7 +3,7 @@ import { isObject } from '../model/k8s.js';
 import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
 import { LineIndex, type Range } from '../model/range.js';
-import { type Resource, type YamlSyntax, splitApiVersion } from '../model/resource.js';
+import { type Located, type Resource, type YamlSyntax, splitApiVersion } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
 import { type DeepAlias, MAX_DEPTH, deepAlias, tokenStream, tokenize } from './depth.js';
@@ -276,26 +276,46 @@ function addResource(
   const { group, version } = splitApiVersion(apiVersion);
   const headRange = headRangeOf(root, lines);
   // Without a reader (a repaired text) there is no tree to fix, and locations come from this read.
-  const locate = syntax
-    ? lazyLocate(syntax, docPath, lines, headRange)
-    : { tree: (): YamlSyntax | undefined => undefined, at: (path: JsonPath, target?: 'value' | 'key') => locatePath(eager!, root, path, lines, headRange, target) };
-  out.push({
-    file,
-    docIndex,
-    docPath,
-    apiVersion,
-    kind: value.kind,
-    group,
-    version,
-    name: typeof metadata.name === 'string' ? metadata.name : undefined,
-    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    value,
-    headRange,
+  // The closures are made in functions of their own: one made here would keep `root`, and
+  // with it the whole first read of the document, alive for as long as the resource.
+  const locate = syntax ? lazyLocate(syntax, docPath, lines, headRange) : eagerLocate(eager!, root, lines, headRange);
+  out.push(
+    withSyntax(
+      {
+        file,
+        docIndex,
+        docPath,
+        apiVersion,
+        kind: value.kind,
+        group,
+        version,
+        name: typeof metadata.name === 'string' ? metadata.name : undefined,
+        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+        value,
+        headRange,
+      },
+      locate,
+    ),
+  );
+}
+
+interface Locator {
+  tree(): YamlSyntax | undefined;
+  at(path: JsonPath, target?: 'value' | 'key'): Located;
+}
+
+function withSyntax(fields: Omit<Resource, 'syntax' | 'locate'>, locate: Locator): Resource {
+  return {
+    ...fields,
     get syntax() {
       return locate.tree();
     },
     locate: locate.at,
-  });
+  };
+}
+
+function eagerLocate(doc: Document.Parsed, root: Node, lines: LineIndex, headRange: Range): Locator {
+  return { tree: () => undefined, at: (path, target) => locatePath(doc, root, path, lines, headRange, target) };
 }
 
 /**
@@ -303,7 +323,7 @@ function addResource(
  * the closures hold the reader, the object's path in its document and the line index, never
  * a node of the first read.
  */
-function lazyLocate(syntax: () => Document.Parsed, docPath: JsonPath, lines: LineIndex, headRange: Range) {
+function lazyLocate(syntax: () => Document.Parsed, docPath: JsonPath, lines: LineIndex, headRange: Range): Locator {
   // Nothing is cached here: the reader keeps the trees it can afford.
   const get = (): YamlSyntax => {
     const doc = syntax();

@@ -2,8 +2,12 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { ParsedFile } from '../model/parsed.js';
 import { SourceFile, languageOf } from '../model/source.js';
 
-/** Larger files are skipped with a finding: manifests this big are generated bundles, not hand-written. */
-export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Larger files are skipped with a finding: manifests this big are generated bundles, not
+ * hand-written. A file is read one document at a time and keeps no syntax trees past
+ * 1 MiB (see parse.ts), so a file at the limit needs well under a gigabyte.
+ */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export type ReadResult = { ok: true; file: SourceFile } | { ok: false; failed: ParsedFile };
 
