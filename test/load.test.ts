@@ -245,6 +245,14 @@ describe('readSource', () => {
     expect(!big.ok && big.failed.problems[0]?.code).toBe('too-large');
   });
 
+  it('reads a 20 MiB file, which the limit of 32 MiB allows', () => {
+    const dir = tree({});
+    const doc = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n';
+    writeFileSync(join(dir, 'large.yaml'), doc.repeat(Math.ceil((20 * 1024 * 1024) / doc.length)));
+    const read = readSource(join(dir, 'large.yaml'), 'large.yaml');
+    expect(read.ok && read.file.text.length).toBeGreaterThan(20 * 1024 * 1024);
+  });
+
   it('reads a file whole, BOM removed', () => {
     const dir = tree({ 'a.yaml': '\uFEFFkind: A\n' });
     const read = readSource(join(dir, 'a.yaml'), 'a.yaml');
