@@ -176,6 +176,19 @@ describe('removeKey', () => {
   });
 });
 
+describe('removeKeys', () => {
+  it('empties a mapping once when the fix removes every entry of it', () => {
+    const text = 'kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\n    # why b\n    b: "2"\nspec:\n  selector:\n    a: "1"\n    b: "2"\n';
+    expect(edit(text, (r) => fixer.removeKeys(r, [ann('a'), ann('b')]))).toBe('kind: A\nmetadata:\n  name: x\nspec:\n  selector:\n    a: "1"\n    b: "2"\n');
+    expect(edit(text, (r) => fixer.removeKeys(r, [['spec', 'selector', 'a'], ['spec', 'selector', 'b']]))).toBe(
+      'kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\n    # why b\n    b: "2"\nspec:\n  selector: {}\n',
+    );
+    expect(edit(text, (r) => fixer.removeKeys(r, [ann('b')]))).toBe('kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\nspec:\n  selector:\n    a: "1"\n    b: "2"\n');
+    const flow = 'kind: A\nspec: {selector: {a: 1, b: 2}, x: 1}\n';
+    expect(edit(flow, (r) => fixer.removeKeys(r, [['spec', 'selector', 'a'], ['spec', 'selector', 'b']]))).toBe('kind: A\nspec: {selector: {}, x: 1}\n');
+  });
+});
+
 describe('moveKey', () => {
   const deployment = `apiVersion: apps/v1
 kind: Deployment

@@ -16,6 +16,11 @@ export interface Fixer {
   insertKey(resource: Resource, mapPath: JsonPath, key: string, value: unknown): TextEdit[];
   /** Remove a mapping entry (with its own comment lines) or a sequence item. */
   removeKey(resource: Resource, path: JsonPath): TextEdit[];
+  /**
+   * Remove several entries in one fix. Entries that together empty a mapping empty it once
+   * (as removing the last one does), where separate removals would leave the key with no value.
+   */
+  removeKeys(resource: Resource, paths: readonly JsonPath[]): TextEdit[];
   /** Rename the key at `path`, keeping its value and quote style. */
   renameKey(resource: Resource, path: JsonPath, newKey: string): TextEdit[];
   /** Move the entry at `from` into the mapping at `toMapPath`, creating it when missing. */
@@ -206,6 +211,28 @@ export class YamlFixer implements Fixer {
     const s = this.syntax(resource);
     if (!s) return [];
     return this.remove(s, path)?.edits ?? [];
+  }
+
+  removeKeys(resource: Resource, paths: readonly JsonPath[]): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    const groups = new Map<string, JsonPath[]>();
+    for (const path of paths) {
+      const parent = JSON.stringify(path.slice(0, -1));
+      groups.set(parent, [...(groups.get(parent) ?? []), path]);
+    }
+    const edits: TextEdit[] = [];
+    for (const group of groups.values()) {
+      const at = nodeAt(s.doc, s.root, group[0]!.slice(0, -1));
+      const keys = new Set(group.map((p) => p[p.length - 1]));
+      const map = at.depth === group[0]!.length - 1 && isMap(at.node) ? at.node : undefined;
+      const last = map?.items[map.items.length - 1];
+      const all = map !== undefined && map.items.every((p) => isScalar(p.key) && keys.has(String(p.key.value)));
+      // Removing the last entry as if it were the only one covers the whole mapping.
+      const whole = all && last && isScalar(last.key) ? this.remove(s, [...group[0]!.slice(0, -1), String(last.key.value)], undefined, true) : undefined;
+      edits.push(...(whole ? whole.edits : group.flatMap((p) => this.remove(s, p)?.edits ?? [])));
+    }
+    return edits;
   }
 
   moveKey(resource: Resource, from: JsonPath, toMapPath: JsonPath): TextEdit[] {
@@ -407,15 +434,25 @@ export class YamlFixer implements Fixer {
    * removal leaves empty goes too when its absence means the same (`emptiable`), up to the
    * resource root, unless the same fix inserts into it (`keep`, the insertion's target).
    */
-  private remove(s: { doc: Document.Parsed; root: Node; t: Text; json: boolean }, path: JsonPath, keep?: JsonPath): Removal | undefined {
+  private remove(
+    s: { doc: Document.Parsed; root: Node; t: Text; json: boolean },
+    path: JsonPath,
+    keep?: JsonPath,
+    /** The other entries of the mapping go in the same fix: remove as if this were the only one. */
+    alone = false,
+  ): Removal | undefined {
     const { t } = s;
     const at = nodeAt(s.doc, s.root, path);
     if (at.depth !== path.length || at.depth === 0) return undefined;
     const step = at.steps[at.steps.length - 1]!;
     const parent = step.collection;
     if (!isMap(parent) && !isSeq(parent)) return undefined;
-    const items = parent.items as unknown[];
-    const index = step.pair ? items.indexOf(step.pair) : step.index!;
+    const all = parent.items as unknown[];
+    const index = step.pair ? all.indexOf(step.pair) : step.index!;
+    // Alone: the one item left, so `index` is both first and last.
+    const items = alone ? [all[index]] : all;
+    const hasNext = !alone && index < all.length - 1;
+    const hasPrevious = !alone && index > 0;
     const itemStart = (i: number): number =>
       isMap(parent) ? keyStart(parent.items[i]!) : rangeOf(parent.items[i] as Node)![0];
     const itemEnd = (i: number): number => (isMap(parent) ? pairEnd(parent.items[i]!) : rangeOf(parent.items[i] as Node)![1]);
@@ -438,8 +475,8 @@ export class YamlFixer implements Fixer {
       if (dropped) return dropped;
       // An insertion would follow the removed last item: no fix rather than a stray comma.
       if (refilled) return undefined;
-      if (index < items.length - 1) return { edits: [{ range: [itemStart(index), itemStart(index + 1)], text: '' }], comments: [], inner };
-      if (index > 0) return { edits: [{ range: [itemEnd(index - 1), itemEnd(index)], text: '' }], comments: [], inner };
+      if (hasNext) return { edits: [{ range: [itemStart(index), itemStart(index + 1)], text: '' }], comments: [], inner };
+      if (hasPrevious) return { edits: [{ range: [itemEnd(index - 1), itemEnd(index)], text: '' }], comments: [], inner };
       // The last item: empty the brackets whole, so no line of indentation stays behind.
       const [open, close] = rangeOf(parent as Node)!;
       return { edits: [{ range: [open + 1, t.text.lastIndexOf(isMap(parent) ? '}' : ']', close - 1)], text: '' }], comments: [], inner };
@@ -450,7 +487,7 @@ export class YamlFixer implements Fixer {
     const end = t.afterContent(itemEnd(index));
     if (!t.startsLine(start)) {
       // First key of a sequence item (`- name: x`): pull the next key up behind the dash.
-      if (index < items.length - 1) return { edits: [{ range: [start, itemStart(index + 1)], text: '' }], comments: [] };
+      if (hasNext) return { edits: [{ range: [start, itemStart(index + 1)], text: '' }], comments: [] };
       return { edits: [{ range: [start, itemEnd(index)], text: '{}' }], comments: [] };
     }
 
