@@ -1,10 +1,11 @@
 // Entry point of the GitHub Action (action.yml): reads the inputs from INPUT_* variables,
 // runs the CLI once for annotations (github format, to the log) and the SARIF report,
-// sets the step outputs, and exits non-zero when a finding reaches the fail level.
+// sets the step outputs, and exits non-zero when a finding reaches the fail level. A run
+// that cannot lint (exit code 2) puts the CLI's own message in the annotation and summary.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'linkerd-lint.js');
@@ -24,7 +25,42 @@ function input(name) {
 
 function fail(message, code = 2) {
   process.stdout.write(`::error title=linkerd-lint::${message.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`);
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (file) appendFileSync(file, `### linkerd-lint\n\nCould not lint:\n\n\`\`\`\n${message}\n\`\`\`\n`);
   process.exit(code);
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Splits the `args` input as a shell would split words: on white space, with '…' and "…"
+ * quoting (and \ escaping inside "…" and outside quotes). No expansion of any kind.
+ */
+function shellWords(text) {
+  const words = [];
+  let word;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end === -1) fail('args: a quote (\') is not closed');
+      word = (word ?? '') + text.slice(i + 1, end);
+      i = end;
+    } else if (c === '"') {
+      word ??= '';
+      for (i++; i < text.length && text[i] !== '"'; i++) word += text[i] === '\\' && i + 1 < text.length ? text[++i] : text[i];
+      if (i >= text.length) fail('args: a quote (") is not closed');
+    } else {
+      word = (word ?? '') + (c === '\\' && i + 1 < text.length ? text[++i] : c);
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 /** `name<<delimiter` blocks, as actions/toolkit writes them, so no value can break the file. */
@@ -46,7 +82,7 @@ function escapeCell(text) {
 function writeSummary(active, counts) {
   const file = process.env.GITHUB_STEP_SUMMARY;
   if (!file) return;
-  const head = `### linkerd-lint\n\n${counts.errors} errors, ${counts.warnings} warnings, ${counts.infos} infos\n`;
+  const head = `### linkerd-lint\n\n${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}, ${plural(counts.infos, 'info')}\n`;
   if (active.length === 0) {
     appendFileSync(file, `${head}\nNo problems found.\n`);
     return;
@@ -66,9 +102,21 @@ if (major < 20 || (major === 20 && minor < 19)) {
   fail(`linkerd-lint needs Node.js 20.19 or newer; this runner has ${process.versions.node} (use actions/setup-node first)`);
 }
 
-const failLevel = input('fail-level') || 'error';
-if (!FAIL_LEVELS.includes(failLevel)) fail(`fail-level "${failLevel}" is not one of ${FAIL_LEVELS.join(', ')}`);
-const paths = input('paths').split(/\s+/).filter(Boolean);
+const failLevel = (input('fail-level') || 'error').toLowerCase();
+if (!FAIL_LEVELS.includes(failLevel)) fail(`fail-level "${input('fail-level')}" is not one of ${FAIL_LEVELS.join(', ')}`);
+
+const workspace = process.cwd();
+const workingDirectory = input('working-directory');
+if (workingDirectory) {
+  try {
+    process.chdir(resolve(workingDirectory));
+  } catch {
+    fail(`working-directory "${workingDirectory}" is not a directory`);
+  }
+}
+// One path a line (so a path may hold spaces); on one line, paths separated by spaces.
+const pathsInput = input('paths');
+const paths = (pathsInput.includes('\n') ? pathsInput.split(/\r?\n/) : pathsInput.split(/\s+/)).map((p) => p.trim()).filter(Boolean);
 const sarifFile = resolve(input('sarif-file') || 'linkerd-lint.sarif');
 const config = input('config');
 const linkerdVersion = input('linkerd-version');
@@ -76,11 +124,19 @@ const linkerdVersion = input('linkerd-version');
 const args = [BIN, ...(paths.length ? paths : ['.']), '-f', 'github', '-f', 'sarif', '-o', `sarif=${sarifFile}`];
 if (config) args.push('--config', config);
 if (linkerdVersion) args.push('--linkerd-version', linkerdVersion);
+args.push(...shellWords(input('args')));
 
-const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1024 ** 3 });
 if (run.error) fail(`could not run linkerd-lint: ${run.error.message}`);
+// Annotations name files from the repository root, the CLI from its working directory.
+const prefix = relative(workspace, process.cwd()).split(sep).join('/');
+process.stdout.write(prefix && !prefix.startsWith('..') ? run.stdout.replace(/^(::\w+ file=)/gm, `$1${prefix}/`) : run.stdout);
+process.stderr.write(run.stderr);
 // 1 only means "error findings"; the fail level below decides. Anything else is a usage or internal error.
-if (run.status !== 0 && run.status !== 1) fail(`linkerd-lint could not lint (exit code ${run.status}); see the message above`);
+if (run.status !== 0 && run.status !== 1) {
+  const message = run.stderr.trim().replace(/^linkerd-lint: /gm, '');
+  fail(message || `linkerd-lint could not lint (exit code ${run.status})`);
+}
 if (!existsSync(sarifFile)) fail(`linkerd-lint did not write ${sarifFile}`);
 
 const log = JSON.parse(readFileSync(sarifFile, 'utf8'));
@@ -90,6 +146,12 @@ const counts = { errors: count('error'), warnings: count('warning'), infos: coun
 setOutputs({ 'sarif-file': sarifFile, ...counts });
 writeSummary(active, counts);
 
+// `--max-warnings` given in `args` fails the step whatever the fail level, as it fails the CLI.
+const tooMany = run.status === 1 ? /^linkerd-lint found too many warnings.*$/m.exec(run.stderr) : null;
+if (tooMany) {
+  process.stdout.write(`${tooMany[0]}\n`);
+  process.exit(1);
+}
 const failing = { error: counts.errors, warning: counts.errors + counts.warnings, info: active.length, none: 0 }[failLevel];
 if (failing > 0) {
   process.stdout.write(`linkerd-lint: ${failing} finding${failing === 1 ? '' : 's'} at or above fail-level "${failLevel}"\n`);

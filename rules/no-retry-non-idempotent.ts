@@ -196,7 +196,7 @@ export default defineRule({
       const keys = Object.keys(annotationsAt(route.value) ?? {}).filter((k) => k.startsWith(RETRY_PREFIX));
       const fix = parentRetries
         ? undefined
-        : (fixer: Fixer) => ({ kind: 'unsafe' as const, edits: keys.flatMap((k) => fixer.removeKey(route, ['metadata', 'annotations', k])) });
+        : (fixer: Fixer) => ({ kind: 'unsafe' as const, edits: fixer.removeKeys(route, keys.map((k) => ['metadata', 'annotations', k])) });
       ctx.report({
         resource: route,
         path: ['metadata', 'annotations', HTTP_RETRY_KEY],

@@ -104,8 +104,46 @@ describe('action entry point', () => {
     const missing = runEntry(dir, { paths: 'nope.yaml' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe('linkerd-lint: no such file or directory: nope.yaml\n');
-    expect(missing.stdout).toBe('::error title=linkerd-lint::linkerd-lint could not lint (exit code 2); see the message above\n');
+    expect(missing.stdout).toBe('::error title=linkerd-lint::no such file or directory: nope.yaml\n');
+    expect(missing.summary).toBe('### linkerd-lint\n\nCould not lint:\n\n```\nno such file or directory: nope.yaml\n```\n');
     expect(missing.outputs).toEqual({});
+    const version = runEntry(dir, { 'linkerd-version': '3.0' });
+    expect(version.code).toBe(2);
+    expect(version.stdout).toMatch(/^::error title=linkerd-lint::invalid configuration:%0A {2}--linkerd-version: "3\.0" is not a Linkerd version this linter knows; expected one of 2\.10, /);
+    const config = runEntry(tree({ 'ns.yaml': CLEAN_NAMESPACE, '.linkerd-lint.yaml': 'rules:\n  no-such-rule: error\n' }), {});
+    expect(config.code).toBe(2);
+    expect(config.stdout).toBe('::error title=linkerd-lint::invalid configuration:%0A  .linkerd-lint.yaml:2:3: rules.no-such-rule: unknown rule "no-such-rule"\n');
+    expect(config.summary).toBe('### linkerd-lint\n\nCould not lint:\n\n```\ninvalid configuration:\n  .linkerd-lint.yaml:2:3: rules.no-such-rule: unknown rule "no-such-rule"\n```\n');
+  });
+
+  it('takes fail-level in any case and writes correct plurals in the summary', () => {
+    const dir = tree({ 't.yaml': TEMPLATE_WARNING });
+    const r = runEntry(dir, { 'fail-level': 'Warning' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').at(-2)).toBe('linkerd-lint: 1 finding at or above fail-level "warning"');
+    expect(r.summary.split('\n').slice(0, 3)).toEqual(['### linkerd-lint', '', '0 errors, 1 warning, 0 infos']);
+    expect(runEntry(dir, { 'fail-level': 'NONE' }).code).toBe(0);
+  });
+
+  it('passes args through, split as a shell splits words', () => {
+    const dir = tree({ 't.yaml': TEMPLATE_WARNING });
+    // The CLI's --max-warnings fails the step whatever the fail level.
+    const strict = runEntry(dir, { args: '--max-warnings 0', 'fail-level': 'none' });
+    expect(strict.code).toBe(1);
+    expect(strict.stdout.split('\n').at(-2)).toBe('linkerd-lint found too many warnings (maximum: 0).');
+    const quoted = runEntry(dir, { args: `--rule 'template-not-rendered:off'` });
+    expect(quoted.outputs).toMatchObject({ warnings: '0' });
+    expect(runEntry(dir, { args: "--rule 'x" })).toMatchObject({ code: 2, stdout: "::error title=linkerd-lint::args: a quote (') is not closed\n" });
+  });
+
+  it('lints from working-directory, annotating paths from the workspace, and takes paths with spaces one a line', () => {
+    const dir = tree({ 'apps/my app/ns.yaml': KUBE_SYSTEM_INJECTED, 'apps/other/ns.yaml': KUBE_SYSTEM_INJECTED });
+    const r = runEntry(dir, { 'working-directory': 'apps', paths: 'my app\nother\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => l.slice(0, l.indexOf(','))))
+      .toEqual(['::error file=apps/my app/ns.yaml', '::error file=apps/other/ns.yaml']);
+    expect(r.outputs).toMatchObject({ 'sarif-file': join(dir, 'apps', 'linkerd-lint.sarif'), errors: '2' });
+    expect(runEntry(dir, { 'working-directory': 'nope' })).toMatchObject({ code: 2, stdout: '::error title=linkerd-lint::working-directory "nope" is not a directory\n' });
   });
 });
 
@@ -206,7 +244,7 @@ function runComposite(meta: ActionMeta, cwd: string, given: Record<string, strin
 describe('action.yml', () => {
   it('meets the action metadata rules', () => {
     expect(actionProblems(ACTION)).toEqual([]);
-    expect(Object.keys(ACTION.inputs ?? {})).toEqual(['paths', 'config', 'linkerd-version', 'fail-level', 'sarif-file']);
+    expect(Object.keys(ACTION.inputs ?? {})).toEqual(['paths', 'config', 'linkerd-version', 'fail-level', 'sarif-file', 'args', 'working-directory']);
     expect(Object.keys(ACTION.outputs ?? {})).toEqual(['sarif-file', 'errors', 'warnings', 'infos']);
   });
 

@@ -29,6 +29,7 @@ const scalarFixer: Fixer = {
   },
   insertKey: () => unsupported(),
   removeKey: () => unsupported(),
+  removeKeys: () => unsupported(),
   renameKey: () => unsupported(),
   moveKey: () => unsupported(),
   replaceResource: () => unsupported(),

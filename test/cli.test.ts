@@ -485,3 +485,39 @@ describe('dry-run diff headers', () => {
     expect(r.stdout.split('\n').slice(0, 2)).toEqual([`--- ${join(dir, 'ns.yaml')}`, `+++ ${join(dir, 'ns.yaml')}`]);
   });
 });
+
+describe('small command-line points', () => {
+  it('--max-warnings -1 means no limit, as ESLint reads it', () => {
+    const dir = tree({ 'tpl.yaml': 'kind: A\nmetadata:\n  name: {{ .Values.name }}\n' });
+    expect(cli(['.', '--max-warnings', '-1'], { cwd: dir }).code).toBe(0);
+    expect(cli(['.', '--max-warnings=-1'], { cwd: dir }).code).toBe(0);
+    expect(cli(['.', '--max-warnings', '-2'], { cwd: dir }).stderr).toBe('linkerd-lint: --max-warnings: "-2" is not a whole number (use -1 for no limit)\n');
+  });
+
+  it('a misspelt flag gets the closest one', () => {
+    expect(cli(['--formt', 'json']).stderr).toBe(`linkerd-lint: Unknown option '--formt'; did you mean "--format"?\nRun "linkerd-lint --help" for the list of options.\n`);
+    expect(cli(['--zzzzzz']).stderr).toBe(`linkerd-lint: Unknown option '--zzzzzz'\nRun "linkerd-lint --help" for the list of options.\n`);
+  });
+
+  it('an output file that cannot be written is a sentence naming it, exit 2', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE, 'out/keep': '' });
+    expect(cli(['ns.yaml', '-o', 'out'], { cwd: dir })).toEqual({ code: 2, stdout: '', stderr: `linkerd-lint: cannot write ${join(dir, 'out')}: it is a directory (EISDIR)\n` });
+    expect(cli(['ns.yaml', '-o', 'ns.yaml/report.txt'], { cwd: dir })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `linkerd-lint: cannot write ${join(dir, 'ns.yaml/report.txt')}: a file is in the way of a directory the path needs (EEXIST)\n`,
+    });
+  });
+
+  it('a named TypeScript source is not linted and says so once; in a directory it is skipped quietly', () => {
+    const dir = tree({ 'app.ts': 'export {};\n', 'lib/chart.mts': 'export {};\n', 'lib/x.cts': 'export {};\n' });
+    const warning = 'file not linted: TypeScript sources (cdk8s, Pulumi) are not read yet; pass --no-warn-ignored to hide this warning';
+    expect(cli(['app.ts', 'lib/chart.mts', 'lib/x.cts'], { cwd: dir })).toEqual({
+      code: 0,
+      stdout: `\napp.ts\n  1:1  warning  ${warning}  ignored-path\n\nlib/chart.mts\n  1:1  warning  ${warning}  ignored-path\n\nlib/x.cts\n  1:1  warning  ${warning}  ignored-path\n\n✖ 3 problems (0 errors, 3 warnings)\n`,
+      stderr: '',
+    });
+    expect(cli(['app.ts', '--no-warn-ignored'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(cli(['lib'], { cwd: dir }).stdout).toBe('');
+  });
+});

@@ -139,9 +139,29 @@ describe('removeKey', () => {
     expect(edit(text, (r) => fixer.removeKey(r, ann('b')))).toBe('kind: A\nmetadata:\n  annotations:\n    a: "1"\n    c: "3"\n');
   });
 
-  it('leaves {} when the last entry goes, so the field keeps its type', () => {
+  it('leaves {} when the last entry goes, so the field keeps its type, with the comment on its key', () => {
+    const text = 'kind: A\nspec:\n  selector: # all of them\n    a: "1" # gone with a\n  name: x\n';
+    expect(edit(text, (r) => fixer.removeKey(r, ['spec', 'selector', 'a']))).toBe('kind: A\nspec:\n  selector: {} # all of them\n  name: x\n');
+    const seq = 'kind: A\nspec:\n  items:\n    - a\n  name: x\n';
+    expect(edit(seq, (r) => fixer.removeKey(r, ['spec', 'items', 0]))).toBe('kind: A\nspec:\n  items: []\n  name: x\n');
+  });
+
+  it('removes emptied annotations, labels and metadata with their keys, never the resource root', () => {
     const text = 'kind: A\nmetadata:\n  annotations:\n    a: "1"\n  name: x\n';
-    expect(edit(text, (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\nmetadata:\n  annotations: {}\n  name: x\n');
+    expect(edit(text, (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\nmetadata:\n  name: x\n');
+    const nested = 'kind: A\nspec:\n  template:\n    metadata:\n      labels:\n        a: b\n    spec: {}\n';
+    expect(edit(nested, (r) => fixer.removeKey(r, ['spec', 'template', 'metadata', 'labels', 'a']))).toBe('kind: A\nspec:\n  template:\n    spec: {}\n');
+    expect(edit('kind: A\nmetadata:\n  annotations:\n    a: b\n', (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\n');
+    const flow = 'kind: A\nmetadata: {name: x, annotations: {a: b}}\n';
+    expect(edit(flow, (r) => fixer.removeKey(r, ann('a')))).toBe('kind: A\nmetadata: {name: x}\n');
+  });
+
+  it('leaves no line of white space in JSON', () => {
+    const json = '{\n  "kind": "A",\n  "spec": {\n    "selector": {\n      "a": "1"\n    }\n  },\n  "metadata": {\n    "annotations": {\n      "a": "1"\n    },\n    "name": "x"\n  }\n}\n';
+    expect(edit(json, (r) => fixer.removeKey(r, ['spec', 'selector', 'a']), { name: 'a.json' })).toBe(
+      json.replace('{\n      "a": "1"\n    }\n  },', '{}\n  },'),
+    );
+    expect(edit(json, (r) => fixer.removeKey(r, ann('a')), { name: 'a.json' })).toBe(json.replace('"annotations": {\n      "a": "1"\n    },\n    ', ''));
   });
 
   it('removes from flow mappings with the right comma', () => {
@@ -153,6 +173,19 @@ describe('removeKey', () => {
   it('removes the first key of a sequence item without losing the dash', () => {
     const text = 'kind: A\nspec:\n  routes:\n    - isRetryable: true\n      name: r\n';
     expect(edit(text, (r) => fixer.removeKey(r, ['spec', 'routes', 0, 'isRetryable']))).toBe('kind: A\nspec:\n  routes:\n    - name: r\n');
+  });
+});
+
+describe('removeKeys', () => {
+  it('empties a mapping once when the fix removes every entry of it', () => {
+    const text = 'kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\n    # why b\n    b: "2"\nspec:\n  selector:\n    a: "1"\n    b: "2"\n';
+    expect(edit(text, (r) => fixer.removeKeys(r, [ann('a'), ann('b')]))).toBe('kind: A\nmetadata:\n  name: x\nspec:\n  selector:\n    a: "1"\n    b: "2"\n');
+    expect(edit(text, (r) => fixer.removeKeys(r, [['spec', 'selector', 'a'], ['spec', 'selector', 'b']]))).toBe(
+      'kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\n    # why b\n    b: "2"\nspec:\n  selector: {}\n',
+    );
+    expect(edit(text, (r) => fixer.removeKeys(r, [ann('b')]))).toBe('kind: A\nmetadata:\n  name: x\n  annotations:\n    a: "1"\nspec:\n  selector:\n    a: "1"\n    b: "2"\n');
+    const flow = 'kind: A\nspec: {selector: {a: 1, b: 2}, x: 1}\n';
+    expect(edit(flow, (r) => fixer.removeKeys(r, [['spec', 'selector', 'a'], ['spec', 'selector', 'b']]))).toBe('kind: A\nspec: {selector: {}, x: 1}\n');
   });
 });
 
@@ -192,6 +225,24 @@ spec:
     spec:
       containers: []
 `);
+  });
+
+  it('moves the comment at the end of the line with the entry', () => {
+    const text = deployment.replace('    # inject the proxy\n    linkerd.io/inject: "enabled"\n', "    linkerd.io/inject: 'enabled' # trailing\n");
+    expect(edit(text, (r) => fixer.moveKey(r, ann('linkerd.io/inject'), ['spec', 'template', 'metadata', 'annotations']))).toBe(
+      text
+        .replace("    linkerd.io/inject: 'enabled' # trailing\n", '')
+        .replace('        app: web\n', "        app: web\n      annotations:\n        linkerd.io/inject: 'enabled' # trailing\n"),
+    );
+  });
+
+  it('removes the annotations and metadata it empties, but not the mapping it moves into', () => {
+    const text = 'kind: A\nspec:\n  template:\n    metadata:\n      annotations:\n        a: b # why\n    spec: {}\n';
+    expect(edit(text, (r) => fixer.moveKey(r, ['spec', 'template', 'metadata', 'annotations', 'a'], ['metadata', 'annotations']))).toBe(
+      'kind: A\nspec:\n  template:\n    spec: {}\nmetadata:\n  annotations:\n    a: b # why\n',
+    );
+    const intoSibling = 'kind: A\nmetadata:\n  annotations:\n    a: b\n';
+    expect(edit(intoSibling, (r) => fixer.moveKey(r, ann('a'), ['metadata', 'labels']))).toBe('kind: A\nmetadata:\n  labels:\n    a: b\n');
   });
 
   it('only removes when the target already says the same, and refuses when it disagrees', () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,14 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('npm package', () => {
+  it('has the Apache License 2.0 its package.json names, copyright the linkerd-lint authors', () => {
+    expect((pkg as { license?: string }).license).toBe('Apache-2.0');
+    const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
+    expect(license).toContain('END OF TERMS AND CONDITIONS');
+    expect(license).toContain('Copyright 2026 The linkerd-lint authors');
+  });
+
   it('the bundle requires nothing but Node built-ins', () => {
     const builtins = new Set(builtinModules);
     const required = new Set<string>();
@@ -31,16 +39,31 @@ describe('npm package', () => {
   it('packs into a small tarball that installs into an empty directory and runs', () => {
     const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-pack-'));
     const env = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-    // The test run has just built dist/; --ignore-scripts keeps npm pack from rebuilding it under the other tests.
+    // Packed from a copy, with its lifecycle scripts, so `prepack`/`postpack` run as on publish;
+    // the test run has just built dist/, so the copy's build is a no-op (a rebuild in place
+    // would change dist/ under the other tests).
+    const source = join(scratch, 'source');
+    for (const entry of ['package.json', 'bin', 'dist', 'schemas', 'README.md', 'LICENSE', 'scripts/pack-manifest.mjs']) {
+      cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
+    }
+    writeFileSync(join(source, 'scripts', 'build.mjs'), '');
     const packed = JSON.parse(
-      execFileSync(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT, env, encoding: 'utf8' }),
+      execFileSync(NPM, ['pack', '--json', '--pack-destination', scratch], { cwd: source, env, encoding: 'utf8' }),
     ) as { filename: string; size: number; files: { path: string }[] }[];
     const tarball = join(scratch, packed[0]!.filename);
+    // The packed manifest has no `prepare` (npm 11 warns on installing a package with one); the copy gets it back.
+    execFileSync('tar', ['-xzf', tarball, '-C', scratch, 'package/package.json', 'package/LICENSE']);
+    const packedPkg = JSON.parse(readFileSync(join(scratch, 'package', 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(packedPkg.scripts.prepare).toBeUndefined();
+    expect(packedPkg.scripts.build).toBe('node scripts/build.mjs');
+    expect(readFileSync(join(source, 'package.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(readFileSync(join(scratch, 'package', 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
     // 316 kB with the three migration rules; the budget catches an accidental bundle of a dependency or of test data.
     expect(statSync(tarball).size).toBeLessThan(335_000);
     const paths = packed[0]!.files.map((f) => f.path);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('schemas/config.schema.json');
+    expect(paths).toContain('LICENSE');
     expect(paths.filter((p) => /^(src|test|rules|fixtures|scripts)\//.test(p))).toEqual([]);
 
     const app = join(scratch, 'app');

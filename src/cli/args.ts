@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../model/errors.js';
+import { didYouMean } from '../model/text.js';
 import { SEVERITIES, type SeveritySetting } from '../engine/rule.js';
 
 export interface CliOptions {
@@ -61,13 +62,26 @@ function severity(flag: string, value: string): SeveritySetting {
   return value as SeveritySetting;
 }
 
+/** `--max-warnings -1`: parseArgs reads `-1` as a flag, so it is joined to its option. */
+function withNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return [...out, ...argv.slice(i)];
+    if (argv[i] === '--max-warnings' && /^-\d+$/.test(argv[i + 1] ?? '')) out.push(`--max-warnings=${argv[++i]}`);
+    else out.push(argv[i]!);
+  }
+  return out;
+}
+
 /** Parses argv (without node and the script). Throws UsageError with a message naming the flag. */
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: withNegativeNumbers(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
-    const text = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    let text = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = /^Unknown option '(--[^']+)'$/.exec(text)?.[1];
+    if (unknown) text += didYouMean(unknown, Object.keys(OPTIONS).map((name) => `--${name}`));
     throw new UsageError(`${text}\nRun "linkerd-lint --help" for the list of options.`);
   }
   const v = parsed.values;
@@ -155,7 +169,7 @@ Output:
                                  repeatable (one run, several reports)
   -o, --output-file [NAME=]FILE  Write the report (of format NAME) to FILE instead of standard output
   -q, --quiet                    Report errors only
-      --max-warnings N           Exit with code 1 when there are more than N warnings
+      --max-warnings N           Exit with code 1 when there are more than N warnings (-1: no limit)
       --color, --no-color        Force colours on or off (default: on for terminals; NO_COLOR, FORCE_COLOR honoured)
 
 Fixing:
@@ -168,7 +182,7 @@ Input:
                                  resolved against, never reported on; repeatable
       --stdin-filename NAME      Name to report for standard input ("-")
       --no-error-on-unmatched-pattern  Do not fail when a glob or directory yields no manifest
-      --no-warn-ignored          Skip named paths the config ignores without a warning
+      --no-warn-ignored          Skip named paths the config ignores (or that are TypeScript) without a warning
 
 Suppressions:
       --report-unused-disable-directives           Report unused directives as errors

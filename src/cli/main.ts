@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
-import { UsageError } from '../model/errors.js';
+import { UsageError, systemErrorText } from '../model/errors.js';
 import { FORMAT_NAMES, loadFormatter } from '../report/index.js';
 import { type FileResult, countFindings } from '../report/types.js';
 import { TOOL, VERSION } from '../version.js';
@@ -145,7 +145,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const stdin = paths.includes('-')
-    ? { bytes: await io.readStdin(), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
+    ? { bytes: await readStdin(io), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
     : undefined;
   const { parsed, ignored, context } = await loadPaths({
     cwd: io.cwd,
@@ -238,11 +238,19 @@ async function dryRunDiffs(changed: ReadonlyMap<SourceFile, string>, color: bool
     .join('');
 }
 
+async function readStdin(io: CliIo): Promise<Buffer> {
+  try {
+    return await io.readStdin();
+  } catch (err) {
+    throw new UsageError(`cannot read standard input: ${systemErrorText(err)}`);
+  }
+}
+
 function writeReport(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${(err as Error).message}`);
+    throw new UsageError(`cannot write ${path}: ${systemErrorText(err)}`);
   }
 }

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
@@ -65,6 +65,13 @@ function ignoredResult(p: IgnoredPath, cwd: string, configFile: string | undefin
   return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: p.kind, file, range: { start: at, end: at } }] };
 }
 
+function typescriptResult(path: string, cwd: string): FileResult {
+  const at = { line: 1, column: 1, offset: 0 };
+  const file = new SourceFile(path, displayPathOf(path, cwd), '', 'typescript');
+  const message = 'file not linted: TypeScript sources (cdk8s, Pulumi) are not read yet; pass --no-warn-ignored to hide this warning';
+  return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: 'typescript', file, range: { start: at, end: at } }] };
+}
+
 /** Finds, reads and parses the given paths (and standard input). */
 export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
   const { cwd, config } = input;
@@ -82,11 +89,14 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
+  // TypeScript sources need their own loader; until it exists they are left alone rather
+  // than misread as YAML, with a warning for each one named on the command line.
+  const named = new Set(fsPaths.map((p) => resolve(cwd, p)));
+  const typescript = files.filter((path) => named.has(path) && languageOf(path) === 'typescript').map((path) => typescriptResult(path, cwd));
   return {
     context: await loadContext(config.context, new Set(files), cwd),
-    // TypeScript sources need their own loader; until it exists they are left alone rather than misread as YAML.
     parsed: sources.map(parseRead).filter((p) => p.file.language !== 'typescript'),
-    ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, config.file)),
+    ignored: input.warnIgnored === false ? [] : [...ignored.map((p) => ignoredResult(p, cwd, config.file)), ...typescript],
   };
 }
 

@@ -16,6 +16,11 @@ export interface Fixer {
   insertKey(resource: Resource, mapPath: JsonPath, key: string, value: unknown): TextEdit[];
   /** Remove a mapping entry (with its own comment lines) or a sequence item. */
   removeKey(resource: Resource, path: JsonPath): TextEdit[];
+  /**
+   * Remove several entries in one fix. Entries that together empty a mapping empty it once
+   * (as removing the last one does), where separate removals would leave the key with no value.
+   */
+  removeKeys(resource: Resource, paths: readonly JsonPath[]): TextEdit[];
   /** Rename the key at `path`, keeping its value and quote style. */
   renameKey(resource: Resource, path: JsonPath, newKey: string): TextEdit[];
   /** Move the entry at `from` into the mapping at `toMapPath`, creating it when missing. */
@@ -45,13 +50,34 @@ interface Entry {
   valueText?: string;
   /** Comment lines (without indentation) to put above the entry. */
   comments?: string[];
+  /** A comment to put at the end of the entry's line (one-line values only). */
+  trailing?: string;
   /** For a mapping created on the way: the one entry inside it. */
   nested?: Entry;
 }
 
 interface Removal {
   edits: TextEdit[];
+  /** The comment lines right above the removed entry. */
   comments: string[];
+  /** The comments from the start of the entry's value to the end of its last line. */
+  inner?: string[];
+}
+
+/**
+ * Whether an empty mapping at `path` says nothing its absence does not: empty `metadata`,
+ * and empty `annotations` or `labels` inside a `metadata` (ObjectMeta's maps are
+ * `omitempty`, k8s.io/apimachinery/pkg/apis/meta/v1/types.go). The resource root never is.
+ */
+function emptiable(path: JsonPath): boolean {
+  const last = path[path.length - 1];
+  if (last === 'metadata') return true;
+  return (last === 'annotations' || last === 'labels') && path[path.length - 2] === 'metadata';
+}
+
+/** True when `prefix` is `path` or one of its ancestors. */
+function within(prefix: JsonPath, path: JsonPath): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
 }
 
 /** Text helpers over one file. */
@@ -187,6 +213,28 @@ export class YamlFixer implements Fixer {
     return this.remove(s, path)?.edits ?? [];
   }
 
+  removeKeys(resource: Resource, paths: readonly JsonPath[]): TextEdit[] {
+    const s = this.syntax(resource);
+    if (!s) return [];
+    const groups = new Map<string, JsonPath[]>();
+    for (const path of paths) {
+      const parent = JSON.stringify(path.slice(0, -1));
+      groups.set(parent, [...(groups.get(parent) ?? []), path]);
+    }
+    const edits: TextEdit[] = [];
+    for (const group of groups.values()) {
+      const at = nodeAt(s.doc, s.root, group[0]!.slice(0, -1));
+      const keys = new Set(group.map((p) => p[p.length - 1]));
+      const map = at.depth === group[0]!.length - 1 && isMap(at.node) ? at.node : undefined;
+      const last = map?.items[map.items.length - 1];
+      const all = map !== undefined && map.items.every((p) => isScalar(p.key) && keys.has(String(p.key.value)));
+      // Removing the last entry as if it were the only one covers the whole mapping.
+      const whole = all && last && isScalar(last.key) ? this.remove(s, [...group[0]!.slice(0, -1), String(last.key.value)], undefined, true) : undefined;
+      edits.push(...(whole ? whole.edits : group.flatMap((p) => this.remove(s, p)?.edits ?? [])));
+    }
+    return edits;
+  }
+
   moveKey(resource: Resource, from: JsonPath, toMapPath: JsonPath): TextEdit[] {
     const s = this.syntax(resource);
     if (!s) return [];
@@ -200,7 +248,7 @@ export class YamlFixer implements Fixer {
       const existing = (target.node as { toJSON?: () => unknown } | null)?.toJSON?.() ?? null;
       return JSON.stringify(existing) === JSON.stringify(value) ? (this.remove(s, from)?.edits ?? []) : [];
     }
-    const removal = this.remove(s, from);
+    const removal = this.remove(s, from, toMapPath);
     if (!removal) return [];
     const entry: Entry = { key, keyText: s.t.text.slice(at.key.range![0], at.key.range![1]), value, comments: removal.comments };
     if (isScalar(at.node) && at.node.range && !/[\r\n]/.test(s.t.text.slice(at.node.range[0], at.node.range[1]))) {
@@ -208,6 +256,11 @@ export class YamlFixer implements Fixer {
       const quoted = at.node.type === 'QUOTE_SINGLE' || at.node.type === 'QUOTE_DOUBLE';
       if (quoted || typeof at.node.value !== 'string' || plainSafe(source, true)) entry.valueText = source;
     }
+    // The comments on and inside the moved entry go with it: at the end of its line when it
+    // stays one line, above it otherwise.
+    const inner = removal.inner ?? [];
+    if (entry.valueText !== undefined && inner.length === 1) entry.trailing = inner[0];
+    else entry.comments = [...(entry.comments ?? []), ...inner];
     const insertion = this.insert(s, toMapPath, entry);
     if (insertion.length === 0) return [];
     return [...removal.edits, ...insertion];
@@ -300,7 +353,9 @@ export class YamlFixer implements Fixer {
     if (entry.nested) {
       return `${comments}${pad}${k}:${style.eol}${this.entryText(entry.nested, indent + style.step, style)}`;
     }
-    if (entry.valueText !== undefined) return `${comments}${pad}${k}: ${entry.valueText}${style.eol}`;
+    if (entry.valueText !== undefined) {
+      return `${comments}${pad}${k}: ${entry.valueText}${entry.trailing ? ` ${entry.trailing}` : ''}${style.eol}`;
+    }
     const block = blockEntry(entry.key, entry.value, indent, style);
     return `${comments}${block.replace(`${pad}${keyText(entry.key, style)}:`, `${pad}${k}:`)}`;
   }
@@ -374,24 +429,57 @@ export class YamlFixer implements Fixer {
     return edits;
   }
 
-  /** Removes the entry or item at `path` with the comment lines right above it. */
-  private remove(s: { doc: Document.Parsed; root: Node; t: Text; json: boolean }, path: JsonPath): Removal | undefined {
+  /**
+   * Removes the entry or item at `path` with the comment lines right above it. A mapping the
+   * removal leaves empty goes too when its absence means the same (`emptiable`), up to the
+   * resource root, unless the same fix inserts into it (`keep`, the insertion's target).
+   */
+  private remove(
+    s: { doc: Document.Parsed; root: Node; t: Text; json: boolean },
+    path: JsonPath,
+    keep?: JsonPath,
+    /** The other entries of the mapping go in the same fix: remove as if this were the only one. */
+    alone = false,
+  ): Removal | undefined {
     const { t } = s;
     const at = nodeAt(s.doc, s.root, path);
     if (at.depth !== path.length || at.depth === 0) return undefined;
     const step = at.steps[at.steps.length - 1]!;
     const parent = step.collection;
     if (!isMap(parent) && !isSeq(parent)) return undefined;
-    const items = parent.items as unknown[];
-    const index = step.pair ? items.indexOf(step.pair) : step.index!;
+    const all = parent.items as unknown[];
+    const index = step.pair ? all.indexOf(step.pair) : step.index!;
+    // Alone: the one item left, so `index` is both first and last.
+    const items = alone ? [all[index]] : all;
+    const hasNext = !alone && index < all.length - 1;
+    const hasPrevious = !alone && index > 0;
     const itemStart = (i: number): number =>
       isMap(parent) ? keyStart(parent.items[i]!) : rangeOf(parent.items[i] as Node)![0];
     const itemEnd = (i: number): number => (isMap(parent) ? pairEnd(parent.items[i]!) : rangeOf(parent.items[i] as Node)![1]);
 
+    const valueStart = isMap(parent) ? (rangeOf(step.pair!.value as Node | null)?.[0] ?? itemEnd(index)) : itemStart(index);
+    const inner = commentsWithin(t.text, s.root, valueStart, t.afterContent(itemEnd(index)));
+    const owner = path.slice(0, -1);
+    const dropOwner = (comments: string[]): Removal | undefined => {
+      if (items.length !== 1 || !isMap(parent) || owner.length === 0 || !emptiable(owner)) return undefined;
+      if (keep && within(owner, keep)) return undefined;
+      const outer = this.remove(s, owner, keep);
+      return outer ? { edits: outer.edits, comments, inner } : undefined;
+    };
+
+    // The same fix inserts into the mapping this empties: it stays, with the new entry only.
+    const refilled = items.length === 1 && keep !== undefined && within(owner, keep);
+
     if (parent.flow || s.json) {
-      if (index < items.length - 1) return { edits: [{ range: [itemStart(index), itemStart(index + 1)], text: '' }], comments: [] };
-      if (index > 0) return { edits: [{ range: [itemEnd(index - 1), itemEnd(index)], text: '' }], comments: [] };
-      return { edits: [{ range: [itemStart(index), itemEnd(index)], text: '' }], comments: [] };
+      const dropped = dropOwner([]);
+      if (dropped) return dropped;
+      // An insertion would follow the removed last item: no fix rather than a stray comma.
+      if (refilled) return undefined;
+      if (hasNext) return { edits: [{ range: [itemStart(index), itemStart(index + 1)], text: '' }], comments: [], inner };
+      if (hasPrevious) return { edits: [{ range: [itemEnd(index - 1), itemEnd(index)], text: '' }], comments: [], inner };
+      // The last item: empty the brackets whole, so no line of indentation stays behind.
+      const [open, close] = rangeOf(parent as Node)!;
+      return { edits: [{ range: [open + 1, t.text.lastIndexOf(isMap(parent) ? '}' : ']', close - 1)], text: '' }], comments: [], inner };
     }
 
     let start = itemStart(index);
@@ -399,7 +487,7 @@ export class YamlFixer implements Fixer {
     const end = t.afterContent(itemEnd(index));
     if (!t.startsLine(start)) {
       // First key of a sequence item (`- name: x`): pull the next key up behind the dash.
-      if (index < items.length - 1) return { edits: [{ range: [start, itemStart(index + 1)], text: '' }], comments: [] };
+      if (hasNext) return { edits: [{ range: [start, itemStart(index + 1)], text: '' }], comments: [] };
       return { edits: [{ range: [start, itemEnd(index)], text: '{}' }], comments: [] };
     }
 
@@ -414,15 +502,20 @@ export class YamlFixer implements Fixer {
       from = prev;
     }
 
-    if (items.length === 1) {
-      // The collection would be left empty: write `{}` (or `[]`) after its key to keep its type.
-      const owner = at.steps[at.steps.length - 2]?.pair;
-      const ownerKey = owner ? rangeOf(owner.key as Node) : undefined;
+    if (items.length === 1 && !refilled) {
+      const dropped = dropOwner(comments);
+      if (dropped) return dropped;
+      // The collection would be left empty: write `{}` (or `[]`) after its key to keep its
+      // type, keeping the comment at the end of the key's line.
+      const ownerPair = at.steps[at.steps.length - 2]?.pair;
+      const ownerKey = ownerPair ? rangeOf(ownerPair.key as Node) : undefined;
       if (!ownerKey) return undefined;
       const colon = t.text.indexOf(':', ownerKey[1]);
       const lastLineEnd = end > 0 && t.text[end - 1] === '\n' ? end - (t.text[end - 2] === '\r' ? 2 : 1) : end;
-      return { edits: [{ range: [colon + 1, lastLineEnd], text: isMap(parent) ? ' {}' : ' []' }], comments };
+      const [own] = commentsWithin(t.text, s.root, colon + 1, Math.min(t.nextLineStart(colon), from));
+      const empty = isMap(parent) ? ' {}' : ' []';
+      return { edits: [{ range: [colon + 1, lastLineEnd], text: own ? `${empty} ${own}` : empty }], comments, inner };
     }
-    return { edits: [{ range: [from, end], text: '' }], comments };
+    return { edits: [{ range: [from, end], text: '' }], comments, inner };
   }
 }

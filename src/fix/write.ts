@@ -1,5 +1,6 @@
 import { type Stats, chmodSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { systemErrorText } from '../model/errors.js';
 import type { SourceFile } from '../model/source.js';
 
 /** True when the bytes on disk are what the linter read (text and byte-order mark). */
@@ -47,6 +48,6 @@ export function writeFixed(file: SourceFile, text: string, hooks: { afterTempWri
     return undefined;
   } catch (err) {
     rmSync(temp, { force: true });
-    return `${file.displayPath}: cannot write fixes: ${(err as Error).message}`;
+    return `${file.displayPath}: cannot write fixes: ${systemErrorText(err)}`;
   }
 }

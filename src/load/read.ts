@@ -1,4 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { systemErrorText } from '../model/errors.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { SourceFile, languageOf } from '../model/source.js';
 
@@ -44,8 +45,7 @@ export function readSource(path: string, displayPath: string): ReadResult {
     if (bytes.length > MAX_FILE_BYTES) return tooLarge(path, displayPath, bytes.length);
     return decode(path, displayPath, bytes);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-    return failure(path, displayPath, 'unreadable', `cannot read file (${code}): ${(err as Error).message}`);
+    return failure(path, displayPath, 'unreadable', `cannot read file: ${systemErrorText(err)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
