@@ -79,7 +79,7 @@ describe('exit codes and usage errors', () => {
   });
 
   it('bad flag values are exit 2 with the allowed values', () => {
-    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json, sarif, github, junit\n');
+    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json, json-with-metadata, sarif, github, junit\n');
     expect(cli(['--rule', 'parse-error:fatal', '.']).stderr).toBe(
       'linkerd-lint: --rule parse-error: "fatal" is not a severity; expected one of off, info, warning, error\n',
     );

@@ -151,8 +151,8 @@ Configuration:
       --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
 
 Output:
-  -f, --format NAME              Output format: stylish (default), json, sarif, github, junit;
-                                 repeatable (one run, several reports)
+  -f, --format NAME              Output format: stylish (default), json, json-with-metadata,
+                                 sarif, github, junit; repeatable (one run, several reports)
   -o, --output-file [NAME=]FILE  Write the report (of format NAME) to FILE instead of standard output
   -q, --quiet                    Report errors only
       --max-warnings N           Exit with code 1 when there are more than N warnings

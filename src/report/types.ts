@@ -15,6 +15,12 @@ export interface RuleDescription {
   securitySeverity?: number;
   precision?: string;
   cwe?: readonly string[];
+  fix?: 'none' | 'safe' | 'unsafe' | 'both';
+  notRecommended?: boolean;
+  /** JSON Schema of the rule's options object. */
+  options?: Record<string, unknown>;
+  /** Message templates by message id. */
+  messages?: Readonly<Record<string, string>>;
 }
 
 /** The tool that wrote the report, for the SARIF `tool` object and rule links. */
