@@ -208,7 +208,8 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
-    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode });
+    const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode, warn });
     if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);

@@ -45,6 +45,8 @@ export interface FormatContext {
   tool: ToolInfo;
   /** Unsafe fixes that `--unsafe-fixes` would add, for the stylish hint. */
   fixMode: 'none' | 'safe' | 'unsafe';
+  /** Tells the user on standard error about a report that had to leave something out. */
+  warn?: (message: string) => void;
 }
 
 export type Formatter = (results: readonly FileResult[], ctx: FormatContext) => string;
