@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
+import { builtinRules } from '../rules/index.js';
+import { ruleDocsUrl } from '../src/version.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -24,6 +26,29 @@ describe('information commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^no-inject-system-namespace\s+security\s+error\s+unsafe\s+Disallow proxy injection/m);
     expect(r.stdout).toMatch(/^parse-error\s+correctness\s+error\s+none\s+/m);
+  });
+
+  it('--list-rules --format json gives every rule as data, with the docs URL SARIF uses', () => {
+    const r = cli(['--list-rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(list.map((x) => x.id)).toEqual(Object.keys(builtinRules));
+    expect(list.find((x) => x.id === 'no-inject-system-namespace')).toEqual({
+      id: 'no-inject-system-namespace',
+      category: 'security',
+      severity: 'error',
+      fixKinds: ['unsafe'],
+      docsUrl: ruleDocsUrl('no-inject-system-namespace'),
+      since: null,
+      until: null,
+      description: 'Disallow proxy injection into kube-system, cert-manager, Linkerd and other system namespaces',
+    });
+    expect(list.find((x) => x.id === 'native-sidecar-wait-before-exit')).toMatchObject({ since: '2.15', until: '2.19' });
+    expect(cli(['--list-rules', '-f', 'sarif'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'linkerd-lint: --list-rules: --format sarif is not supported; expected stylish or json\n',
+    });
   });
 
   it('explain prints why, how to fix and the example fixture', () => {

@@ -177,6 +177,7 @@ Suppressions:
 
 Information:
       --list-rules               List every rule with its category, default severity and fix kind
+                                 (with --format json: a JSON array, with docs URL and releases)
   -h, --help                     Show this help
   -v, --version                  Show the version
       --debug                    With an internal error in a rule, print where it happened (the stack)
