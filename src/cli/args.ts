@@ -161,7 +161,8 @@ Output:
 Fixing:
       --fix                      Apply safe fixes to the files
       --unsafe-fixes             With --fix or --fix-dry-run: apply unsafe fixes too
-      --fix-dry-run              Print the changes --fix would make as a diff; write nothing
+      --fix-dry-run              Print the changes --fix would make as a diff on stdout, the
+                                 report (what the fixes leave) on stderr; write nothing
 
 Input:
       --context PATH             More manifests (file, directory or glob) that references are

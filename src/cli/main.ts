@@ -208,6 +208,11 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     : results;
   const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
 
+  // With --fix-dry-run the diff is the output (a patch a script can apply), so the report goes to stderr.
+  if (opts.fixDryRun) {
+    io.stdout.write(await dryRunDiffs(run.changed, useColor(opts.color, io.env, io.stdout.isTTY)));
+    report = io.stderr;
+  }
   const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
@@ -215,7 +220,6 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
     const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
     let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode, warn });
-    if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }
