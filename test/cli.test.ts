@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
+import { builtinRules } from '../rules/index.js';
+import { ruleDocsUrl } from '../src/version.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -24,6 +26,29 @@ describe('information commands', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^no-inject-system-namespace\s+security\s+error\s+unsafe\s+Disallow proxy injection/m);
     expect(r.stdout).toMatch(/^parse-error\s+correctness\s+error\s+none\s+/m);
+  });
+
+  it('--list-rules --format json gives every rule as data, with the docs URL SARIF uses', () => {
+    const r = cli(['--list-rules', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const list = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(list.map((x) => x.id)).toEqual(Object.keys(builtinRules));
+    expect(list.find((x) => x.id === 'no-inject-system-namespace')).toEqual({
+      id: 'no-inject-system-namespace',
+      category: 'security',
+      severity: 'error',
+      fixKinds: ['unsafe'],
+      docsUrl: ruleDocsUrl('no-inject-system-namespace'),
+      since: null,
+      until: null,
+      description: 'Disallow proxy injection into kube-system, cert-manager, Linkerd and other system namespaces',
+    });
+    expect(list.find((x) => x.id === 'native-sidecar-wait-before-exit')).toMatchObject({ since: '2.15', until: '2.19' });
+    expect(cli(['--list-rules', '-f', 'sarif'])).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'linkerd-lint: --list-rules: --format sarif is not supported; expected stylish or json\n',
+    });
   });
 
   it('explain prints why, how to fix and the example fixture', () => {
@@ -79,7 +104,7 @@ describe('exit codes and usage errors', () => {
   });
 
   it('bad flag values are exit 2 with the allowed values', () => {
-    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json, sarif, github, junit\n');
+    expect(cli(['--format', 'xml', '.']).stderr).toBe('linkerd-lint: --format: unknown format "xml"; expected one of stylish, json, json-with-metadata, sarif, github, junit\n');
     expect(cli(['--rule', 'parse-error:fatal', '.']).stderr).toBe(
       'linkerd-lint: --rule parse-error: "fatal" is not a severity; expected one of off, info, warning, error\n',
     );
@@ -447,9 +472,45 @@ metadata:
 
   it('--fix-dry-run with JSON puts the fixed text in output, as ESLint does', () => {
     const r = cli(['-', '--fix-dry-run', '--unsafe-fixes', '-f', 'json'], { input: injected });
-    const [result] = JSON.parse(r.stdout) as { output: string; messages: unknown[] }[];
+    const [result] = JSON.parse(r.stderr) as { output: string; messages: unknown[] }[];
     expect(result!.output).toBe(injected.replace('"enabled"', '"disabled"'));
     expect(result!.messages).toEqual([]);
+  });
+
+  describe('--fix-dry-run for scripts: the diff on stdout, the report on stderr or in -o', () => {
+    // The unsafe fix of line 6 is pending; the unfixable finding of the second document remains.
+    const input = `${injected}---\napiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata:\n  name: web\nspec:\n  port: 8080\n  podSelector: {}\n  accessPolicy: all-unauthenticated\n`;
+    const change = '-    linkerd.io/inject: "enabled" # mesh everything\n+    linkerd.io/inject: "disabled" # mesh everything\n';
+    const diff = `--- a/ns.yaml\n+++ b/ns.yaml\n@@ -3,7 +3,7 @@\n metadata:\n   name: kube-system\n   annotations:\n${change}` +
+      ' ---\n apiVersion: policy.linkerd.io/v1beta3\n kind: Server\n';
+    const run = (args: string[], cwd?: string) =>
+      cli(['-', '--stdin-filename', 'ns.yaml', '--no-config-lookup', '--fix-dry-run', '--unsafe-fixes', ...args], { input, ...(cwd ? { cwd } : {}) });
+
+    it.each([
+      ['stylish', (out: string) => expect(out).toMatch(/^\nns\.yaml\n +\d+:\d+ +error +.*no-unauthenticated-server\n/)],
+      ['github', (out: string) => expect(out).toMatch(/^::error file=ns\.yaml,line=\d+,.*title=no-unauthenticated-server::/)],
+      ['junit', (out: string) => expect(out).toContain('no-unauthenticated-server')],
+      ['json', (out: string) => expect((JSON.parse(out) as { messages: { ruleId: string }[] }[])[0]!.messages.map((m) => m.ruleId)).toEqual(['no-unauthenticated-server'])],
+      ['sarif', (out: string) => expect((JSON.parse(out) as { runs: { results: { ruleId: string }[] }[] }).runs[0]!.results.map((x) => x.ruleId)).toEqual(['no-unauthenticated-server'])],
+    ])('-f %s: the remaining finding is reported on stderr, exit 1', (format, check) => {
+      const r = run(['-f', format]);
+      expect(r.stdout).toBe(diff);
+      check(r.stderr);
+      expect(r.code).toBe(1);
+    });
+
+    it('with -o the report goes to the file and stderr stays empty', () => {
+      const dir = tree({});
+      const r = run(['-f', 'sarif', '-o', 'lint.sarif'], dir);
+      expect(r).toMatchObject({ code: 1, stdout: diff, stderr: '' });
+      expect(readFileSync(join(dir, 'lint.sarif'), 'utf8')).toContain('"ruleId": "no-unauthenticated-server"');
+    });
+
+    it('pending fixes alone exit 0: the exit code is that of the findings the fixes leave', () => {
+      const r = cli(['-', '--stdin-filename', 'ns.yaml', '--fix-dry-run', '--unsafe-fixes', '-f', 'json'], { input: injected });
+      expect(r.stdout).toBe(`--- a/ns.yaml\n+++ b/ns.yaml\n@@ -3,4 +3,4 @@\n metadata:\n   name: kube-system\n   annotations:\n${change}`);
+      expect(r.code).toBe(0);
+    });
   });
 
   it('--fix on standard input prints the fixed text and sends the report to stderr', () => {

@@ -300,3 +300,54 @@ describe('several formats in one run', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out/results.sarif'), 'utf8'))).toHaveProperty('version', '2.1.0');
   });
 });
+
+describe('sarif within GitHub code scanning limits', () => {
+  it('keeps at most 25,000 results, the most severe first, and says how many it left out', () => {
+    const file = new SourceFile('/repo/x.yaml', 'x.yaml', 'a: 1\n', 'yaml');
+    const levels = ['info', 'warning', 'error'] as const;
+    // 25,002 findings cycling info, warning, error: 8,334 of each.
+    const findings = Array.from({ length: 25_002 }, (_, i) =>
+      finding(file, { ruleId: 'no-open-network', severity: levels[i % 3]!, message: `finding ${i}` }),
+    );
+    const warnings: string[] = [];
+    const log = JSON.parse(sarif([{ file, findings }], { ...ctxFor('/repo'), warn: (m) => warnings.push(m) })) as SarifLog & {
+      runs: { invocations?: unknown[] }[];
+    };
+    expectValidSarif(log);
+    const results = log.runs[0]!.results;
+    expect(results).toHaveLength(25_000);
+    const count = (level: string) => results.filter((r) => r.level === level).length;
+    expect([count('error'), count('warning'), count('note')]).toEqual([8334, 8334, 8332]);
+    // Stable inside a level: errors in input order, and the two notes left out are the last ones.
+    expect(results[0]!.message.text).toBe('finding 2');
+    expect(results[8333]!.message.text).toBe('finding 25001');
+    expect(results[24_999]!.message.text).toBe('finding 24993');
+    expect(log.runs[0]!.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'warning',
+            message: {
+              text: '2 of 25002 results were left out: GitHub code scanning accepts at most 25000 results per run. The most severe are kept (errors, then warnings, then notes).',
+            },
+            descriptor: { id: 'results-truncated' },
+          },
+        ],
+      },
+    ]);
+    expect(warnings).toEqual([
+      'sarif: 2 of 25002 results left out (GitHub code scanning accepts at most 25000 per run); the 25000 most severe are kept',
+    ]);
+  });
+
+  it('a run under the limit has no invocations and warns nothing', () => {
+    const file = new SourceFile('/repo/x.yaml', 'x.yaml', 'a: 1\n', 'yaml');
+    const warnings: string[] = [];
+    const log = JSON.parse(sarif([{ file, findings: [finding(file, { message: 'm' })] }], { ...ctxFor('/repo'), warn: (m) => warnings.push(m) })) as {
+      runs: Record<string, unknown>[];
+    };
+    expect(log.runs[0]!.invocations).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+});

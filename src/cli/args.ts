@@ -165,8 +165,8 @@ Configuration:
       --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
 
 Output:
-  -f, --format NAME              Output format: stylish (default), json, sarif, github, junit;
-                                 repeatable (one run, several reports)
+  -f, --format NAME              Output format: stylish (default), json, json-with-metadata,
+                                 sarif, github, junit; repeatable (one run, several reports)
   -o, --output-file [NAME=]FILE  Write the report (of format NAME) to FILE instead of standard output
   -q, --quiet                    Report errors only
       --max-warnings N           Exit with code 1 when there are more than N warnings (-1: no limit)
@@ -175,7 +175,8 @@ Output:
 Fixing:
       --fix                      Apply safe fixes to the files
       --unsafe-fixes             With --fix or --fix-dry-run: apply unsafe fixes too
-      --fix-dry-run              Print the changes --fix would make as a diff; write nothing
+      --fix-dry-run              Print the changes --fix would make as a diff on stdout, the
+                                 report (what the fixes leave) on stderr; write nothing
 
 Input:
       --context PATH             More manifests (file, directory or glob) that references are
@@ -191,6 +192,7 @@ Suppressions:
 
 Information:
       --list-rules               List every rule with its category, default severity and fix kind
+                                 (with --format json: a JSON array, with docs URL and releases)
   -h, --help                     Show this help
   -v, --version                  Show the version
       --debug                    With an internal error in a rule, print where it happened (the stack)

@@ -42,6 +42,23 @@ export function renderRuleList(rules: Readonly<Record<string, RuleLike>>): strin
   return `${[head, ...lines].join('\n')}\n`;
 }
 
+const FIX_KINDS = { none: [], safe: ['safe'], unsafe: ['unsafe'], both: ['safe', 'unsafe'] } as const;
+
+/** `--list-rules --format json`: the same rules as data, for scripts and editors. */
+export function renderRuleListJson(rules: Readonly<Record<string, RuleLike>>, docsUrl: (ruleId: string) => string): string {
+  const list = Object.values(rules).map(({ meta: m }) => ({
+    id: m.id,
+    category: m.category,
+    severity: m.defaultSeverity,
+    fixKinds: FIX_KINDS[m.fix],
+    docsUrl: docsUrl(m.id),
+    since: m.since ?? null,
+    until: m.until ?? null,
+    description: m.description,
+  }));
+  return `${JSON.stringify(list, null, 2)}\n`;
+}
+
 function indentBlock(text: string, lang: string): string {
   return `\`\`\`${lang}\n${text.replace(/\n?$/, '\n')}\`\`\``;
 }

@@ -9,7 +9,7 @@ import { TOOL, VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
 import { loadConfig } from '../engine/config-file.js';
 import { toPosix } from '../load/discover.js';
-import { renderRuleList } from './docs.js';
+import { renderRuleList, renderRuleListJson } from './docs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
 import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
@@ -44,9 +44,14 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
     case 'version':
       io.stdout.write(`${VERSION}\n`);
       return EXIT_OK;
-    case 'list-rules':
-      io.stdout.write(renderRuleList(rules));
+    case 'list-rules': {
+      const format = opts.formats.length > 0 ? opts.formats : ['stylish'];
+      if (format.length > 1 || !['stylish', 'json'].includes(format[0]!)) {
+        throw new UsageError(`--list-rules: --format ${format.join(', ')} is not supported; expected stylish or json`);
+      }
+      io.stdout.write(format[0] === 'json' ? renderRuleListJson(rules, TOOL.ruleDocsUrl) : renderRuleList(rules));
       return EXIT_OK;
+    }
     case 'explain': {
       const [{ explain }, { examples }] = await Promise.all([import('./explain.js'), import('../generated/examples.js')]);
       io.stdout.write(explain(opts.paths[0], rules, examples));
@@ -203,13 +208,18 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     : results;
   const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
 
+  // With --fix-dry-run the diff is the output (a patch a script can apply), so the report goes to stderr.
+  if (opts.fixDryRun) {
+    io.stdout.write(await dryRunDiffs(run.changed, useColor(opts.color, io.env, io.stdout.isTTY)));
+    report = io.stderr;
+  }
   const sourceRoot = findSourceRoot(io.cwd);
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
-    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode });
-    if (opts.fixDryRun && stream && target.format === 'stylish') text = (await dryRunDiffs(run.changed, color)) + text;
+    const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode, warn });
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }

@@ -1,5 +1,5 @@
 import type { Finding, Severity, TextEdit } from '../model/finding.js';
-import { type Formatter, countFindings } from './types.js';
+import { type FileResult, type FormatContext, type Formatter, type RuleDescription, countFindings } from './types.js';
 
 const ESLINT_SEVERITY: Record<Severity, 1 | 2> = { error: 2, warning: 1, info: 1 };
 
@@ -39,9 +39,11 @@ function message(f: Finding) {
  * ESLint's JSON format: one entry per file with `messages` and the four counts, so tools
  * that read ESLint results read ours. Our extra fields (`level`, `fixKind`, `infoCount`)
  * do not disturb them; `info` findings have ESLint severity 1 but are not counted as warnings.
+ * Like ESLint (lib/eslint/eslint-helpers.js, `verifyText`), a file with messages and no
+ * `output` carries its text as `source`: code-frame and suggestion formatters read it.
  */
-export const json: Formatter = (results) => {
-  const out = results.map((r) => {
+export function eslintResults(results: readonly FileResult[]) {
+  return results.map((r) => {
     const active = r.findings.filter((f) => !f.suppressions?.length);
     const suppressed = r.findings.filter((f) => f.suppressions?.length);
     const n = countFindings(r.findings);
@@ -56,8 +58,50 @@ export const json: Formatter = (results) => {
       fixableErrorCount: n.fixableErrors,
       fixableWarningCount: n.fixableWarnings,
       ...(r.output !== undefined ? { output: r.output } : {}),
+      // A file the config ignores was never read; ESLint's result for it has no source either.
+      ...(r.output === undefined && active.some((f) => f.ruleId !== 'ignored-path') ? { source: r.file.text } : {}),
       usedDeprecatedRules: [],
     };
   });
-  return `${JSON.stringify(out)}\n`;
+}
+
+export const json: Formatter = (results) => `${JSON.stringify(eslintResults(results))}\n`;
+
+/** ESLint's `meta.type`: problems break or endanger what runs; the rest are suggestions. */
+const ESLINT_TYPE: Record<string, 'problem' | 'suggestion'> = {
+  security: 'problem',
+  reliability: 'problem',
+  correctness: 'problem',
+  deprecation: 'suggestion',
+  'best-practice': 'suggestion',
+};
+
+function ruleMeta(meta: RuleDescription, ctx: FormatContext) {
+  return {
+    type: ESLINT_TYPE[meta.category] ?? 'suggestion',
+    docs: { description: meta.description, recommended: !meta.notRecommended, url: ctx.tool.ruleDocsUrl(meta.id) },
+    ...(meta.fix && meta.fix !== 'none' ? { fixable: 'code' as const } : {}),
+    // ESLint's array form: the options after the severity, which for us is one object.
+    schema: meta.options ? [meta.options] : [],
+    ...(meta.messages ? { messages: meta.messages } : {}),
+    category: meta.category,
+    defaultSeverity: meta.defaultSeverity,
+  };
+}
+
+/**
+ * ESLint's `json-with-metadata` (lib/cli-engine/formatters/json-with-metadata.js):
+ * `{ results, metadata }` where `metadata` is the formatter context ESLint passes
+ * (`cwd`, and `rulesMeta` with the meta of each rule that has a message in the results).
+ */
+export const jsonWithMetadata: Formatter = (results, ctx) => {
+  const out = eslintResults(results);
+  const rulesMeta: Record<string, ReturnType<typeof ruleMeta>> = {};
+  for (const r of out) {
+    for (const m of [...r.messages, ...r.suppressedMessages]) {
+      const rule = ctx.rules[m.ruleId];
+      if (rule && !rulesMeta[m.ruleId]) rulesMeta[m.ruleId] = ruleMeta(rule.meta, ctx);
+    }
+  }
+  return `${JSON.stringify({ results: out, metadata: { cwd: ctx.cwd, rulesMeta } })}\n`;
 };

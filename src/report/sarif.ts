@@ -13,6 +13,13 @@ const FINGERPRINT_KEY = 'linkerdLint/v1';
 /** GitHub shows at most this many characters of a rule's short and full description. */
 const DESCRIPTION_LIMIT = 1024;
 
+/**
+ * GitHub code scanning rejects a run with more results than this ("SARIF results file is
+ * too large": docs.github.com, "SARIF support for code scanning", upload limits).
+ */
+export const MAX_RESULTS_PER_RUN = 25_000;
+const LEVEL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
+
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
 
@@ -117,7 +124,7 @@ function artifactLocation(result: FileResult, ctx: FormatContext): { uri: string
 export const sarif: Formatter = (results, ctx) => {
   const rules: ReportingDescriptor[] = Object.values(ctx.rules).map((r) => ruleDescriptor(r.meta, ctx.tool));
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const sarifResults: unknown[] = [];
+  let sarifResults: ({ level: string } & Record<string, unknown>)[] = [];
   for (const result of results) {
     const location = artifactLocation(result, ctx);
     const seen = new Map<string, number>();
@@ -157,6 +164,30 @@ export const sarif: Formatter = (results, ctx) => {
       });
     }
   }
+  // Over GitHub's limit, keep the most severe: sort is stable, so file order holds within a level.
+  const omitted = Math.max(0, sarifResults.length - MAX_RESULTS_PER_RUN);
+  if (omitted > 0) {
+    sarifResults = [...sarifResults].sort((a, b) => LEVEL_RANK[a.level]! - LEVEL_RANK[b.level]!).slice(0, MAX_RESULTS_PER_RUN);
+    ctx.warn?.(
+      `sarif: ${omitted} of ${MAX_RESULTS_PER_RUN + omitted} results left out (GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} per run); the ${MAX_RESULTS_PER_RUN} most severe are kept`,
+    );
+  }
+  const invocations = omitted > 0
+    ? [
+        {
+          executionSuccessful: true,
+          toolExecutionNotifications: [
+            {
+              level: 'warning',
+              message: {
+                text: `${omitted} of ${MAX_RESULTS_PER_RUN + omitted} results were left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run. The most severe are kept (errors, then warnings, then notes).`,
+              },
+              descriptor: { id: 'results-truncated' },
+            },
+          ],
+        },
+      ]
+    : undefined;
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -174,6 +205,7 @@ export const sarif: Formatter = (results, ctx) => {
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(ctx.sourceRoot ?? ctx.cwd) } },
         columnKind: 'utf16CodeUnits',
         results: sarifResults,
+        ...(invocations ? { invocations } : {}),
         properties: { linkerdVersion: ctx.target.input, linkerdRelease: ctx.target.release },
       },
     ],

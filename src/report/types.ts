@@ -15,6 +15,12 @@ export interface RuleDescription {
   securitySeverity?: number;
   precision?: string;
   cwe?: readonly string[];
+  fix?: 'none' | 'safe' | 'unsafe' | 'both';
+  notRecommended?: boolean;
+  /** JSON Schema of the rule's options object. */
+  options?: Record<string, unknown>;
+  /** Message templates by message id. */
+  messages?: Readonly<Record<string, string>>;
 }
 
 /** The tool that wrote the report, for the SARIF `tool` object and rule links. */
@@ -39,6 +45,8 @@ export interface FormatContext {
   tool: ToolInfo;
   /** Unsafe fixes that `--unsafe-fixes` would add, for the stylish hint. */
   fixMode: 'none' | 'safe' | 'unsafe';
+  /** Tells the user on standard error about a report that had to leave something out. */
+  warn?: (message: string) => void;
 }
 
 export type Formatter = (results: readonly FileResult[], ctx: FormatContext) => string;
