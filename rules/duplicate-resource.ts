@@ -1,9 +1,10 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { sameValue } from '../src/model/equality.js';
 import { CLUSTER_SCOPED_KINDS, KUSTOMIZATION_FILE_NAMES } from '../src/model/k8s.js';
+import { applyUnits } from '../src/model/kustomize.js';
 import { type Resource, describeResource } from '../src/model/resource.js';
 
-type Scope = 'file' | 'directory' | 'tree';
+type Scope = 'apply-unit' | 'file' | 'directory' | 'tree';
 
 interface Options {
   scope: Scope;
@@ -51,13 +52,13 @@ export default defineRule({
       additionalProperties: false,
       properties: {
         scope: {
-          enum: ['file', 'directory', 'tree'],
+          enum: ['apply-unit', 'file', 'directory', 'tree'],
           description:
-            'Where two definitions clash: in one file, in one directory (the unit `kubectl apply -f`, Flux and Argo CD apply; the default), or anywhere in the input.',
+            'Where two definitions clash: in what is certainly applied together (the default: one file, or the files one kustomization lists in `resources`, through the kustomizations of listed directories), in one file, in one directory (the unit `kubectl apply -f`, Flux and Argo CD apply to a plain directory; directories with a kustomization are skipped), or anywhere in the input.',
         },
       },
     },
-    defaultOptions: optionDefaults<Options>({ scope: 'directory' }),
+    defaultOptions: optionDefaults<Options>({ scope: 'apply-unit' }),
     docs: {
       why:
         'When two documents describe the same object, whichever is applied last wins and the other is silently lost: ' +
@@ -65,10 +66,13 @@ export default defineRule({
         'such input outright. Objects are the same when their API group, kind, namespace and name are; an object ' +
         'without `metadata.namespace` is compared only with others that set none (it lands wherever it is applied), ' +
         'and cluster-scoped kinds such as Namespace are compared by name alone. Identical copies (a Namespace repeated ' +
-        'in every file that needs it) are not reported, as neither changes the other. By default only documents in one ' +
-        'directory are compared, since separate directories usually hold separate environments, clusters or ' +
-        'overlays; directories with a kustomization file are skipped, as kustomize tells patches from resources and ' +
-        'reports real duplicates itself.',
+        'in every file that needs it) are not reported, as neither changes the other. By default only documents that are ' +
+        'certainly applied together are compared: those of one file, and those of the files one kustomization lists ' +
+        'under `resources` (with the resources of the kustomizations in listed directories, such as `../base`), which ' +
+        '`kustomize build` would refuse. Files a kustomization applies as patches are partial and compared with ' +
+        'nothing. Files side by side in a plain directory are often alternatives applied one at a time (an example ' +
+        'per environment, a before and an after); `scope: directory` compares them too, `scope: tree` compares ' +
+        'everything in the input. Manifests read with `--context` are never compared.',
       howToFix:
         'Keep one definition and delete the other, or give them different names or namespaces. Files that are ' +
         'alternatives applied one at a time belong in separate directories.',
@@ -76,36 +80,56 @@ export default defineRule({
   },
   check(ctx) {
     const { scope } = ctx.options;
+    // Context manifests are not applied with these files: they clash with nothing.
+    const applied = ctx.tree.resources.filter((r) => !ctx.tree.isContext(r));
+    const reportable = new Set(ctx.resources);
+    const reported = new Set<Resource>();
+    const compare = (resources: Iterable<Resource>, unitOf: (r: Resource) => string): void => {
+      const first = new Map<string, Resource>();
+      for (const r of resources) {
+        const id = identity(r);
+        if (id === undefined) continue;
+        const key = `${unitOf(r)}\0${id}`;
+        const earlier = first.get(key);
+        if (!earlier) {
+          first.set(key, r);
+          continue;
+        }
+        // An identical copy replaces nothing, whichever is applied last.
+        if (!reportable.has(r) || reported.has(r) || sameValue(earlier.value, r.value)) continue;
+        reported.add(r);
+        ctx.report({
+          resource: r,
+          path: ['metadata', 'name'],
+          messageId: 'duplicate',
+          data: {
+            resource: describeResource(CLUSTER_SCOPED_KINDS.has(r.kind!) ? { kind: r.kind, name: r.name, namespace: undefined } : r),
+            first: where(earlier),
+          },
+        });
+      }
+    };
+    if (scope === 'apply-unit') {
+      const byFile = new Map<string, Resource[]>();
+      for (const r of applied) {
+        const list = byFile.get(r.file.path);
+        if (list) list.push(r);
+        else byFile.set(r.file.path, [r]);
+      }
+      for (const unit of applyUnits(ctx.files.map((f) => f.file))) {
+        compare(
+          unit.flatMap((path) => byFile.get(path) ?? []),
+          () => '',
+        );
+      }
+      return;
+    }
     const kustomized = new Set(
       ctx.files.filter((f) => KUSTOMIZATION_FILE_NAMES.includes(baseName(f.file.path))).map((f) => directoryOf(f.file.path)),
     );
-    const reportable = new Set(ctx.resources);
-    const first = new Map<string, Resource>();
-    for (const r of ctx.tree.resources) {
-      // Context manifests are not applied with these files: they clash with nothing.
-      if (ctx.tree.isContext(r)) continue;
-      const id = identity(r);
-      if (id === undefined) continue;
-      const dir = directoryOf(r.file.path);
-      if (kustomized.has(dir)) continue;
-      const unit = scope === 'tree' ? '' : scope === 'directory' ? dir : r.file.path;
-      const key = `${unit}\0${id}`;
-      const earlier = first.get(key);
-      if (!earlier) {
-        first.set(key, r);
-        continue;
-      }
-      // An identical copy replaces nothing, whichever is applied last.
-      if (!reportable.has(r) || sameValue(earlier.value, r.value)) continue;
-      ctx.report({
-        resource: r,
-        path: ['metadata', 'name'],
-        messageId: 'duplicate',
-        data: {
-          resource: describeResource(CLUSTER_SCOPED_KINDS.has(r.kind!) ? { kind: r.kind, name: r.name, namespace: undefined } : r),
-          first: where(earlier),
-        },
-      });
-    }
+    compare(
+      applied.filter((r) => !kustomized.has(directoryOf(r.file.path))),
+      (r) => (scope === 'tree' ? '' : scope === 'directory' ? directoryOf(r.file.path) : r.file.path),
+    );
   },
 });

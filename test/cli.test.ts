@@ -269,6 +269,16 @@ describe('configuration', () => {
     expect(r.stderr).toMatch(/^linkerd-lint: lint\.yaml:\d+:\d+: invalid YAML in config file: /);
   });
 
+  it('two config files in one directory are exit 2 naming both', () => {
+    const dir = tree({ '.linkerd-lint.yaml': 'extends: strict\n', '.linkerd-lint.yml': 'extends: all\n', 'app/ns.yaml': CLEAN_NAMESPACE });
+    const r = cli(['.'], { cwd: join(dir, 'app') });
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `linkerd-lint: two config files in one directory: ${join(dir, '.linkerd-lint.yaml')} and ${join(dir, '.linkerd-lint.yml')}; keep one\n`,
+    });
+  });
+
   it('ignore globs and overrides apply relative to the config file', () => {
     const dir = tree({
       '.linkerd-lint.yaml':

@@ -26,28 +26,64 @@ function lint(files: Record<string, string>, options?: Record<string, unknown>):
 }
 
 describe('duplicate-resource across files', () => {
-  it('reports a clash between two files of one directory, naming the first', () => {
-    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') })).toEqual([
+  it('reports a clash between two files of one directory with scope "directory", naming the first', () => {
+    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') }, { scope: 'directory' })).toEqual([
       'deploy/b.yaml 4:9 duplicate-resource duplicate Server "app/web": already defined at deploy/a.yaml:4; applied together, one silently replaces the other',
     ]);
   });
-  it('leaves separate directories alone by default, and compares them with scope "tree"', () => {
+  it('by default leaves files of one plain directory alone: they may be alternatives', () => {
+    expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') })).toEqual([]);
+  });
+  it('by default compares the documents of one file', () => {
+    expect(lint({ 'deploy/a.yaml': `${server('deny')}---\n${server('audit')}` })).toEqual([
+      'deploy/a.yaml 14:9 duplicate-resource duplicate Server "app/web": already defined at deploy/a.yaml:4; applied together, one silently replaces the other',
+    ]);
+  });
+  it('by default compares the files one kustomization lists in resources, not its patches', () => {
+    const files = {
+      'app/kustomization.yaml': 'resources: [a.yaml, ./b.yaml]\npatches: [{path: patch.yaml}]\n',
+      'app/a.yaml': server('deny'),
+      'app/b.yaml': server('audit'),
+      'app/patch.yaml': server('all-unauthenticated'),
+      'app/unlisted.yaml': server('all-authenticated'),
+    };
+    expect(lint(files)).toEqual([
+      'app/b.yaml 4:9 duplicate-resource duplicate Server "app/web": already defined at app/a.yaml:4; applied together, one silently replaces the other',
+    ]);
+  });
+  it('by default follows listed directories to their kustomization, without joining overlays of one base', () => {
+    const files = {
+      'base/kustomization.yml': 'resources: [server.yaml]\n',
+      'base/server.yaml': server('deny'),
+      'overlays/prod/kustomization.yaml': 'resources: [../../base, server.yaml]\n',
+      'overlays/prod/server.yaml': server('audit'),
+      'overlays/dev/Kustomization': 'resources: [../../base]\npatchesStrategicMerge: [server.yaml]\n',
+      'overlays/dev/server.yaml': server('all-unauthenticated'),
+      'overlays/test/kustomization.yaml': 'resources: [../../base]\n',
+      'overlays/test/server.yaml': server('all-authenticated'),
+    };
+    expect(lint(files)).toEqual([
+      'overlays/prod/server.yaml 4:9 duplicate-resource duplicate Server "app/web": already defined at base/server.yaml:4; applied together, one silently replaces the other',
+    ]);
+  });
+  it('leaves separate directories alone by default and with scope "directory", and compares them with scope "tree"', () => {
     const files = { 'clusters/east/srv.yaml': server('deny'), 'clusters/west/srv.yaml': server('audit') };
     expect(lint(files)).toEqual([]);
+    expect(lint(files, { scope: 'directory' })).toEqual([]);
     expect(lint(files, { scope: 'tree' })).toHaveLength(1);
   });
   it('compares only within one file with scope "file"', () => {
     expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('audit') }, { scope: 'file' })).toEqual([]);
     expect(lint({ 'deploy/a.yaml': `${server('deny')}---\n${server('audit')}` }, { scope: 'file' })).toHaveLength(1);
   });
-  it('skips directories that kustomize builds, where patches repeat the names of resources', () => {
-    expect(
-      lint({
-        'base/kustomization.yaml': 'resources: [server.yaml]\npatches: [{path: patch.yaml}]\n',
-        'base/server.yaml': server('deny'),
-        'base/patch.yaml': server('audit'),
-      }),
-    ).toEqual([]);
+  it('with scope "directory", skips directories that kustomize builds, where patches repeat the names of resources', () => {
+    const files = {
+      'base/kustomization.yaml': 'resources: [server.yaml]\npatches: [{path: patch.yaml}]\n',
+      'base/server.yaml': server('deny'),
+      'base/patch.yaml': server('audit'),
+    };
+    expect(lint(files, { scope: 'directory' })).toEqual([]);
+    expect(lint(files)).toEqual([]);
   });
   it('does not report identical copies', () => {
     expect(lint({ 'deploy/a.yaml': server('deny'), 'deploy/b.yaml': server('deny') })).toEqual([]);

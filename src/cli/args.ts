@@ -4,7 +4,7 @@ import { didYouMean } from '../model/text.js';
 import { SEVERITIES, type SeveritySetting } from '../engine/rule.js';
 
 export interface CliOptions {
-  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config';
+  command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'init';
   paths: string[];
   config?: string;
   configLookup: boolean;
@@ -34,6 +34,7 @@ const OPTIONS = {
   rule: { type: 'string', multiple: true },
   context: { type: 'string', multiple: true },
   'print-config': { type: 'boolean' },
+  init: { type: 'boolean' },
   format: { type: 'string', short: 'f', multiple: true },
   'output-file': { type: 'string', short: 'o', multiple: true },
   quiet: { type: 'boolean', short: 'q' },
@@ -92,6 +93,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   else if (v.version) command = 'version';
   else if (v['list-rules']) command = 'list-rules';
   else if (v['print-config']) command = 'print-config';
+  else if (v.init) command = 'init';
   else if (positionals[0] === 'explain') {
     command = 'explain';
     positionals.shift();
@@ -163,6 +165,8 @@ Configuration:
       --linkerd-version VERSION  Target Linkerd release: 2.10 … 2.20 or edge-YY.M.N (default 2.20)
       --rule ID:SEVERITY         Set a rule's severity (off, info, warning, error); repeatable
       --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
+      --init                     Write a starter .linkerd-lint.yaml here, targeting the newest
+                                 Linkerd release the manifests below state, and exit
 
 Output:
   -f, --format NAME              Output format: stylish (default), json, json-with-metadata,

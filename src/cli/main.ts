@@ -10,6 +10,7 @@ import { type CliOptions, HELP, parseCli } from './args.js';
 import { loadConfig } from '../engine/config-file.js';
 import { toPosix } from '../load/discover.js';
 import { renderRuleList, renderRuleListJson } from './docs.js';
+import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
 import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
@@ -62,6 +63,9 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
       io.stdout.write(printConfig(config, opts.paths[0], io.cwd));
       return EXIT_OK;
     }
+    case 'init':
+      await init(io);
+      return EXIT_OK;
     case 'lint':
       return lint(opts, io);
   }

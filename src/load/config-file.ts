@@ -9,14 +9,16 @@ import { nodeAt } from './locate.js';
 
 export const CONFIG_NAMES = ['.linkerd-lint.yaml', '.linkerd-lint.yml'];
 
-/** The nearest config file at or above `start`, if any. */
+/**
+ * The nearest config file at or above `start`, if any. Two in one directory is an error:
+ * which one applies would depend on a name order nobody reads.
+ */
 export function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    for (const name of CONFIG_NAMES) {
-      const candidate = join(dir, name);
-      if (existsSync(candidate)) return candidate;
-    }
+    const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((candidate) => existsSync(candidate));
+    if (found.length > 1) throw new UsageError(`two config files in one directory: ${found.map((f) => displayPathOf(f, start)).join(' and ')}; keep one`);
+    if (found.length === 1) return found[0];
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;
