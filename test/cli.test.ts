@@ -224,6 +224,11 @@ describe('configuration', () => {
     ['a second document', 'rules: {}\n---\nrules: {schema: off}\n', '.linkerd-lint.yaml:2:1: a config file holds one YAML document; this is a second one'],
     ['a !!set', 'rules: !!set {? schema}\n', '.linkerd-lint.yaml:1:14: invalid YAML in config file: a !!set is not a setting value (use plain mappings, lists and scalars)'],
     ['a __proto__ rule', 'rules: {__proto__: error}\n', 'invalid configuration:\n  .linkerd-lint.yaml:1:9: rules.__proto__: unknown rule "__proto__"'],
+    [
+      'an unquoted version',
+      'linkerdVersion: 2.20\n',
+      'invalid configuration:\n  .linkerd-lint.yaml:1:1: linkerdVersion is 2.2; expected string: YAML reads an unquoted version as a number (2.20 becomes 2.2); quote it, e.g. linkerdVersion: "2.20"',
+    ],
   ])('a config file with %s is exit 2 with one sentence', (_, config, message) => {
     const r = cli(['ns.yaml'], { cwd: tree({ '.linkerd-lint.yaml': config, 'ns.yaml': CLEAN_NAMESPACE }) });
     expect([r.code, r.stderr]).toEqual([2, `linkerd-lint: ${message}\n`]);

@@ -122,6 +122,16 @@ export function presetSeverity(rule: Rule<unknown, string>, preset: Preset): Sev
   return defaultSeverity;
 }
 
+/** YAML reads an unquoted `linkerdVersion: 2.20` as the number 2.2: say so, and how to write it. */
+function withQuotingHint(problem: ConfigProblem, raw: unknown): ConfigProblem {
+  const value = (raw as { linkerdVersion?: unknown }).linkerdVersion;
+  if (problem.path.length !== 1 || problem.path[0] !== 'linkerdVersion' || typeof value !== 'number') return problem;
+  return {
+    ...problem,
+    message: `${problem.message}: YAML reads an unquoted version as a number (2.20 becomes 2.2); quote it, e.g. linkerdVersion: "${value.toFixed(2)}"`,
+  };
+}
+
 /**
  * Validates a parsed config file and combines it with the presets, the rules' defaults
  * and the command line. Every problem found is reported at once.
@@ -135,7 +145,7 @@ export function resolveConfig(
 ): ResolvedConfig {
   const input = (raw ?? {}) as ConfigInput;
   if (raw !== undefined && raw !== null && !validateConfig(raw)) {
-    throw new ConfigError(describeSchemaErrors(validateConfig.errors ?? []));
+    throw new ConfigError(describeSchemaErrors(validateConfig.errors ?? []).map((p) => withQuotingHint(p, raw)));
   }
   const problems: ConfigProblem[] = [];
 
