@@ -214,6 +214,24 @@ describe('input', () => {
 });
 
 describe('configuration', () => {
+  it('takes rule options on --rule as JSON, and says what is wrong with them', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    retry.linkerd.io/http: 5xx\n    retry.linkerd.io/limit: "5"\nspec:\n  ports:\n    - port: 80\n';
+    const dir = tree({ 'svc.yaml': svc });
+    const base = ['--no-config-lookup', '--rule', 'retry-without-timeout:off', '-f', 'json', 'svc.yaml'];
+    const ids = (r: { stdout: string }) => (JSON.parse(r.stdout) as { messages: { ruleId: string }[] }[]).flatMap((f) => f.messages.map((m) => m.ruleId));
+    expect(ids(cli(base, { cwd: dir }))).toEqual(['no-unbounded-retries']);
+    const raised = cli([...base, '--rule', 'no-unbounded-retries:["error", {"maxRetryLimit": 5}]'], { cwd: dir });
+    expect([raised.code, ids(raised)]).toEqual([0, []]);
+    const badJson = cli([...base, '--rule', 'no-unbounded-retries:[error]'], { cwd: dir });
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toMatch(/^linkerd-lint: --rule no-unbounded-retries: \[error\] is not valid JSON \(.*\); write e\.g\. --rule 'no-unbounded-retries:\["error", \{"option": 1\}\]'\n$/);
+    const badOption = cli([...base, '--rule', 'no-unbounded-retries:["error", {"maxRetryLimt": 5}]'], { cwd: dir });
+    expect([badOption.code, badOption.stderr]).toEqual([
+      2,
+      'linkerd-lint: invalid configuration:\n  --rule no-unbounded-retries options: unknown key "maxRetryLimt"; allowed keys here: maxRetryRatio, maxMinRetriesPerSecond, maxRetryLimit\n',
+    ]);
+  });
+
   it.each([
     ['a circular alias', 'rules: &a\n  x: *a\n', '.linkerd-lint.yaml:2:6: invalid YAML in config file: this alias is inside the node it refers to'],
     [

@@ -9,7 +9,7 @@ export interface CliOptions {
   config?: string;
   configLookup: boolean;
   linkerdVersion?: string;
-  rules: [string, SeveritySetting][];
+  rules: [string, SeveritySetting, Record<string, unknown>?][];
   context: string[];
   formats: string[];
   outputFiles: string[];
@@ -63,6 +63,28 @@ function severity(flag: string, value: string): SeveritySetting {
   return value as SeveritySetting;
 }
 
+/** `id:severity`, or `id:[severity, {options}]` with the list in JSON, as ESLint's `--rule` takes it. */
+function ruleSpec(spec: string): [string, SeveritySetting, Record<string, unknown>?] {
+  // Rule ids have no colon: the first one ends the id, and JSON after it may hold more.
+  const colon = spec.indexOf(':');
+  if (colon <= 0) throw new UsageError(`--rule "${spec}": expected <rule-id>:<severity>, e.g. --rule no-inject-system-namespace:warning`);
+  const id = spec.slice(0, colon);
+  const value = spec.slice(colon + 1).trim();
+  if (!value.startsWith('[')) return [id, severity(`--rule ${id}`, value)];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (err) {
+    throw new UsageError(`--rule ${id}: ${value} is not valid JSON (${(err as Error).message}); write e.g. --rule '${id}:["error", {"option": 1}]'`);
+  }
+  const [level, options, ...rest] = parsed as unknown[];
+  if (typeof level !== 'string' || rest.length > 0 || (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options)))) {
+    throw new UsageError(`--rule ${id}: expected ["<severity>"] or ["<severity>", {options}], got ${value}`);
+  }
+  const sev = severity(`--rule ${id}`, level);
+  return options === undefined ? [id, sev] : [id, sev, options as Record<string, unknown>];
+}
+
 /** `--max-warnings -1`: parseArgs reads `-1` as a flag, so it is joined to its option. */
 function withNegativeNumbers(argv: readonly string[]): string[] {
   const out: string[] = [];
@@ -99,11 +121,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     positionals.shift();
   }
 
-  const rules = (v.rule ?? []).map((spec): [string, SeveritySetting] => {
-    const colon = spec.lastIndexOf(':');
-    if (colon <= 0) throw new UsageError(`--rule "${spec}": expected <rule-id>:<severity>, e.g. --rule no-inject-system-namespace:warning`);
-    return [spec.slice(0, colon), severity(`--rule ${spec.slice(0, colon)}`, spec.slice(colon + 1))];
-  });
+  const rules = (v.rule ?? []).map(ruleSpec);
 
   let maxWarnings: number | undefined;
   if (v['max-warnings'] !== undefined) {
@@ -163,7 +181,8 @@ Configuration:
   -c, --config FILE              Use this config file instead of looking for .linkerd-lint.yaml
       --no-config-lookup         Do not look for a config file
       --linkerd-version VERSION  Target Linkerd release: 2.10 … 2.20 or edge-YY.M.N (default 2.20)
-      --rule ID:SEVERITY         Set a rule's severity (off, info, warning, error); repeatable
+      --rule ID:SEVERITY         Set a rule's severity (off, info, warning, error); repeatable;
+                                 'ID:["error", {...}]' sets its options too (JSON)
       --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
       --init                     Write a starter .linkerd-lint.yaml here, targeting the newest
                                  Linkerd release the manifests below state, and exit

@@ -56,8 +56,8 @@ export interface CliOverrides {
   linkerdVersion?: string;
   /** `--context PATH`, relative to the working directory; added to the config's `context`. */
   context?: { cwd: string; paths: string[] };
-  /** `--rule id:severity`, in order given. */
-  rules?: [string, SeveritySetting][];
+  /** `--rule id:severity` or `--rule 'id:[severity, {options}]'`, in order given. */
+  rules?: [string, SeveritySetting, Record<string, unknown>?][];
 }
 
 /** Everything lint needs from the configuration, with per-file rule settings. */
@@ -74,7 +74,7 @@ export class ResolvedConfig {
     readonly baseDir: string,
     private readonly base: RuleSettings,
     private readonly overrides: readonly { files: string[]; rules: Map<string, EffectiveRule> }[],
-    private readonly cliRules: ReadonlyMap<string, SeveritySetting>,
+    private readonly cliRules: ReadonlyMap<string, { severity: SeveritySetting; options?: Record<string, unknown> }>,
     /** The config file read, if any. */
     readonly file: string | undefined,
     /** Manifests to resolve references against, never reported on: absolute paths or globs. */
@@ -97,7 +97,9 @@ export class ResolvedConfig {
       for (const i of hits) {
         for (const [id, rule] of this.overrides[i]!.rules) merged.set(id, mergeRule(merged.get(id), rule));
       }
-      for (const [id, severity] of this.cliRules) merged.set(id, { ...merged.get(id)!, severity });
+      for (const [id, { severity, options }] of this.cliRules) {
+        merged.set(id, options ? mergeRule(merged.get(id), { severity, options }) : { ...merged.get(id)!, severity });
+      }
       settings = merged;
       this.cache.set(key, settings);
     }
@@ -197,11 +199,16 @@ export function resolveConfig(
   for (const [id, rule] of readRules(input.rules, ['rules'])) base.set(id, mergeRule(base.get(id), rule));
   const overrides = (input.overrides ?? []).map((o, i) => ({ files: o.files, rules: readRules(o.rules, ['overrides', i, 'rules']) }));
 
-  const cliRules = new Map<string, SeveritySetting>();
-  for (const [id, severity] of cli.rules ?? []) {
+  const cliRules = new Map<string, { severity: SeveritySetting; options?: Record<string, unknown> }>();
+  for (const [id, severity, options] of cli.rules ?? []) {
     if (!Object.hasOwn(registry, id)) problems.push({ path: [], message: `--rule: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
     else if (!SEVERITIES.includes(severity)) problems.push({ path: [], message: `--rule ${id}: severity "${severity}" is not one of ${SEVERITIES.join(', ')}` });
-    else cliRules.set(id, severity);
+    else if (options !== undefined) {
+      const validate = ruleOptionValidators[id];
+      if (!validate) problems.push({ path: [], message: `--rule ${id}: rule "${id}" takes no options` });
+      else if (!validate(options)) for (const p of describeSchemaErrors(validate.errors ?? [])) problems.push({ path: [], message: `--rule ${id} options: ${p.message}` });
+      else cliRules.set(id, { severity, options });
+    } else cliRules.set(id, { severity });
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
