@@ -214,6 +214,20 @@ describe('input', () => {
 });
 
 describe('configuration', () => {
+  it('says in a sentence why a config file cannot be read', () => {
+    const dir = tree({ 'ns.yaml': CLEAN_NAMESPACE, 'conf/x': '' });
+    const r = cli(['-c', 'conf', 'ns.yaml'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, 'linkerd-lint: cannot read config file conf: it is a directory (EISDIR)\n']);
+  });
+
+  it('writes the rule list to -o', () => {
+    const dir = tree({});
+    const r = cli(['--list-rules', '-f', 'json', '-o', 'out/rules.json'], { cwd: dir });
+    expect([r.code, r.stdout]).toEqual([0, '']);
+    const list = JSON.parse(readFileSync(join(dir, 'out', 'rules.json'), 'utf8')) as { id: string }[];
+    expect(list.map((x) => x.id)).toContain('no-service-profile');
+  });
+
   it('takes rule options on --rule as JSON, and says what is wrong with them', () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    retry.linkerd.io/http: 5xx\n    retry.linkerd.io/limit: "5"\nspec:\n  ports:\n    - port: 80\n';
     const dir = tree({ 'svc.yaml': svc });

@@ -50,7 +50,12 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
       if (format.length > 1 || !['stylish', 'json'].includes(format[0]!)) {
         throw new UsageError(`--list-rules: --format ${format.join(', ')} is not supported; expected stylish or json`);
       }
-      io.stdout.write(format[0] === 'json' ? renderRuleListJson(rules, TOOL.ruleDocsUrl) : renderRuleList(rules));
+      const text = format[0] === 'json' ? renderRuleListJson(rules, TOOL.ruleDocsUrl) : renderRuleList(rules);
+      // `-o FILE` (or `-o json=FILE`) writes the list there, as it does a report.
+      const file = opts.outputFiles.length === 1 ? opts.outputFiles[0]!.replace(/^[a-z-]+=/, '') : undefined;
+      if (opts.outputFiles.length > 1) throw new UsageError('--list-rules writes one list: give at most one --output-file');
+      if (file) writeReport(resolve(io.cwd, file), text);
+      else io.stdout.write(text);
       return EXIT_OK;
     }
     case 'explain': {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type Document, isAlias, parseAllDocuments, parseDocument, visit } from 'yaml';
-import { UsageError } from '../model/errors.js';
+import { UsageError, systemErrorText } from '../model/errors.js';
 import type { JsonPath } from '../model/path.js';
 import { LineIndex } from '../model/range.js';
 import { displayPathOf } from './discover.js';
@@ -88,7 +88,7 @@ export function readConfigFile(path: string, cwd: string): ConfigSource {
   try {
     text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (err) {
-    throw new UsageError(`cannot read config file ${displayPathOf(path, cwd)}: ${(err as Error).message}`);
+    throw new UsageError(`cannot read config file ${displayPathOf(path, cwd)}: ${systemErrorText(err)}`);
   }
   const lines = new LineIndex(text);
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'silent' });
