@@ -1,7 +1,7 @@
 import { type Fixer, defineRule, optionDefaults } from '../src/engine/rule.js';
 import { overridingField } from '../src/linkerd/effective-config.js';
 import { migrateServiceProfile } from '../src/linkerd/migrations/service-profile.js';
-import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
+import { type ReferenceScope, scopeOption, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import { isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 import type { ManifestTree } from '../src/model/tree.js';
@@ -33,11 +33,9 @@ export default defineRule({
       type: 'object',
       additionalProperties: false,
       properties: {
-        scope: {
-          enum: ['file', 'directory', 'tree'],
-          description:
-            'Which manifests the profile\'s Service and its other routes are looked for in: those of its file, its directory (the default) or the whole input, with the context manifests always.',
-        },
+        scope: scopeOption(
+          'Which manifests the profile\'s Service and its other routes are looked for in: those of its file, its directory (the default) or the whole input, with the context manifests always.',
+        ),
       },
     },
     defaultOptions: optionDefaults<Options>({ scope: 'directory' }),

@@ -1,6 +1,6 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
 import { clientPolicyAnnotations, outboundRoutes, overridingField, profileService } from '../src/linkerd/effective-config.js';
-import { type ReferenceScope, scopedTrees } from '../src/linkerd/reference-catalog.js';
+import { type ReferenceScope, scopeOption, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import type { Resource } from '../src/model/resource.js';
 import type { ManifestTree } from '../src/model/tree.js';
 
@@ -27,11 +27,9 @@ export default defineRule({
       type: 'object',
       additionalProperties: false,
       properties: {
-        scope: {
-          enum: ['file', 'directory', 'tree'],
-          description:
-            'Which manifests a profile is compared with: those of its file, its directory (the default) or the whole input, with the context manifests always.',
-        },
+        scope: scopeOption(
+          'Which manifests a profile is compared with: those of its file, its directory (the default) or the whole input, with the context manifests always.',
+        ),
       },
     },
     defaultOptions: optionDefaults<Options>({ scope: 'directory' }),

@@ -432,6 +432,11 @@ function buildScopedTrees(tree: ManifestTree, scope: 'file' | 'directory'): (res
 }
 
 /** The JSON Schema of a rule option that sets the reference scope. */
+/** The options schema of a `scope` option, with what the scope means for the rule that has it. */
+export function scopeOption<D extends string>(description: D) {
+  return { enum: ['file', 'directory', 'tree'], description } as const;
+}
+
 export const REFERENCE_SCOPE_OPTION = {
   enum: ['file', 'directory', 'tree'],
   description:
