@@ -178,7 +178,7 @@ export class WorkloadModel {
   readonly services: readonly ServiceInfo[];
   readonly externalWorkloads: readonly ExternalWorkloadInfo[];
 
-  constructor(tree: ManifestTree) {
+  constructor(private readonly tree: ManifestTree) {
     this.workloads = tree.resources.flatMap((r) => {
       const w = r.group === '' || r.group === 'apps' || r.group === 'batch' || r.group === 'argoproj.io' ? workloadOf(r) : undefined;
       return w ? [w] : [];
@@ -190,16 +190,14 @@ export class WorkloadModel {
       let labels = this.byLabel.get(w.namespace);
       if (!labels) this.byLabel.set(w.namespace, (labels = new Map()));
       for (const [k, v] of Object.entries(w.labels)) push(labels, `${k}=${v}`, w);
+      if (!this.byResource.has(w.resource)) this.byResource.set(w.resource, w);
     }
-    for (const w of this.workloads) if (!this.byResource.has(w.resource)) this.byResource.set(w.resource, w);
     for (const s of this.services) this.serviceByResource.set(s.resource, s);
-    for (const s of this.services) this.servicesByName.set(`${s.namespace ?? ''}/${s.resource.name ?? ''}`, this.servicesByName.get(`${s.namespace ?? ''}/${s.resource.name ?? ''}`) ?? s);
   }
 
   // Indexes, so that a selector or name lookup does not scan every workload of a large tree.
   private readonly byNamespace = new Map<string | undefined, Workload[]>();
   private readonly byLabel = new Map<string | undefined, Map<string, Workload[]>>();
-  private readonly servicesByName = new Map<string, ServiceInfo>();
   private readonly byResource = new Map<Resource, Workload>();
   private readonly serviceByResource = new Map<Resource, ServiceInfo>();
 
@@ -242,7 +240,8 @@ export class WorkloadModel {
   }
 
   service(namespace: string | undefined, name: string): ServiceInfo | undefined {
-    return this.servicesByName.get(`${namespace ?? ''}/${name}`);
+    const resource = this.tree.find('Service', namespace, name, '');
+    return resource && this.serviceByResource.get(resource);
   }
 
   /** The pods a Service sends traffic to: its selector's matches in its namespace (none without a selector). */
