@@ -247,6 +247,7 @@ describe('gatewayAPI setting', () => {
       {
         path: ['gatewayAPI', 'version'],
         message: 'gatewayAPI.version: "v0.9.0" is not a Gateway API release; releases are v0.1 … v0.8, v1.0 … v1.6 (or a newer one)',
+        layer: 0,
       },
     ]);
     expect(problems('v0.15.25')).toHaveLength(1);

@@ -284,7 +284,7 @@ describe('configuration', () => {
     const r = cli(['.'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'linkerd-lint: invalid configuration:\n  .linkerd-lint.yaml:1:1: extends is "strictest"; expected one of recommended, strict, all\n',
+      'linkerd-lint: invalid configuration:\n  .linkerd-lint.yaml:1:1: extends is "strictest"; expected a preset (recommended, strict or all; default recommended), or the path of another config file to build on (relative to this one, ending .yaml or .yml), whose settings this file\'s are laid over\n',
     );
     const dir2 = tree({
       '.linkerd-lint.yaml': 'rules:\n  no-inject-system-namespace: [error, {namespaces: kube-fleet}]\n  no-inject-sytem-namespace: "off"\n',

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { resolveConfig } from '../src/engine/config.js';
 import { discover } from '../src/load/discover.js';
 import { parseSource } from '../src/load/parse.js';
 import { MAX_FILE_BYTES, readSource } from '../src/load/read.js';
@@ -142,7 +144,7 @@ describe('discover', () => {
     'apps/f.skip.yaml': '',
   };
   const run = (dir: string, args: string[], errorOnUnmatchedPattern = true) =>
-    discover(args, { cwd: dir, ignore: ['vendor/**', '**/*.skip.yaml'], baseDir: dir, errorOnUnmatchedPattern }).then((d) => ({
+    discover(args, { cwd: dir, ignoredBy: (path) => resolveConfig({ ignore: ['vendor/**', '**/*.skip.yaml'] }, builtinRules, dir).ignoredBy(path), errorOnUnmatchedPattern }).then((d) => ({
       files: d.files.map((f) => f.slice(dir.length + 1)),
       ignored: d.ignored.map((i) => ({ ...i, path: i.path.slice(dir.length + 1) })),
     }));

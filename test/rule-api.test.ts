@@ -150,7 +150,7 @@ describe('options and context', () => {
     const rules = { [rule.meta.id]: rule };
     const config = resolveConfig({ extends: 'all', clusterDomain: 'example.org' }, rules, '/virtual');
     const settings = new Map([[rule.meta.id, { severity: 'warning' as const, options: { limit: 9 } }]]);
-    const out = lintParsed([parsed()], { config: Object.assign(Object.create(config), { settingsFor: () => settings }), rules });
+    const out = lintParsed([parsed()], { config: Object.assign(Object.create(config), { forFile: () => ({ rules: settings, env: config.baseSettings.env }) }), rules });
     expect(out.ruleErrors).toEqual([]);
     expect(seen).toEqual([{ options: { limit: 9, names: ['a'] }, clusterDomain: 'example.org' }]);
   });

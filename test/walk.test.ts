@@ -84,7 +84,7 @@ describe('discover', () => {
     symlinkSync(dir, join(dir, 'loop'));
     symlinkSync(join(dir, 'sub'), join(dir, 'sub', 'again'));
     symlinkSync(join(dir, 'a.yaml'), join(dir, 'sub', 'link.yaml'));
-    const opts = { cwd: dir, ignore: [], baseDir: dir, errorOnUnmatchedPattern: true };
+    const opts = { cwd: dir, ignoredBy: () => [], errorOnUnmatchedPattern: true };
     expect(rel(dir, (await discover(['**/*.yaml'], opts)).files)).toEqual(['a.yaml', 'sub/b.yaml']);
     expect(rel(dir, (await discover(['.', 'loop/*.yaml', 'sub/link.yaml'], opts)).files)).toEqual(['a.yaml', 'sub/b.yaml']);
     // Only the link is named: it is linted under its own name.

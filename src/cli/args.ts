@@ -178,12 +178,14 @@ found inside directories and to what globs match. A named file that the config's
 "ignore" globs exclude, or a named directory they leave empty, is skipped with a warning.
 
 Configuration:
-  -c, --config FILE              Use this config file instead of looking for .linkerd-lint.yaml
+  -c, --config FILE              Use this config file for every file instead of each file's
+                                 nearest .linkerd-lint.yaml
       --no-config-lookup         Do not look for a config file
       --linkerd-version VERSION  Target Linkerd release: 2.10 … 2.20 or edge-YY.M.N (default 2.20)
       --rule ID:SEVERITY         Set a rule's severity (off, info, warning, error); repeatable;
                                  'ID:["error", {...}]' sets its options too (JSON)
-      --print-config [PATH]      Print the configuration that applies (to PATH, if given) and exit
+      --print-config [PATH]      Print the configuration that applies to PATH (default: the
+                                 working directory) and exit
       --init                     Write a starter .linkerd-lint.yaml here, targeting the newest
                                  Linkerd release the manifests below state, and exit
 

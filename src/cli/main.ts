@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
+import { type Configs, loadConfigs } from '../engine/config-file.js';
 import { UsageError, systemErrorText } from '../model/errors.js';
 import { FORMAT_NAMES, loadFormatter } from '../report/index.js';
 import { type FileResult, countFindings } from '../report/types.js';
 import { TOOL, VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
-import { loadConfig } from '../engine/config-file.js';
-import { toPosix } from '../load/discover.js';
 import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
@@ -64,8 +63,9 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
       return EXIT_OK;
     }
     case 'print-config': {
-      const config = configFor(opts, io);
-      io.stdout.write(printConfig(config, opts.paths[0], io.cwd));
+      const configs = configsFor(opts, io);
+      const path = opts.paths[0] !== undefined ? resolve(io.cwd, opts.paths[0]) : undefined;
+      io.stdout.write(printConfig(path ? configs.forPath(path) : configs.root, path));
       return EXIT_OK;
     }
     case 'init':
@@ -76,10 +76,10 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
   }
 }
 
-function configFor(opts: CliOptions, io: CliIo): ResolvedConfig {
+function configsFor(opts: CliOptions, io: CliIo): Configs {
   const rulesFlag = [...opts.rules];
   if (opts.unusedDirectives !== undefined) rulesFlag.push(['unused-disable-directive', opts.unusedDirectives]);
-  return loadConfig(
+  return loadConfigs(
     { cwd: io.cwd, ...(opts.config !== undefined ? { config: opts.config } : {}), configLookup: opts.configLookup },
     rules,
     {
@@ -90,13 +90,17 @@ function configFor(opts: CliOptions, io: CliIo): ResolvedConfig {
   );
 }
 
-function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: string): string {
-  const settings = forPath ? config.settingsFor(toPosix(relative(config.baseDir, resolve(cwd, forPath)))) : config.baseSettings;
+/** The settings that apply to the file at `path` (absolute), or those of the config itself without overrides. */
+function printConfig(config: ResolvedConfig, path: string | undefined): string {
+  const settings = path ? config.forFile(path) : config.baseSettings;
+  const { target } = settings.env;
   const out = {
     configFile: config.file ?? null,
-    linkerdVersion: config.target.input,
-    linkerdRelease: config.target.release,
-    gatewayAPI: config.target.gatewayApi ?? 'auto',
+    // The files it extends, nearest first.
+    extendsFiles: config.files.slice(1),
+    linkerdVersion: target.input,
+    linkerdRelease: target.release,
+    gatewayAPI: target.gatewayApi ?? 'auto',
     clusterDomain: config.clusterDomain,
     extends: config.preset,
     ignore: config.ignore,
@@ -104,7 +108,7 @@ function printConfig(config: ResolvedConfig, forPath: string | undefined, cwd: s
     references: config.references,
     linkerdOutput: config.linkerdOutput,
     rules: Object.fromEntries(
-      [...settings].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
+      [...settings.rules].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
     ),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
@@ -154,9 +158,8 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
 
 async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const targets = planOutputs(opts.formats, opts.outputFiles);
-  const config = configFor(opts, io);
-  const notice = gatewayApiNotice(config.target);
-  if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
+  const configs = configsFor(opts, io);
+  const config = configs.root;
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
   const stdin = paths.includes('-')
     ? { bytes: await readStdin(io), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
@@ -165,15 +168,18 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     cwd: io.cwd,
     paths,
     ...(stdin ? { stdin } : {}),
-    config,
+    config: configs,
     errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern,
     warnIgnored: opts.warnIgnored,
   });
+  for (const notice of new Set(configs.used().flatMap((c) => c.targets().map(gatewayApiNotice)))) {
+    if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
+  }
   const fixer = new YamlFixer();
   const fixing = opts.fix || opts.fixDryRun;
   const run = fixing
-    ? fixParsed(parsed, { config, rules, fixer, context, unsafe: opts.unsafeFixes })
-    : { ...lintParsed(parsed, { config, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
+    ? fixParsed(parsed, { config: configs, rules, fixer, context, unsafe: opts.unsafeFixes })
+    : { ...lintParsed(parsed, { config: configs, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
   const { ruleErrors } = run;
   const results = withIgnored(run.results, ignored);
 

@@ -1,4 +1,4 @@
-import { resolve as resolvePath } from 'node:path';
+import { isAbsolute, relative, resolve as resolvePath } from 'node:path';
 import picomatch from 'picomatch';
 import { ruleOptionValidators, validateConfig } from '../load/validators.js';
 import type { JsonPath } from '../model/path.js';
@@ -18,18 +18,30 @@ export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
 
 type RuleEntry = SeveritySetting | [SeveritySetting] | [SeveritySetting, Record<string, unknown>];
 
+interface OverrideInput {
+  files: string[];
+  rules?: Record<string, RuleEntry>;
+  linkerdVersion?: string;
+  gatewayAPI?: GatewayApiSetting;
+}
+
 /** `.linkerd-lint.yaml` as written (after schema validation). */
 export interface ConfigInput {
   linkerdVersion?: string;
   gatewayAPI?: GatewayApiSetting;
   clusterDomain?: string;
-  extends?: Preset;
+  /** A preset, or the path of another config file (relative to this one) to build on. */
+  extends?: string;
   rules?: Record<string, RuleEntry>;
   ignore?: string[];
   context?: string[];
   references?: ReferenceMode;
   linkerdOutput?: LinkerdOutputMode;
-  overrides?: { files: string[]; rules: Record<string, RuleEntry> }[];
+  overrides?: OverrideInput[];
+}
+
+export function isPreset(value: unknown): value is Preset {
+  return typeof value === 'string' && (PRESETS as readonly string[]).includes(value);
 }
 
 export interface EffectiveRule {
@@ -39,10 +51,26 @@ export interface EffectiveRule {
 
 export type RuleSettings = ReadonlyMap<string, EffectiveRule>;
 
+/** What rules see of the configuration besides their own settings: one value per distinct setting. */
+export interface RunEnv {
+  readonly target: LinkerdTarget;
+  readonly clusterDomain: string;
+  readonly references: ReferenceMode;
+  readonly linkerdOutput: LinkerdOutputMode;
+}
+
+/** Everything the configuration says about one file. */
+export interface FileSettings {
+  readonly rules: RuleSettings;
+  readonly env: RunEnv;
+}
+
 /** A problem in the configuration, with the path of the offending key in the config file. */
 export interface ConfigProblem {
   path: JsonPath;
   message: string;
+  /** Which layer (config file) of an `extends` chain it is in: an index into the layers given. */
+  layer?: number;
 }
 
 export class ConfigError extends Error {
@@ -60,55 +88,143 @@ export interface CliOverrides {
   rules?: [string, SeveritySetting, Record<string, unknown>?][];
 }
 
-/** Everything lint needs from the configuration, with per-file rule settings. */
+/** A glob and the directory it is relative to (that of the config file it was written in). */
+interface BasedGlob {
+  glob: string;
+  baseDir: string;
+}
+
+interface Override {
+  files: BasedGlob[];
+  match: (path: string) => boolean;
+  rules: Map<string, EffectiveRule>;
+  linkerdVersion?: LinkerdTarget;
+  gatewayAPI?: GatewayApiSetting;
+}
+
+/** A file's path relative to `baseDir`, `/`-separated, or undefined when it is not under it. */
+function under(baseDir: string, path: string): string | undefined {
+  const rel = relative(baseDir, path);
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split('\\').join('/');
+}
+
+function basedMatcher(globs: readonly BasedGlob[]): (path: string) => boolean {
+  const matchers = globs.map(({ glob, baseDir }) => ({ baseDir, match: picomatch(glob, { dot: true }) }));
+  return (path) =>
+    matchers.some(({ baseDir, match }) => {
+      const rel = under(baseDir, path);
+      return rel !== undefined && match(rel);
+    });
+}
+
+/**
+ * What one config file (with the files it extends) says: the settings of every file it
+ * governs, with each file's overrides applied.
+ */
 export class ResolvedConfig {
-  private readonly cache = new Map<string, RuleSettings>();
-  private readonly overrideMatchers: ((relPath: string) => boolean)[];
+  private readonly cache = new Map<string, FileSettings>();
+  private readonly envs = new Map<string, RunEnv>();
+  private readonly ignoreMatchers: { baseDir: string; match: (rel: string) => boolean }[];
 
   constructor(
+    /** The release and Gateway API install of files no override retargets. */
     readonly target: LinkerdTarget,
     readonly clusterDomain: string,
     readonly preset: Preset,
-    readonly ignore: readonly string[],
-    /** Directory globs in the config are relative to. */
+    private readonly ignoreGlobs: readonly BasedGlob[],
+    /** The directory of the config file (the working directory without one). */
     readonly baseDir: string,
     private readonly base: RuleSettings,
-    private readonly overrides: readonly { files: string[]; rules: Map<string, EffectiveRule> }[],
+    private readonly overrides: readonly Override[],
     private readonly cliRules: ReadonlyMap<string, { severity: SeveritySetting; options?: Record<string, unknown> }>,
-    /** The config file read, if any. */
-    readonly file: string | undefined,
+    /** The config files read, the one found first and then those it extends, in that order. */
+    readonly files: readonly string[],
     /** Manifests to resolve references against, never reported on: absolute paths or globs. */
     readonly context: readonly string[] = [],
     /** Which references the cross-resource rules check. */
     readonly references: ReferenceMode = 'closed-world',
     /** Whether rules that skip Linkerd's own rendered manifests skip them. */
     readonly linkerdOutput: LinkerdOutputMode = 'exempt',
+    /** `--linkerd-version`, which no override changes. */
+    private readonly cliVersion = false,
   ) {
-    this.overrideMatchers = overrides.map((o) => picomatch(o.files, { dot: true }));
+    this.ignoreMatchers = ignoreGlobs.map(({ glob, baseDir }) => ({ baseDir, match: picomatch(glob, { dot: true }) }));
   }
 
-  /** Rule settings for a file, given its path relative to `baseDir` (`/`-separated). */
+  /** The config file that applies, if any. */
+  get file(): string | undefined {
+    return this.files[0];
+  }
+
+  /** The `ignore` globs as written when they are this file's own, else as absolute globs. */
+  get ignore(): string[] {
+    return this.ignoreGlobs.map(({ glob, baseDir }) => (baseDir === this.baseDir ? glob : `${baseDir.split('\\').join('/')}/${glob}`));
+  }
+
+  /** The `ignore` globs (as `ignore` shows them) that leave out the file or directory at `path`. */
+  ignoredBy(path: string): string[] {
+    const shown = this.ignore;
+    const out: string[] = [];
+    this.ignoreMatchers.forEach(({ baseDir, match }, i) => {
+      const rel = under(baseDir, path);
+      // `dir/` matches a directory glob written with a trailing slash.
+      if (rel !== undefined && (match(rel) || match(`${rel}/`))) out.push(shown[i]!);
+    });
+    return out;
+  }
+
+  /** The settings of the file at an absolute path. */
+  forFile(path: string): FileSettings {
+    const hits = this.overrides.map((o, i) => (o.match(path) ? i : -1)).filter((i) => i >= 0);
+    return this.withOverrides(hits);
+  }
+
+  /** Rule settings for a file, given its path relative to the config's directory (`/`-separated). */
   settingsFor(relPath: string): RuleSettings {
-    const hits = this.overrideMatchers.map((m, i) => (m(relPath) ? i : -1)).filter((i) => i >= 0);
+    return this.forFile(resolvePath(this.baseDir, relPath)).rules;
+  }
+
+  /** The targets files may be linted for: the config's own, and that of each override that sets one. */
+  targets(): LinkerdTarget[] {
+    return [this.target, ...this.overrides.map((_, i) => this.withOverrides([i]).env.target)];
+  }
+
+  /** The settings with no override applied: what `--print-config` shows without a path. */
+  get baseSettings(): FileSettings {
+    return this.withOverrides([]);
+  }
+
+  private withOverrides(hits: readonly number[]): FileSettings {
     const key = hits.join(',');
     let settings = this.cache.get(key);
     if (!settings) {
       const merged = new Map(this.base);
+      let target = this.target;
       for (const i of hits) {
-        for (const [id, rule] of this.overrides[i]!.rules) merged.set(id, mergeRule(merged.get(id), rule));
+        const o = this.overrides[i]!;
+        for (const [id, rule] of o.rules) merged.set(id, mergeRule(merged.get(id), rule));
+        if (o.linkerdVersion && !this.cliVersion) target = { ...o.linkerdVersion, ...(target.gatewayApi !== undefined ? { gatewayApi: target.gatewayApi } : {}) };
+        if (o.gatewayAPI !== undefined) target = { ...target, gatewayApi: o.gatewayAPI };
       }
       for (const [id, { severity, options }] of this.cliRules) {
         merged.set(id, options ? mergeRule(merged.get(id), { severity, options }) : { ...merged.get(id)!, severity });
       }
-      settings = merged;
+      settings = { rules: merged, env: this.envFor(target) };
       this.cache.set(key, settings);
     }
     return settings;
   }
 
-  /** The settings with no override applied: what `--print-config` shows. */
-  get baseSettings(): RuleSettings {
-    return this.settingsFor('\0');
+  /** One RunEnv per distinct target, so the runner can group files by identity. */
+  private envFor(target: LinkerdTarget): RunEnv {
+    const key = `${target.input}\0${JSON.stringify(target.gatewayApi ?? 'auto')}`;
+    let env = this.envs.get(key);
+    if (!env) {
+      env = { target, clusterDomain: this.clusterDomain, references: this.references, linkerdOutput: this.linkerdOutput };
+      this.envs.set(key, env);
+    }
+    return env;
   }
 }
 
@@ -126,12 +242,22 @@ export function presetSeverity(rule: Rule<unknown, string>, preset: Preset): Sev
 
 /** YAML reads an unquoted `linkerdVersion: 2.20` as the number 2.2: say so, and how to write it. */
 function withQuotingHint(problem: ConfigProblem, raw: unknown): ConfigProblem {
-  const value = (raw as { linkerdVersion?: unknown }).linkerdVersion;
-  if (problem.path.length !== 1 || problem.path[0] !== 'linkerdVersion' || typeof value !== 'number') return problem;
+  const last = problem.path[problem.path.length - 1];
+  if (last !== 'linkerdVersion') return problem;
+  let value: unknown = raw;
+  for (const seg of problem.path) value = (value as Record<string | number, unknown> | undefined)?.[seg];
+  if (typeof value !== 'number') return problem;
   return {
     ...problem,
     message: `${problem.message}: YAML reads an unquoted version as a number (2.20 becomes 2.2); quote it, e.g. linkerdVersion: "${value.toFixed(2)}"`,
   };
+}
+
+/** One config file of an `extends` chain: its settings as read, and the directory its paths are relative to. */
+export interface ConfigLayer {
+  raw: unknown;
+  baseDir: string;
+  file?: string;
 }
 
 /**
@@ -145,49 +271,86 @@ export function resolveConfig(
   cli: CliOverrides = {},
   file?: string,
 ): ResolvedConfig {
-  const input = (raw ?? {}) as ConfigInput;
-  if (raw !== undefined && raw !== null && !validateConfig(raw)) {
-    throw new ConfigError(describeSchemaErrors(validateConfig.errors ?? []).map((p) => withQuotingHint(p, raw)));
-  }
+  return resolveLayers([{ raw, baseDir, ...(file !== undefined ? { file } : {}) }], registry, cli);
+}
+
+/**
+ * Resolves a config file and the files it extends, given from the one that applies to the
+ * one at the root of the chain: each layer's settings are laid over those it extends
+ * (rules one by one; `ignore`, `context` and `overrides` added, each relative to its own
+ * file), and the preset comes from the root.
+ */
+export function resolveLayers(
+  layers: readonly ConfigLayer[],
+  registry: Readonly<Record<string, Rule<unknown, string>>>,
+  cli: CliOverrides = {},
+): ResolvedConfig {
   const problems: ConfigProblem[] = [];
+  layers.forEach(({ raw }, layer) => {
+    if (raw !== undefined && raw !== null && !validateConfig(raw)) {
+      for (const p of describeSchemaErrors(validateConfig.errors ?? [])) problems.push({ ...withQuotingHint(p, raw), layer });
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const inputs = layers.map((l) => (l.raw ?? {}) as ConfigInput);
+  const ordered = [...inputs.keys()].reverse(); // root of the chain first
+  const last = <K extends keyof ConfigInput>(key: K): { value: ConfigInput[K]; layer: number } | undefined => {
+    const layer = inputs.findIndex((input) => input[key] !== undefined);
+    return layer === -1 ? undefined : { value: inputs[layer]![key], layer };
+  };
+
+  const parseVersion = (text: string, path: JsonPath, layer: number): LinkerdTarget | undefined => {
+    const parsed = parseLinkerdVersion(text);
+    if (!('error' in parsed)) return parsed;
+    problems.push({ path, message: `${formatAt(path)}: ${parsed.error}`, layer });
+    return undefined;
+  };
+  const checkGatewayApi = (setting: GatewayApiSetting, path: JsonPath, layer: number) => {
+    if (typeof setting !== 'object') return;
+    const found = lookupUpstreamRelease(setting.version);
+    if (found.state === 'invalid') problems.push({ path: [...path, 'version'], message: `${formatAt([...path, 'version'])}: ${found.error}`, layer });
+  };
 
   let target: LinkerdTarget = defaultTarget();
-  const versionText = cli.linkerdVersion ?? input.linkerdVersion;
-  if (versionText !== undefined) {
-    const parsed = parseLinkerdVersion(versionText);
-    if ('error' in parsed) {
-      problems.push({ path: cli.linkerdVersion !== undefined ? [] : ['linkerdVersion'], message: `${cli.linkerdVersion !== undefined ? '--linkerd-version' : 'linkerdVersion'}: ${parsed.error}` });
-    } else target = parsed;
+  if (cli.linkerdVersion !== undefined) {
+    const parsed = parseLinkerdVersion(cli.linkerdVersion);
+    if ('error' in parsed) problems.push({ path: [], message: `--linkerd-version: ${parsed.error}` });
+    else target = parsed;
+  } else {
+    const version = last('linkerdVersion');
+    if (version) target = parseVersion(version.value!, ['linkerdVersion'], version.layer) ?? target;
   }
-  if (input.gatewayAPI !== undefined) target = { ...target, gatewayApi: input.gatewayAPI };
-  if (typeof input.gatewayAPI === 'object') {
-    const found = lookupUpstreamRelease(input.gatewayAPI.version);
-    if (found.state === 'invalid') problems.push({ path: ['gatewayAPI', 'version'], message: `gatewayAPI.version: ${found.error}` });
+  const gatewayAPI = last('gatewayAPI');
+  if (gatewayAPI) {
+    target = { ...target, gatewayApi: gatewayAPI.value! };
+    checkGatewayApi(gatewayAPI.value!, ['gatewayAPI'], gatewayAPI.layer);
   }
 
-  const preset = input.extends ?? 'recommended';
+  const rootExtends = inputs[inputs.length - 1]!.extends;
+  const preset: Preset = isPreset(rootExtends) ? rootExtends : 'recommended';
   const base = new Map<string, EffectiveRule>();
   for (const [id, rule] of Object.entries(registry)) {
     // Options here are what the config sets; the runner lays them over meta.defaultOptions.
     base.set(id, { severity: presetSeverity(rule, preset), options: {} });
   }
 
-  const readRules = (rules: Record<string, RuleEntry> | undefined, at: JsonPath): Map<string, EffectiveRule> => {
+  const readRules = (rules: Record<string, RuleEntry> | undefined, at: JsonPath, layer: number): Map<string, EffectiveRule> => {
     const out = new Map<string, EffectiveRule>();
     for (const [id, entry] of Object.entries(rules ?? {})) {
       const rule = Object.hasOwn(registry, id) ? registry[id] : undefined;
       if (!rule) {
-        problems.push({ path: [...at, id], message: `${formatAt([...at, id])}: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
+        problems.push({ path: [...at, id], message: `${formatAt([...at, id])}: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}`, layer });
         continue;
       }
       const [severity, options] = Array.isArray(entry) ? entry : [entry];
       if (options !== undefined) {
         const validate = ruleOptionValidators[id];
         if (!validate) {
-          problems.push({ path: [...at, id, 1], message: `${formatAt([...at, id])}: rule "${id}" takes no options` });
+          problems.push({ path: [...at, id, 1], message: `${formatAt([...at, id])}: rule "${id}" takes no options`, layer });
         } else if (!validate(options)) {
           for (const p of describeSchemaErrors(validate.errors ?? [], `${formatAt([...at, id])}[1]`)) {
-            problems.push({ path: [...at, id, 1, ...p.path], message: p.message });
+            problems.push({ path: [...at, id, 1, ...p.path], message: p.message, layer });
           }
         }
       }
@@ -196,8 +359,29 @@ export function resolveConfig(
     return out;
   };
 
-  for (const [id, rule] of readRules(input.rules, ['rules'])) base.set(id, mergeRule(base.get(id), rule));
-  const overrides = (input.overrides ?? []).map((o, i) => ({ files: o.files, rules: readRules(o.rules, ['overrides', i, 'rules']) }));
+  const ignore: BasedGlob[] = [];
+  const context: string[] = [];
+  const overrides: Override[] = [];
+  for (const layer of ordered) {
+    const input = inputs[layer]!;
+    const { baseDir } = layers[layer]!;
+    for (const [id, rule] of readRules(input.rules, ['rules'], layer)) base.set(id, mergeRule(base.get(id), rule));
+    for (const glob of input.ignore ?? []) ignore.push({ glob, baseDir });
+    for (const path of input.context ?? []) context.push(resolvePath(baseDir, path));
+    (input.overrides ?? []).forEach((o, i) => {
+      const files = o.files.map((glob) => ({ glob, baseDir }));
+      const override: Override = { files, match: basedMatcher(files), rules: readRules(o.rules, ['overrides', i, 'rules'], layer) };
+      if (o.linkerdVersion !== undefined) {
+        const parsed = parseVersion(o.linkerdVersion, ['overrides', i, 'linkerdVersion'], layer);
+        if (parsed) override.linkerdVersion = parsed;
+      }
+      if (o.gatewayAPI !== undefined) {
+        override.gatewayAPI = o.gatewayAPI;
+        checkGatewayApi(o.gatewayAPI, ['overrides', i, 'gatewayAPI'], layer);
+      }
+      overrides.push(override);
+    });
+  }
 
   const cliRules = new Map<string, { severity: SeveritySetting; options?: Record<string, unknown> }>();
   for (const [id, severity, options] of cli.rules ?? []) {
@@ -214,20 +398,18 @@ export function resolveConfig(
   if (problems.length > 0) throw new ConfigError(problems);
   return new ResolvedConfig(
     target,
-    input.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+    last('clusterDomain')?.value ?? DEFAULT_CLUSTER_DOMAIN,
     preset,
-    input.ignore ?? [],
-    baseDir,
+    ignore,
+    layers[0]!.baseDir,
     base,
     overrides,
     cliRules,
-    file,
-    [
-      ...(input.context ?? []).map((p) => resolvePath(baseDir, p)),
-      ...(cli.context?.paths ?? []).map((p) => resolvePath(cli.context!.cwd, p)),
-    ],
-    input.references ?? 'closed-world',
-    input.linkerdOutput ?? 'exempt',
+    layers.flatMap((l) => (l.file !== undefined ? [l.file] : [])),
+    [...context, ...(cli.context?.paths ?? []).map((p) => resolvePath(cli.context!.cwd, p))],
+    last('references')?.value ?? 'closed-world',
+    last('linkerdOutput')?.value ?? 'exempt',
+    cli.linkerdVersion !== undefined,
   );
 }
 

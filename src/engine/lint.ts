@@ -1,5 +1,6 @@
-import { relative, resolve } from 'node:path';
-import type { ResolvedConfig } from './config.js';
+import { isAbsolute, resolve } from 'node:path';
+import { ResolvedConfig } from './config.js';
+import { type Configs, singleConfig } from './config-file.js';
 import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
 import { type IgnoredPath, discover, displayPathOf, toPosix } from '../load/discover.js';
@@ -17,7 +18,8 @@ export interface LintInput {
   paths: readonly string[];
   /** Standard input, when `-` is among the paths. */
   stdin?: { bytes: Buffer; filename?: string };
-  config: ResolvedConfig;
+  /** One config for every file, or each file's own (see `ConfigLookup`). */
+  config: ResolvedConfig | Configs;
   rules: Readonly<Record<string, Rule<any, any>>>;
   errorOnUnmatchedPattern?: boolean;
   /** Report named paths that the config ignores (default true), as ESLint's `--no-warn-ignored` turns off. */
@@ -54,6 +56,11 @@ export interface LoadOutput {
   ignored: FileResult[];
 }
 
+/** The configs of a lint run, whether given as one or looked up per file. */
+export function configsOf(config: ResolvedConfig | Configs): Configs {
+  return config instanceof ResolvedConfig ? singleConfig(config) : config;
+}
+
 function ignoredResult(p: IgnoredPath, cwd: string, configFile: string | undefined): FileResult {
   const at = { line: 1, column: 1, offset: 0 };
   const file = new SourceFile(p.path, p.path === cwd ? '.' : displayPathOf(p.path, cwd), '', languageOf(p.path));
@@ -74,12 +81,12 @@ function typescriptResult(path: string, cwd: string): FileResult {
 
 /** Finds, reads and parses the given paths (and standard input). */
 export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
-  const { cwd, config } = input;
+  const { cwd } = input;
+  const configs = configsOf(input.config);
   const fsPaths = input.paths.filter((p) => p !== '-');
   const { files, ignored } = await discover(fsPaths, {
     cwd,
-    ignore: config.ignore,
-    baseDir: config.baseDir,
+    ignoredBy: (path) => configs.forPath(path).ignoredBy(path),
     errorOnUnmatchedPattern: input.errorOnUnmatchedPattern ?? true,
   });
   const sources: ReadResult[] = [];
@@ -93,10 +100,13 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
   // than misread as YAML, with a warning for each one named on the command line.
   const named = new Set(fsPaths.map((p) => resolve(cwd, p)));
   const typescript = files.filter((path) => named.has(path) && languageOf(path) === 'typescript').map((path) => typescriptResult(path, cwd));
+  const configOf = (p: IgnoredPath) => (p.kind === 'file' ? configs.forPath(p.path) : configs.forDirectory(p.path)).file;
+  // The context of every config in play joins the one tree the cross-resource rules see.
+  const contextPaths = [...new Set(configs.used().flatMap((c) => c.context))];
   return {
-    context: await loadContext(config.context, new Set(files), cwd),
+    context: await loadContext(contextPaths, new Set(files), cwd),
     parsed: sources.map(parseRead).filter((p) => p.file.language !== 'typescript'),
-    ignored: input.warnIgnored === false ? [] : [...ignored.map((p) => ignoredResult(p, cwd, config.file)), ...typescript],
+    ignored: input.warnIgnored === false ? [] : [...ignored.map((p) => ignoredResult(p, cwd, configOf(p))), ...typescript],
   };
 }
 
@@ -107,7 +117,7 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
  */
 async function loadContext(paths: readonly string[], linted: ReadonlySet<string>, cwd: string): Promise<Resource[]> {
   if (paths.length === 0) return [];
-  const { files } = await discover(paths, { cwd, ignore: [], baseDir: cwd, errorOnUnmatchedPattern: true });
+  const { files } = await discover(paths, { cwd, ignoredBy: () => [], errorOnUnmatchedPattern: true });
   return files
     .filter((path) => !linted.has(path))
     .flatMap((path) => parseRead(readSource(path, displayPathOf(path, cwd))))
@@ -165,20 +175,25 @@ export interface LintOptions extends Pick<LintInput, 'config' | 'rules' | 'fixer
 }
 
 export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput {
-  const { config } = input;
+  const configs = configsOf(input.config);
   // Rules that compare files (which of two duplicates is "first") see them in path order, so
   // the findings do not depend on the order the caller gives them in.
   const parsed = [...given].sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
   // Every rule asks for every file's settings: resolve each file's once.
-  const settings = new Map(parsed.map((p) => [p.file, config.settingsFor(toPosix(relative(config.baseDir, p.file.path)))]));
+  // Standard input without a file name gets the working directory's config, no override applied.
+  const settings = new Map(
+    parsed.map((p) => [p.file, isAbsolute(p.file.path) ? configs.forPath(p.file.path).forFile(p.file.path) : configs.root.baseSettings] as const),
+  );
+  const root = configs.root;
   const run = runRules({
     files: parsed,
     rules: input.rules,
-    settingsFor: (p) => settings.get(p.file)!,
-    target: config.target,
-    clusterDomain: config.clusterDomain,
-    references: config.references,
-    linkerdOutput: config.linkerdOutput,
+    settingsFor: (p) => settings.get(p.file)!.rules,
+    envFor: (p) => settings.get(p.file)!.env,
+    target: root.target,
+    clusterDomain: root.clusterDomain,
+    references: root.references,
+    linkerdOutput: root.linkerdOutput,
     ...(input.fixer ? { fixer: input.fixer } : {}),
     ...(input.context?.length ? { context: input.context } : {}),
   });

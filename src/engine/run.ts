@@ -7,7 +7,7 @@ import type { ReferenceMode } from '../linkerd/references.js';
 import { type LinkerdOutputMode, renderedByLinkerd } from '../linkerd/rendered.js';
 import { ManifestTree } from '../model/tree.js';
 import { type LinkerdTarget, minorOf } from '../linkerd/releases.js';
-import type { EffectiveRule, RuleSettings } from './config.js';
+import type { EffectiveRule, RuleSettings, RunEnv } from './config.js';
 import {
   type Finding,
   type FixKind,
@@ -25,6 +25,12 @@ export interface RunOptions {
   rules: Readonly<Record<string, Rule<any, any>>>;
   /** Rule settings for a file (from config, overrides and flags). */
   settingsFor(file: ParsedFile): RuleSettings;
+  /**
+   * The release, cluster domain and modes a file is linted for, when they differ between
+   * files (config files in subdirectories, overrides); the same object for the same values.
+   * Without it every file gets `target`, `clusterDomain`, `references` and `linkerdOutput`.
+   */
+  envFor?(file: ParsedFile): RunEnv;
   target: LinkerdTarget;
   clusterDomain: string;
   /** Builds fix edits; without it findings carry no fixes. */
@@ -53,15 +59,22 @@ function appliesTo(rule: Rule<unknown, string>, target: LinkerdTarget): boolean 
   return true;
 }
 
-/** Groups files by the exact setting a rule has for them, so each group runs the rule once. */
-function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFor: RunOptions['settingsFor']) {
-  const groups = new Map<string, { setting: EffectiveRule; files: ParsedFile[] }>();
+/**
+ * Groups files by the exact setting a rule has for them and the environment they are
+ * linted in, so each group runs the rule once.
+ */
+function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFor: RunOptions['settingsFor'], envFor: (file: ParsedFile) => RunEnv) {
+  const envIds = new Map<RunEnv, number>();
+  const groups = new Map<string, { setting: EffectiveRule; env: RunEnv; files: ParsedFile[] }>();
   for (const file of files) {
     const setting = settingsFor(file).get(ruleId);
     if (!setting || setting.severity === 'off') continue;
-    const key = `${setting.severity}\0${JSON.stringify(setting.options)}`;
+    const env = envFor(file);
+    let envId = envIds.get(env);
+    if (envId === undefined) envIds.set(env, (envId = envIds.size));
+    const key = `${envId}\0${setting.severity}\0${JSON.stringify(setting.options)}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { setting, files: [] }));
+    if (!group) groups.set(key, (group = { setting, env, files: [] }));
     group.files.push(file);
   }
   return [...groups.values()];
@@ -86,13 +99,22 @@ export function runRules(opts: RunOptions): RunResult {
   const findings: Finding[] = [];
   const ruleErrors: RunResult['ruleErrors'] = [];
 
+  const sameEnv: RunEnv = {
+    target: opts.target,
+    clusterDomain: opts.clusterDomain,
+    references: opts.references ?? 'closed-world',
+    linkerdOutput: opts.linkerdOutput ?? 'exempt',
+  };
+  const envFor = opts.envFor ?? (() => sameEnv);
+
   for (const [ruleId, rule] of Object.entries(opts.rules)) {
-    if (!rule.check || !appliesTo(rule, opts.target)) continue;
-    for (const { setting, files } of groupBySetting(ruleId, opts.files, opts.settingsFor)) {
+    if (!rule.check) continue;
+    for (const { setting, env, files } of groupBySetting(ruleId, opts.files, opts.settingsFor, envFor)) {
+      if (!appliesTo(rule, env.target)) continue;
       const severity = setting.severity as Severity;
       const inGroup = new Set(files.map((f) => f.file));
       const kinds = rule.meta.kinds;
-      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && opts.linkerdOutput !== 'lint' && renderedByLinkerd(r);
+      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && renderedByLinkerd(r);
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
         const inScope = new Set(scope.map((f) => f.file));
         const resources =
@@ -105,10 +127,10 @@ export function runRules(opts: RunOptions): RunResult {
           resources,
           tree,
           files: scope,
-          target: opts.target,
-          clusterDomain: opts.clusterDomain,
+          target: env.target,
+          clusterDomain: env.clusterDomain,
           schemas: opts.schemas ?? bundledSchemas,
-          references: opts.references ?? 'closed-world',
+          references: env.references,
           // Defaults live in meta.defaultOptions alone, whoever built the settings.
           options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
           report: (d) => {

@@ -10,15 +10,21 @@ import { nodeAt } from './locate.js';
 export const CONFIG_NAMES = ['.linkerd-lint.yaml', '.linkerd-lint.yml'];
 
 /**
- * The nearest config file at or above `start`, if any. Two in one directory is an error:
- * which one applies would depend on a name order nobody reads.
+ * The config file in `dir` itself, if any. Two in one directory is an error: which one
+ * applies would depend on a name order nobody reads.
  */
+export function configIn(dir: string, cwd: string): string | undefined {
+  const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((candidate) => existsSync(candidate));
+  if (found.length > 1) throw new UsageError(`two config files in one directory: ${found.map((f) => displayPathOf(f, cwd)).join(' and ')}; keep one`);
+  return found[0];
+}
+
+/** The nearest config file at or above `start`, if any. */
 export function findConfig(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    const found = CONFIG_NAMES.map((name) => join(dir, name)).filter((candidate) => existsSync(candidate));
-    if (found.length > 1) throw new UsageError(`two config files in one directory: ${found.map((f) => displayPathOf(f, start)).join(' and ')}; keep one`);
-    if (found.length === 1) return found[0];
+    const found = configIn(dir, start);
+    if (found !== undefined) return found;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
     dir = parent;

@@ -1,6 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import { UsageError } from '../model/errors.js';
 import { walkManifests } from './walk.js';
 
@@ -10,9 +9,8 @@ const GLOB_CHARS = /[*?[\]{}()!]/;
 
 export interface DiscoverOptions {
   cwd: string;
-  /** Config `ignore` globs, relative to `baseDir`. */
-  ignore: readonly string[];
-  baseDir: string;
+  /** The config `ignore` globs that leave out a file or directory (absolute path); none when it is linted. */
+  ignoredBy(path: string): readonly string[];
   errorOnUnmatchedPattern: boolean;
 }
 
@@ -56,13 +54,8 @@ export interface Discovered {
  * by our own walker (one pass, `.gitignore` read on the way); globby is loaded only for globs.
  */
 export async function discover(args: readonly string[], opts: DiscoverOptions): Promise<Discovered> {
-  const matchers = opts.ignore.map((glob) => ({ glob, match: picomatch(glob, { dot: true }) }));
-  const matching = (abs: string) => {
-    const rel = toPosix(relative(opts.baseDir, abs));
-    return rel.startsWith('..') ? () => false : ({ match }: { match: (p: string) => boolean }) => match(rel) || match(`${rel}/`);
-  };
-  const isIgnored = (abs: string) => matchers.some(matching(abs));
-  const ignoredBy = (abs: string) => matchers.filter(matching(abs)).map(({ glob }) => glob);
+  const ignoredBy = (abs: string) => [...opts.ignoredBy(abs)];
+  const isIgnored = (abs: string) => ignoredBy(abs).length > 0;
   const found = new Set<string>();
   const ignored = new Map<string, IgnoredPath>();
 
@@ -82,8 +75,7 @@ export async function discover(args: readonly string[], opts: DiscoverOptions): 
       const walked = walkManifests(abs, MANIFEST_EXTENSIONS);
       const kept = walked.filter((f) => !isIgnored(f));
       if (walked.length > 0 && kept.length === 0) {
-        const globs = new Set(walked.flatMap(ignoredBy));
-        ignored.set(abs, { path: abs, kind: 'directory', globs: opts.ignore.filter((g) => globs.has(g)) });
+        ignored.set(abs, { path: abs, kind: 'directory', globs: [...new Set(walked.flatMap(ignoredBy))] });
       } else if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
         throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)`);
       }
