@@ -67,7 +67,6 @@ export default defineRule({
   },
   check(ctx) {
     const model = workloadModel(ctx.tree);
-    const servers = ctx.tree.ofKind('Server', 'policy.linkerd.io');
     const defaults = new Set(defaultOpaquePorts(ctx.target));
     const base = { key: OPAQUE_PORTS_KEY };
 
@@ -114,7 +113,7 @@ export default defineRule({
       for (const port of workload.ports) {
         if (port.protocol.toUpperCase() !== 'TCP' || list.ports.has(port.port) || seen.has(port.port)) continue;
         if (port.container === 'linkerd-proxy') continue;
-        if (serverMakesOpaque(servers, workload, port.port, port.name)) continue;
+        if (serverMakesOpaque(ctx.tree.inNamespace('Server', resource.namespace, 'policy.linkerd.io'), workload, port.port, port.name)) continue;
         const what = `container port ${port.port} of ${own}`;
         if (list.from !== 'default' && defaults.has(port.port)) {
           seen.add(port.port);

@@ -175,15 +175,29 @@ export default defineRule({
   },
 });
 
+/** The AuthorizationPolicies and ServerAuthorizations of a tree by the Server name they give. */
+const byServerName = new WeakMap<ManifestTree, Map<string, Resource[]>>();
+
+function policiesNaming(tree: ManifestTree, name: string): readonly Resource[] {
+  let index = byServerName.get(tree);
+  if (!index) {
+    index = new Map();
+    for (const r of [...tree.ofKind('AuthorizationPolicy', POLICY), ...tree.ofKind('ServerAuthorization', POLICY)]) {
+      const ref = r.kind === 'AuthorizationPolicy' ? targetRefOf(r) : undefined;
+      const named = ref ? (refersTo(ref, 'Server', POLICY) ? ref.name : undefined) : serverNameOf(r);
+      if (typeof named !== 'string') continue;
+      const list = index.get(named);
+      if (list) list.push(r);
+      else index.set(named, [r]);
+    }
+    byServerName.set(tree, index);
+  }
+  return index.get(name) ?? [];
+}
+
 /** AuthorizationPolicies and ServerAuthorizations in other namespaces that name this Server: they apply only in their own. */
 function namedElsewhere(tree: ManifestTree, server: Resource): Resource[] {
-  const named = (r: Resource) => {
-    const ref = r.kind === 'AuthorizationPolicy' ? targetRefOf(r) : undefined;
-    return ref ? refersTo(ref, 'Server', POLICY) && ref.name === server.name : serverNameOf(r) === server.name;
-  };
-  return [...tree.ofKind('AuthorizationPolicy', POLICY), ...tree.ofKind('ServerAuthorization', POLICY)].filter(
-    (r) => r.namespace !== undefined && r.namespace !== server.namespace && named(r),
-  );
+  return policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace);
 }
 
 function labelText(selector: Record<string, unknown>): string {

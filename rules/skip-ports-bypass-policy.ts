@@ -90,7 +90,6 @@ export default defineRule({
   },
   check(ctx) {
     const model = workloadModel(ctx.tree);
-    const servers = ctx.tree.ofKind('Server', 'policy.linkerd.io');
 
     for (const resource of ctx.resources) {
       if (resource.kind === 'Namespace') {
@@ -139,7 +138,7 @@ export default defineRule({
       const base = { key: SKIP_KEY, value: skip.value, site };
       const bypassed = new Set<number>();
 
-      for (const server of servers) {
+      for (const server of ctx.tree.inNamespace('Server', resource.namespace, 'policy.linkerd.io')) {
         if (!sameNamespace(server, resource) || !isObject(server.value.spec)) continue;
         const selector = asSelector(server.value.spec.podSelector);
         if (!selector || !matchesSelector(selector, labels)) continue;

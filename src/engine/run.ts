@@ -107,6 +107,26 @@ export function runRules(opts: RunOptions): RunResult {
   };
   const envFor = opts.envFor ?? (() => sameEnv);
 
+  // Each rule asks for the resources of its kinds in its files: from the tree's index by
+  // kind, in input order, rather than by a scan of every resource for every rule.
+  const order = new Map(allResources.map((r, i) => [r, i]));
+  const byKinds = new Map<string, readonly Resource[]>();
+  const resourcesOf = (kinds: readonly string[] | '*', only: ReadonlySet<ParsedFile['file']> | undefined): readonly Resource[] => {
+    const key = kinds === '*' ? '*' : kinds.join('\0');
+    let list = byKinds.get(key);
+    if (!list) {
+      list = kinds === '*' ? allResources : kinds.length === 1 ? tree.ofKind(kinds[0]!).filter((r) => order.has(r)) : [...new Set(kinds)].flatMap((k) => tree.ofKind(k)).filter((r) => order.has(r)).sort((a, b) => order.get(a)! - order.get(b)!);
+      byKinds.set(key, list);
+    }
+    return only ? list.filter((r) => only.has(r.file)) : list;
+  };
+  const rendered = new Map<Resource, boolean>();
+  const isRendered = (r: Resource): boolean => {
+    let is = rendered.get(r);
+    if (is === undefined) rendered.set(r, (is = renderedByLinkerd(r)));
+    return is;
+  };
+
   for (const [ruleId, rule] of Object.entries(opts.rules)) {
     if (!rule.check) continue;
     for (const { setting, env, files } of groupBySetting(ruleId, opts.files, opts.settingsFor, envFor)) {
@@ -114,15 +134,10 @@ export function runRules(opts: RunOptions): RunResult {
       const severity = setting.severity as Severity;
       const inGroup = new Set(files.map((f) => f.file));
       const kinds = rule.meta.kinds;
-      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && renderedByLinkerd(r);
+      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && isRendered(r);
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
         const inScope = new Set(scope.map((f) => f.file));
-        const resources =
-          kinds === undefined
-            ? []
-            : scope
-                .flatMap((f) => f.resources)
-                .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
+        const resources = kinds === undefined ? [] : resourcesOf(kinds, scope.length === opts.files.length ? undefined : inScope).filter((r) => !skipped(r));
         rule.check!({
           resources,
           tree,

@@ -202,7 +202,7 @@ export function overridingField(profile: Resource): 'routes' | 'dstOverrides' | 
  */
 export function shadowingProfile(tree: ManifestTree, service: string, namespace: string, clusterDomain: string): Resource | undefined {
   const name = profileName(service, namespace, clusterDomain);
-  return tree.ofKind('ServiceProfile', 'linkerd.io').find((p) => p.name === name && overridingField(p) !== undefined);
+  return tree.namedAnywhere('ServiceProfile', name).find((p) => p.group === 'linkerd.io' && overridingField(p) !== undefined);
 }
 
 function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; badRequest?: string } {

@@ -120,8 +120,8 @@ export function resolveNearest(
 ): Resource | undefined {
   let best: Resource | undefined;
   let bestScore = -1;
-  for (const r of tree.ofKind(kind)) {
-    if (r.group.toLowerCase() !== group || r.name !== name || r.namespace !== namespace) continue;
+  for (const r of tree.named(kind, namespace, name)) {
+    if (r.group.toLowerCase() !== group) continue;
     const score = closeness(from, r);
     if (score > bestScore) [best, bestScore] = [r, score];
   }

@@ -51,9 +51,42 @@ export class ManifestTree {
     return byName.get(`${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`);
   }
 
+  /** Every resource of `kind` with this namespace and name, in input order (copies of one object included). */
+  named(kind: string, namespace: string | undefined, name: string): readonly Resource[] {
+    let byName = this.allByName.get(kind);
+    if (!byName) {
+      byName = new Map();
+      for (const r of this.ofKind(kind)) {
+        if (r.name === undefined) continue;
+        const id = `${r.namespace ?? ''}\0${r.namespace === undefined ? 'u' : 'n'}\0${r.name}`;
+        const list = byName.get(id);
+        if (list) list.push(r);
+        else byName.set(id, [r]);
+      }
+      this.allByName.set(kind, byName);
+    }
+    return byName.get(`${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`) ?? [];
+  }
+
+  /** Every resource of `kind` called `name`, in whatever namespace, in input order. */
+  namedAnywhere(kind: string, name: string): readonly Resource[] {
+    let byName = this.anyNamespaceByName.get(kind);
+    if (!byName) {
+      byName = new Map();
+      for (const r of this.ofKind(kind)) {
+        if (r.name === undefined) continue;
+        const list = byName.get(r.name);
+        if (list) list.push(r);
+        else byName.set(r.name, [r]);
+      }
+      this.anyNamespaceByName.set(kind, byName);
+    }
+    return byName.get(name) ?? [];
+  }
+
   /** The Namespace object called `name`, if the input holds one. */
   namespace(name: string): Resource | undefined {
-    return this.ofKind('Namespace', '').find((r) => r.name === name);
+    return this.namedAnywhere('Namespace', name).find((r) => r.group === '');
   }
 
   // Lookups are built on first use, so that a rule asking for each of N resources by name
@@ -61,6 +94,8 @@ export class ManifestTree {
   private readonly lists = new Map<string, readonly Resource[]>();
   private readonly byNamespaceOf = new Map<string, Map<string | undefined, Resource[]>>();
   private readonly byNameOf = new Map<string, Map<string, Resource>>();
+  private readonly allByName = new Map<string, Map<string, Resource[]>>();
+  private readonly anyNamespaceByName = new Map<string, Map<string, Resource[]>>();
 
   private cached(key: string, build: () => readonly Resource[]): readonly Resource[] {
     let list = this.lists.get(key);

@@ -232,7 +232,7 @@ export function migrateTrafficSplit(split: Resource, tree: ManifestTree, target:
     return fail(`the ratio of the weights needs a backendRef weight above ${MAX_ROUTE_WEIGHT}, the Gateway API maximum`);
   }
 
-  const services = tree.ofKind('Service', '').filter((s) => s.name === apex && s.namespace === namespace);
+  const services = tree.named('Service', namespace, apex).filter((s) => s.group === '');
   const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
   if (services.length === 0) {
     return fail(`the input does not hold the apex Service ${apex}${where}, whose port the HTTPRoute needs: add it to the input or --context`);
