@@ -2,13 +2,14 @@
 // runs the CLI once for annotations (github format, to the log) and the SARIF report,
 // sets the step outputs, and exits non-zero when a finding reaches the fail level. A run
 // that cannot lint (exit code 2) puts the CLI's own message in the annotation and summary.
-import { spawnSync } from 'node:child_process';
+// The CLI runs in this process, so the step starts Node once, as `linkerd-lint` does.
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'linkerd-lint.js');
+/** The CLI's `main(argv, io)`, built next to dist/cli.js by scripts/build.mjs. */
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const FAIL_LEVELS = ['error', 'warning', 'info', 'none'];
 const SUMMARY_ROWS = 200;
 
@@ -121,21 +122,52 @@ const sarifFile = resolve(input('sarif-file') || 'linkerd-lint.sarif');
 const config = input('config');
 const linkerdVersion = input('linkerd-version');
 
-const args = [BIN, ...(paths.length ? paths : ['.']), '-f', 'github', '-f', 'sarif', '-o', `sarif=${sarifFile}`];
+const args = [...(paths.length ? paths : ['.']), '-f', 'github', '-f', 'sarif', '-o', `sarif=${sarifFile}`];
 if (config) args.push('--config', config);
 if (linkerdVersion) args.push('--linkerd-version', linkerdVersion);
 args.push(...shellWords(input('args')));
 
-const run = spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1024 ** 3 });
-if (run.error) fail(`could not run linkerd-lint: ${run.error.message}`);
-// Annotations name files from the repository root, the CLI from its working directory.
+// Output goes to the log as the CLI writes it, whole lines at a time, with annotation paths
+// made relative to the workspace (the CLI names files from its working directory).
 const prefix = relative(workspace, process.cwd()).split(sep).join('/');
-process.stdout.write(prefix && !prefix.startsWith('..') ? run.stdout.replace(/^(::\w+ file=)/gm, `$1${prefix}/`) : run.stdout);
-process.stderr.write(run.stderr);
+const rebase = prefix && !prefix.startsWith('..') ? (text) => text.replace(/^(::\w+ file=)/gm, `$1${prefix}/`) : (text) => text;
+let pending = '';
+let stderr = '';
+const io = {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: {
+    write(text) {
+      pending += text;
+      const end = pending.lastIndexOf('\n') + 1;
+      if (end > 0) {
+        process.stdout.write(rebase(pending.slice(0, end)));
+        pending = pending.slice(end);
+      }
+      return true;
+    },
+  },
+  stderr: {
+    write(text) {
+      stderr += text;
+      process.stderr.write(text);
+      return true;
+    },
+  },
+  readStdin: async () => Buffer.alloc(0),
+};
+let status;
+try {
+  const { main } = await import(pathToFileURL(CLI).href);
+  status = await main(args, io);
+} catch (err) {
+  fail(`could not run linkerd-lint: ${err?.message ?? err}`);
+}
+if (pending) process.stdout.write(rebase(pending));
 // 1 only means "error findings"; the fail level below decides. Anything else is a usage or internal error.
-if (run.status !== 0 && run.status !== 1) {
-  const message = run.stderr.trim().replace(/^linkerd-lint: /gm, '');
-  fail(message || `linkerd-lint could not lint (exit code ${run.status})`);
+if (status !== 0 && status !== 1) {
+  const message = stderr.trim().replace(/^linkerd-lint: /gm, '');
+  fail(message || `linkerd-lint could not lint (exit code ${status})`);
 }
 if (!existsSync(sarifFile)) fail(`linkerd-lint did not write ${sarifFile}`);
 
@@ -147,7 +179,7 @@ setOutputs({ 'sarif-file': sarifFile, ...counts });
 writeSummary(active, counts);
 
 // `--max-warnings` given in `args` fails the step whatever the fail level, as it fails the CLI.
-const tooMany = run.status === 1 ? /^linkerd-lint found too many warnings.*$/m.exec(run.stderr) : null;
+const tooMany = status === 1 ? /^linkerd-lint found too many warnings.*$/m.exec(stderr) : null;
 if (tooMany) {
   process.stdout.write(`${tooMany[0]}\n`);
   process.exit(1);

@@ -1,5 +1,7 @@
 // Builds the CLI: standalone schema validators, rule examples for `explain`, then one
-// bundled ESM entry (dist/cli.js) whose rarely used parts are split into lazily loaded chunks.
+// bundled ESM module (dist/main.js, exporting `main(argv, io)`) whose rarely used parts are
+// split into lazily loaded chunks, and the entry that runs it (dist/cli.js). The GitHub
+// Action (action/run.mjs) runs `main` in its own process.
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +27,7 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
+  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -43,6 +45,19 @@ await build({
   alias: { yaml: join(root, 'node_modules', 'yaml', 'browser', 'index.js') },
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
+// dist/cli.js runs dist/main.js. One bundle, not two entries of one build: code the two
+// entries shared would move into dist/chunks/, where paths relative to the module (the
+// resource validators') no longer hold.
+await build({
+  entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
+  outdir: join(root, 'dist'),
+  bundle: true,
+  external: ['./main.js'],
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
 });
 // The resource validators: one self-contained CommonJS file per kind, which
 // src/load/validators.ts requires the first time a run meets the kind.

@@ -1,32 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { delimiter, join, relative, sep } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { readOutputs, runComposite, spawnUntil } from '../scripts/lib/composite.mjs';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, tree } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
 
 const ENTRY = join(ROOT, 'action', 'run.mjs');
 const TEMPLATE_WARNING = 'kind: {{ .Values.kind }}\n';
-
-/** Parses a GITHUB_OUTPUT file: `name=value` lines and `name<<DELIM … DELIM` blocks. */
-function readOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const block = /^([^=<]+)<<(.+)$/.exec(line);
-    if (block) {
-      const end = lines.indexOf(block[2]!, i + 1);
-      out[block[1]!] = lines.slice(i + 1, end).join('\n');
-      i = end;
-    } else if (line.includes('=')) {
-      out[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-    }
-  }
-  return out;
-}
 
 interface ActionRun {
   code: number | null;
@@ -212,34 +195,8 @@ function actionProblems(meta: ActionMeta): string[] {
 }
 
 const ACTION = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionMeta;
-
-/** Runs a composite action's steps as the runner does: `${{ inputs.* }}` substituted, bash -eo pipefail. */
-function runComposite(meta: ActionMeta, cwd: string, given: Record<string, string>): { code: number; stdout: string; outputs: Record<string, string> } {
-  const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-composite-'));
-  const inputs = Object.fromEntries(Object.entries(meta.inputs ?? {}).map(([id, spec]) => [id, given[id] ?? String(spec.default ?? '')]));
-  const expand = (text: string) => text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, id: string) => inputs[id] ?? '');
-  const stepOutputs: Record<string, Record<string, string>> = {};
-  let stdout = '';
-  for (const [i, step] of (meta.runs?.steps ?? []).entries()) {
-    const output = join(scratch, `output-${i}`);
-    writeFileSync(output, '');
-    const script = join(scratch, `step-${i}.sh`);
-    writeFileSync(script, expand(String(step.run)));
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_ACTION_PATH: ROOT, GITHUB_OUTPUT: output, GITHUB_WORKSPACE: cwd };
-    for (const [k, v] of Object.entries((step.env ?? {}) as Record<string, string>)) env[k] = expand(String(v));
-    const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd, env, encoding: 'utf8' });
-    stdout += r.stdout;
-    if (typeof step.id === 'string') stepOutputs[step.id] = readOutputs(output);
-    if (r.status !== 0) return { code: r.status ?? -1, stdout, outputs: {} };
-  }
-  const outputs = Object.fromEntries(
-    Object.entries(meta.outputs ?? {}).map(([id, spec]) => {
-      const [, step = '', name = ''] = /steps\.([\w-]+)\.outputs\.([\w-]+)/.exec(String(spec.value)) ?? [];
-      return [id, stepOutputs[step]?.[name] ?? ''];
-    }),
-  );
-  return { code: 0, stdout, outputs };
-}
+/** What a job's steps start with: the runner's PATH (node, npm, bash) and HOME. */
+const JOB_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
 
 describe('action.yml', () => {
   it('meets the action metadata rules', () => {
@@ -278,12 +235,140 @@ describe('action.yml', () => {
     }
   });
 
-  it('runs end to end as a composite action', () => {
+  it('runs end to end as a composite action', async () => {
     const dir = tree({ 'deploy/ns.yaml': KUBE_SYSTEM_INJECTED });
-    const r = runComposite(ACTION, dir, { paths: 'deploy', 'fail-level': 'warning' });
+    const r = await runComposite(ROOT, dir, { paths: 'deploy', 'fail-level': 'warning' }, { env: JOB_ENV });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('::error file=deploy/ns.yaml,line=6,col=24,endLine=6,endColumn=31,title=no-inject-system-namespace::');
-    const ok = runComposite(ACTION, dir, { 'fail-level': 'none' });
+    const ok = await runComposite(ROOT, dir, { 'fail-level': 'none' }, { env: JOB_ENV });
     expect(ok).toMatchObject({ code: 0, outputs: { 'sarif-file': join(dir, 'linkerd-lint.sarif'), errors: '1', warnings: '0', infos: '0' } });
+  });
+});
+
+// ---- the release tree (scripts/release-action.mjs): what `uses: …@<tag>` downloads ----
+
+const RELEASE_ENTRIES = ['.pre-commit-hooks.yaml', 'LICENSE', 'README.md', 'action', 'action.yml', 'bin', 'dist', 'package.json'];
+const FINDING = '::error file=deploy/ns.yaml,line=6,col=24,endLine=6,endColumn=31,title=no-inject-system-namespace::';
+
+function filesUnder(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(join(dir, e.name), base) : [relative(base, join(dir, e.name)).split(sep).join('/')],
+  );
+}
+
+/** The job's environment with an `npm` first on PATH that records its arguments and fails: the action must not call it. */
+function jobWithoutNpm(): { env: NodeJS.ProcessEnv; calls: string } {
+  const bin = mkdtempSync(join(tmpdir(), 'linkerd-lint-npm-'));
+  const calls = join(bin, 'calls');
+  writeFileSync(join(bin, 'npm'), `#!/bin/sh\necho "npm $*" >> "${calls}"\nexit 1\n`);
+  chmodSync(join(bin, 'npm'), 0o755);
+  return { env: { ...JOB_ENV, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` }, calls };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+describe('the release tree of the action', () => {
+  let release = '';
+  beforeAll(() => {
+    // From the dist/ this test run built, as `node scripts/release-action.mjs DIR` writes it.
+    release = join(mkdtempSync(join(tmpdir(), 'linkerd-lint-release-')), 'action');
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'release-action.mjs'), release], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('holds the action and the built CLI, and a manifest with nothing to install or build', () => {
+    expect(readdirSync(release).sort()).toEqual(RELEASE_ENTRIES);
+    expect(readFileSync(join(release, 'action.yml'), 'utf8')).toBe(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+    expect(filesUnder(join(release, 'dist'))).toEqual(filesUnder(join(ROOT, 'dist')));
+    const pkg = JSON.parse(readFileSync(join(release, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const source = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(pkg).toEqual({
+      name: 'linkerd-lint',
+      version: source.version,
+      description: source.description,
+      license: 'Apache-2.0',
+      type: 'module',
+      bin: { 'linkerd-lint': 'bin/linkerd-lint.js' },
+      engines: source.engines,
+    });
+    expect(existsSync(join(release, 'bin', 'linkerd-lint.js'))).toBe(true);
+    const again = spawnSync(process.execPath, [join(ROOT, 'scripts', 'release-action.mjs'), release], { encoding: 'utf8' });
+    expect({ code: again.status, stderr: again.stderr }).toEqual({ code: 2, stderr: `release-action: ${release} is not empty\n` });
+  });
+
+  it('runs as the runner runs it: no install, no build, the finding; start-up measured against the CLI', async ({ annotate }) => {
+    const { env, calls } = jobWithoutNpm();
+    const workspace = tree({ 'deploy/ns.yaml': KUBE_SYSTEM_INJECTED });
+    const before = filesUnder(release);
+    // One Node start-up: the CLI runs inside the action's own process (counted by a preload
+    // that every Node process of the run, children too, inherits through NODE_OPTIONS).
+    const scratch = mkdtempSync(join(tmpdir(), 'linkerd-lint-starts-'));
+    const starts = join(scratch, 'starts');
+    writeFileSync(join(scratch, 'count.cjs'), `require('node:fs').appendFileSync(${JSON.stringify(starts)}, process.argv.slice(1).join(' ') + '\\n');\n`);
+    const counted = await runComposite(release, workspace, { paths: 'deploy' }, { env: { ...env, NODE_OPTIONS: `--require ${join(scratch, 'count.cjs')}` } });
+    expect(counted.code).toBe(1);
+    expect(readFileSync(starts, 'utf8')).toBe(`${join(release, 'action', 'run.mjs')}\n`);
+    const action: number[] = [];
+    const cli: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await runComposite(release, workspace, { paths: 'deploy' }, { env, marker: FINDING });
+      expect(r.code).toBe(1);
+      expect(r.stdout.split('\n')[0]).toBe(`${FINDING}"linkerd.io/inject: enabled" on system namespace "kube-system"; system namespaces must not be meshed`);
+      expect(r.outputs).toMatchObject({ errors: '1', 'sarif-file': join(workspace, 'linkerd-lint.sarif') });
+      action.push(r.markerMs!);
+      const c = await spawnUntil(process.execPath, [join(ROOT, 'bin', 'linkerd-lint.js'), 'deploy'], { cwd: workspace, env, marker: 'no-inject-system-namespace' });
+      expect(c.code).toBe(1);
+      cli.push(c.markerMs!);
+    }
+    // npm was never called, nothing was installed, built or written into the action.
+    expect(existsSync(calls)).toBe(false);
+    expect(filesUnder(release)).toEqual(before);
+    expect(existsSync(join(release, 'node_modules'))).toBe(false);
+    const [a, c] = [median(action), median(cli)];
+    expect(a).toBeGreaterThan(0);
+    expect(c).toBeGreaterThan(0);
+    await annotate(`start-up to the first finding, median of 3: action ${a.toFixed(0)} ms, CLI ${c.toFixed(0)} ms (${(a / c).toFixed(2)}x)`);
+  });
+
+  it('a checkout without dist/ (a branch) still builds itself, with npm', async () => {
+    const { env, calls } = jobWithoutNpm();
+    const branch = join(mkdtempSync(join(tmpdir(), 'linkerd-lint-branch-')), 'action');
+    cpSync(release, branch, { recursive: true });
+    rmSync(join(branch, 'dist'), { recursive: true });
+    const r = await runComposite(branch, tree({ 'deploy/ns.yaml': KUBE_SYSTEM_INJECTED }), { paths: 'deploy' }, { env });
+    // The recording npm fails, which fails the build step before the lint step.
+    expect(r.code).toBe(1);
+    expect(readFileSync(calls, 'utf8')).toBe('npm ci --no-audit --no-fund --loglevel=error\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('--tag commits the same tree on top of HEAD and tags it, leaving the branch and work tree alone', () => {
+    // A clone whose build is a no-op (this run has built dist/; a rebuild here would cost
+    // seconds), committed so that its work tree is clean.
+    const clone = join(mkdtempSync(join(tmpdir(), 'linkerd-lint-clone-')), 'repo');
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8', env }).trim();
+    execFileSync('git', ['clone', '-q', ROOT, clone]);
+    cpSync(join(ROOT, 'dist'), join(clone, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'scripts', 'release-action.mjs'), join(clone, 'scripts', 'release-action.mjs'));
+    writeFileSync(join(clone, 'scripts', 'build.mjs'), '');
+    git('add', '-A');
+    git('commit', '-q', '--allow-empty', '-m', 'test setup');
+    const head = git('rev-parse', 'HEAD');
+    const tag = (name: string) => spawnSync(process.execPath, [join(clone, 'scripts', 'release-action.mjs'), '--tag', name], { cwd: clone, encoding: 'utf8', env });
+    const r = tag('v9.9.9');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^tagged v9\.9\.9: [0-9a-f]{12}, the action with the built CLI \(git push origin v9\.9\.9\)\n$/);
+    expect(git('rev-parse', 'v9.9.9^')).toBe(head);
+    expect(git('ls-tree', '-r', '--name-only', 'v9.9.9').split('\n').sort()).toEqual(filesUnder(release).sort());
+    expect(git('rev-parse', 'HEAD')).toBe(head);
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+    expect(tag('v9.9.9')).toMatchObject({ status: 2, stderr: 'release-action: tag v9.9.9 exists already\n' });
+    writeFileSync(join(clone, 'README.md'), 'changed\n');
+    expect(tag('v9.9.10')).toMatchObject({ status: 2, stderr: 'release-action: the work tree has uncommitted changes; commit or stash them first\n' });
   });
 });

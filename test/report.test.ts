@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import AjvDraft04 from 'ajv-draft-04';
 import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../rules/index.js';
@@ -11,6 +12,7 @@ import { SourceFile } from '../src/model/source.js';
 import { escapeData, escapeProperty, github } from '../src/report/github.js';
 import { escapeXml, junit } from '../src/report/junit.js';
 import { sarif } from '../src/report/sarif.js';
+import { GZIP_BUDGET_BYTES, truncationInvocation, truncationWarning } from '../src/report/sarif-limits.js';
 import type { FileResult, FormatContext } from '../src/report/types.js';
 import { HOMEPAGE, TOOL } from '../src/version.js';
 import { CLEAN_NAMESPACE, KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
@@ -210,6 +212,19 @@ a: [b
   });
 });
 
+/** `bytes` pseudo-random bytes as base64, the same for the same seed: text gzip cannot shrink much. */
+function noise(seed: number, bytes: number): string {
+  const out = Buffer.alloc(bytes);
+  let x = (seed + 1) * 2654435761 >>> 0;
+  for (let i = 0; i < bytes; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out.toString('base64');
+}
+
 function finding(file: SourceFile, over: Partial<Finding> & Pick<Finding, 'message'>): Finding {
   return { ruleId: 'parse-error', severity: 'error', file, range: file.lines.range(0, 1), ...over };
 }
@@ -339,6 +354,125 @@ describe('sarif within GitHub code scanning limits', () => {
     expect(warnings).toEqual([
       'sarif: 2 of 25002 results left out (GitHub code scanning accepts at most 25000 per run); the 25000 most severe are kept',
     ]);
+  });
+
+  it('drops the least severe results until the log gzips within 10 MB, and says so with the sizes', () => {
+    const file = new SourceFile('/repo/x.yaml', 'x.yaml', 'a: 1\n', 'yaml');
+    const levels = ['info', 'warning', 'error'] as const;
+    // 1,800 findings with 8,000 characters of noise each: 11 MB compressed, over GitHub's 10 MB, far under the count limit.
+    const findings = Array.from({ length: 1_800 }, (_, i) =>
+      finding(file, { ruleId: 'no-open-network', severity: levels[i % 3]!, message: `finding ${i} ${noise(i, 6_000)}` }),
+    );
+    const warnings: string[] = [];
+    const text = sarif([{ file, findings }], { ...ctxFor('/repo'), warn: (m) => warnings.push(m) });
+    const log = JSON.parse(text) as SarifLog & { runs: { invocations?: { toolExecutionNotifications: { message: { text: string } }[] }[] }[] };
+    expectValidSarif(log);
+    const compressed = gzipSync(text).length;
+    expect(compressed).toBeLessThanOrEqual(GZIP_BUDGET_BYTES);
+    expect(compressed).toBeLessThan(10_000_000);
+    const results = log.runs[0]!.results;
+    // All 600 errors and 600 warnings kept, then the first notes in file order.
+    const levelsKept = results.map((r) => r.level);
+    expect(levelsKept.slice(0, 1_200)).toEqual([...Array<string>(600).fill('error'), ...Array<string>(600).fill('warning')]);
+    const notes = results.slice(1_200);
+    expect(notes.every((r) => r.level === 'note')).toBe(true);
+    expect(notes.map((r) => r.message.text.split(' ')[1])).toEqual(notes.map((_, i) => String(i * 3)));
+    const kept = results.length;
+    expect(kept).toBeGreaterThan(1_200);
+    expect(kept).toBeLessThan(1_800);
+    // It keeps close to as many as fit: within 1% of the budget.
+    expect(compressed).toBeGreaterThan(GZIP_BUDGET_BYTES * 0.99);
+
+    expect(warnings).toHaveLength(1);
+    const m = /^sarif: (\d+) of 1800 results left out \(GitHub code scanning accepts at most 10 MB of gzip-compressed SARIF per upload; all 1800 compressed to (\d+\.\d\d) MB, the (\d+) kept to (\d+\.\d\d) MB\); the (\d+) most severe are kept$/.exec(warnings[0]!);
+    expect(m, warnings[0]).not.toBeNull();
+    const [, omitted, before, keptWarned, after, keptAgain] = m!;
+    expect([Number(omitted), Number(keptWarned), Number(keptAgain)]).toEqual([1_800 - kept, kept, kept]);
+    expect(after).toBe((compressed / 1e6).toFixed(2));
+    expect(Number(before)).toBeGreaterThan(10);
+    expect(log.runs[0]!.invocations).toEqual([
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          {
+            level: 'warning',
+            message: {
+              text: `${1_800 - kept} of 1800 results were left out: GitHub code scanning accepts at most 10 MB of gzip-compressed SARIF per upload (all 1800 results compressed to ${before} MB). The most severe are kept (errors, then warnings, then notes).`,
+            },
+            descriptor: { id: 'results-truncated' },
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('names both limits when the count cap and the size cap both left results out', () => {
+    const both = { total: 30_000, kept: 21_000, size: { before: 11_234_567, after: 9_487_654, keptBefore: 25_000 } };
+    expect(truncationInvocation(both).toolExecutionNotifications[0]!.message.text).toBe(
+      '9000 of 30000 results were left out: GitHub code scanning accepts at most 25000 results per run and 10 MB of gzip-compressed SARIF per upload (the 25000 most severe results compressed to 11.23 MB). The most severe are kept (errors, then warnings, then notes).',
+    );
+    expect(truncationWarning(both)).toBe(
+      'sarif: 9000 of 30000 results left out (GitHub code scanning accepts at most 25000 per run and 10 MB of gzip-compressed SARIF per upload; the 25000 most severe compressed to 11.23 MB, the 21000 kept to 9.49 MB); the 21000 most severe are kept',
+    );
+  });
+
+  it('a run within the limits is written as before: no invocations, no warning', () => {
+    const file = new SourceFile('/repo/deploy/x.yaml', 'deploy/x.yaml', 'a: 1\nb: 2\n', 'yaml');
+    const findings: Finding[] = [
+      finding(file, { ruleId: 'some-rule', severity: 'warning', range: file.lines.range(0, 4), message: 'first' }),
+      finding(file, { ruleId: 'other-rule', severity: 'info', range: file.lines.range(5, 9), message: 'second', suppressions: [{ kind: 'inSource', justification: 'why' }] }),
+    ];
+    const warnings: string[] = [];
+    const text = sarif([{ file, findings }], { ...ctxFor('/repo'), rules: {}, warn: (m) => warnings.push(m) });
+    const descriptor = (id: string, name: string) => ({
+      id,
+      name,
+      shortDescription: { text: id },
+      fullDescription: { text: id },
+      help: { text: id, markdown: id },
+      properties: { tags: ['linkerd'] },
+    });
+    const result = (ruleId: string, ruleIndex: number, level: string, message: string, line: number, print: string) => ({
+      ruleId,
+      ruleIndex,
+      level,
+      message: { text: message },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'deploy/x.yaml', uriBaseId: '%SRCROOT%' },
+            region: { startLine: line, startColumn: 1, endLine: line, endColumn: 5 },
+          },
+        },
+      ],
+      partialFingerprints: { 'linkerdLint/v1': print },
+    });
+    const expected = {
+      $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'linkerd-lint',
+              semanticVersion: '1.2.3',
+              version: '1.2.3',
+              informationUri: 'https://github.com/linkerd-lint/linkerd-lint',
+              rules: [descriptor('some-rule', 'SomeRule'), descriptor('other-rule', 'OtherRule')],
+            },
+          },
+          originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///repo/' } },
+          columnKind: 'utf16CodeUnits',
+          results: [
+            result('some-rule', 0, 'warning', 'first', 1, '9c7b4c3180e8b75b7ad7b4b36e118781:1'),
+            { ...result('other-rule', 1, 'note', 'second', 2, '43795c3bdcc4c4a6c5f0c03d0fdde12d:1'), suppressions: [{ kind: 'inSource', justification: 'why' }] },
+          ],
+          properties: { linkerdVersion: defaultTarget().input, linkerdRelease: defaultTarget().release },
+        },
+      ],
+    };
+    expect(text).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(warnings).toEqual([]);
   });
 
   it('a run under the limit has no invocations and warns nothing', () => {

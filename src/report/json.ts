@@ -29,10 +29,15 @@ function message(f: Finding) {
     column: f.range.start.column,
     endLine: f.range.end.line,
     endColumn: f.range.end.column,
-    ...(f.ruleId === 'parse-error' ? { fatal: true } : {}),
+    // ESLint's `LintMessage.fatal` is `true` or absent, never `false`.
+    ...(f.ruleId === 'parse-error' ? { fatal: true as const } : {}),
     ...(f.fix ? { fix: mergeEdits(f.file.text, f.fix.edits), fixKind: f.fix.kind } : {}),
-    ...(f.suppressions ? { suppressions: f.suppressions.map((s) => ({ kind: 'directive', justification: s.justification ?? '' })) } : {}),
   };
+}
+
+/** ESLint's `SuppressedLintMessage`: `suppressions` always there, on suppressed messages only. */
+function suppressedMessage(f: Finding) {
+  return { ...message(f), suppressions: (f.suppressions ?? []).map((s) => ({ kind: 'directive' as const, justification: s.justification ?? '' })) };
 }
 
 /**
@@ -50,7 +55,7 @@ export function eslintResults(results: readonly FileResult[]) {
     return {
       filePath: r.file.path,
       messages: active.map(message),
-      suppressedMessages: suppressed.map(message),
+      suppressedMessages: suppressed.map(suppressedMessage),
       errorCount: n.errors,
       fatalErrorCount: active.filter((f) => f.ruleId === 'parse-error').length,
       warningCount: n.warnings,

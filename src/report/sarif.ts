@@ -4,6 +4,7 @@ import type { Finding, Severity } from '../model/finding.js';
 import { formatPath } from '../model/path.js';
 import { resourceId } from '../model/resource.js';
 import { directoryUri, pathToUriReference, rootRelativePath } from './location.js';
+import { MAX_RESULTS_PER_RUN, type Truncation, bySeverity, fitGzipBudget, truncationInvocation, truncationWarning } from './sarif-limits.js';
 import type { FileResult, FormatContext, Formatter, RuleDescription, ToolInfo } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -13,12 +14,6 @@ const FINGERPRINT_KEY = 'linkerdLint/v1';
 /** GitHub shows at most this many characters of a rule's short and full description. */
 const DESCRIPTION_LIMIT = 1024;
 
-/**
- * GitHub code scanning rejects a run with more results than this ("SARIF results file is
- * too large": docs.github.com, "SARIF support for code scanning", upload limits).
- */
-export const MAX_RESULTS_PER_RUN = 25_000;
-const LEVEL_RANK: Record<string, number> = { error: 0, warning: 1, note: 2 };
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
@@ -120,6 +115,8 @@ function artifactLocation(result: FileResult, ctx: FormatContext): { uri: string
  * SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: every rule as a
  * `reportingDescriptor`, every finding (suppressed ones too, marked `suppressions`) as a
  * result with a 1-based region whose `endColumn` is exclusive, as SARIF defines it.
+ * Within GitHub's upload limits (sarif-limits.ts): over them, the least severe results are
+ * left out, and a run-level notification and a warning say so.
  */
 export const sarif: Formatter = (results, ctx) => {
   const rules: ReportingDescriptor[] = Object.values(ctx.rules).map((r) => ruleDescriptor(r.meta, ctx.tool));
@@ -164,51 +161,38 @@ export const sarif: Formatter = (results, ctx) => {
       });
     }
   }
-  // Over GitHub's limit, keep the most severe: sort is stable, so file order holds within a level.
-  const omitted = Math.max(0, sarifResults.length - MAX_RESULTS_PER_RUN);
-  if (omitted > 0) {
-    sarifResults = [...sarifResults].sort((a, b) => LEVEL_RANK[a.level]! - LEVEL_RANK[b.level]!).slice(0, MAX_RESULTS_PER_RUN);
-    ctx.warn?.(
-      `sarif: ${omitted} of ${MAX_RESULTS_PER_RUN + omitted} results left out (GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} per run); the ${MAX_RESULTS_PER_RUN} most severe are kept`,
-    );
-  }
-  const invocations = omitted > 0
-    ? [
+  // Over GitHub's limits, keep the most severe.
+  const total = sarifResults.length;
+  if (total > MAX_RESULTS_PER_RUN) sarifResults = bySeverity(sarifResults).slice(0, MAX_RESULTS_PER_RUN);
+  const render = (kept: readonly unknown[], notice: Truncation | undefined) => {
+    const log = {
+      $schema: SARIF_SCHEMA,
+      version: '2.1.0',
+      runs: [
         {
-          executionSuccessful: true,
-          toolExecutionNotifications: [
-            {
-              level: 'warning',
-              message: {
-                text: `${omitted} of ${MAX_RESULTS_PER_RUN + omitted} results were left out: GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run. The most severe are kept (errors, then warnings, then notes).`,
-              },
-              descriptor: { id: 'results-truncated' },
+          tool: {
+            driver: {
+              name: 'linkerd-lint',
+              semanticVersion: ctx.tool.version,
+              version: ctx.tool.version,
+              informationUri: ctx.tool.homepage,
+              rules,
             },
-          ],
-        },
-      ]
-    : undefined;
-  const log = {
-    $schema: SARIF_SCHEMA,
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'linkerd-lint',
-            semanticVersion: ctx.tool.version,
-            version: ctx.tool.version,
-            informationUri: ctx.tool.homepage,
-            rules,
           },
+          originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(ctx.sourceRoot ?? ctx.cwd) } },
+          columnKind: 'utf16CodeUnits',
+          results: kept,
+          ...(notice ? { invocations: [truncationInvocation(notice)] } : {}),
+          properties: { linkerdVersion: ctx.target.input, linkerdRelease: ctx.target.release },
         },
-        originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(ctx.sourceRoot ?? ctx.cwd) } },
-        columnKind: 'utf16CodeUnits',
-        results: sarifResults,
-        ...(invocations ? { invocations } : {}),
-        properties: { linkerdVersion: ctx.target.input, linkerdRelease: ctx.target.release },
-      },
-    ],
+      ],
+    };
+    return `${JSON.stringify(log, null, 2)}\n`;
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  let notice: Truncation | undefined = total > MAX_RESULTS_PER_RUN ? { total, kept: MAX_RESULTS_PER_RUN } : undefined;
+  let text = render(sarifResults, notice);
+  const fitted = fitGzipBudget(sarifResults, text, total, render);
+  if (fitted) ({ text, notice } = fitted);
+  if (notice) ctx.warn?.(truncationWarning(notice));
+  return text;
 };
