@@ -567,11 +567,15 @@ metadata:
     expect(r.code).toBe(1);
   });
 
-  it('JSON output carries each fix as one ESLint edit', () => {
+  it('JSON output carries each fix as one ESLint edit: an unsafe one as a suggestion, which --fix does not apply', () => {
     const r = cli(['-', '-f', 'json'], { input: injected });
-    const [result] = JSON.parse(r.stdout) as { messages: { fix: unknown; fixKind: string }[] }[];
+    const [result] = JSON.parse(r.stdout) as { messages: Record<string, unknown>[] }[];
     const at = injected.indexOf('"enabled"');
-    expect(result!.messages[0]).toMatchObject({ fix: { range: [at, at + 9], text: '"disabled"' }, fixKind: 'unsafe' });
+    expect(result!.messages[0]).toMatchObject({
+      suggestions: [{ desc: 'Apply the unsafe fix: it changes runtime behaviour (linkerd-lint --fix --unsafe-fixes applies it)', fix: { range: [at, at + 9], text: '"disabled"' } }],
+      fixKind: 'unsafe',
+    });
+    expect(result!.messages[0]).not.toHaveProperty('fix');
   });
 });
 

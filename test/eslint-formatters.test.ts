@@ -62,7 +62,7 @@ describe('ESLint result shape', () => {
 });
 
 describe('ESLint formatters read our JSON', () => {
-  it('eslint-formatter-rdjson: diagnostics with the docs URL and the fix as a suggestion', () => {
+  it('eslint-formatter-rdjson: diagnostics with the docs URL; a safe fix becomes a suggested change, an unsafe one does not', () => {
     const { results, metadata } = JSON.parse(lintJson('json-with-metadata').stdout) as { results: unknown[]; metadata: unknown };
     const rd = JSON.parse(rdjson(results, metadata)) as { diagnostics: Record<string, unknown>[] };
     expect(rd.diagnostics).toHaveLength(1);
@@ -71,8 +71,13 @@ describe('ESLint formatters read our JSON', () => {
       location: { path: filePath, range: { start: { line: 6, column: 24 }, end: { line: 6, column: 33 } } },
       severity: 'ERROR',
       code: { value: 'no-inject-system-namespace', url: ruleDocsUrl('no-inject-system-namespace') },
-      suggestions: [{ range: { start: { line: 6, column: 24 }, end: { line: 6, column: 27 } }, text: '"dis' }],
     });
+    // The unsafe fix is an ESLint suggestion, which rdjson leaves out: a reviewer is not offered a behaviour change as a fix.
+    expect(rd.diagnostics[0]).not.toHaveProperty('suggestions');
+    const deprecated = cli(['-', '--stdin-filename', 'server.yaml', '--no-config-lookup', '-f', 'json-with-metadata'], { input: SERVER });
+    const safe = JSON.parse(deprecated.stdout) as { results: unknown[]; metadata: unknown };
+    const [diagnostic] = (JSON.parse(rdjson(safe.results, safe.metadata)) as { diagnostics: Record<string, unknown>[] }).diagnostics;
+    expect(diagnostic).toMatchObject({ code: { value: 'deprecated-api-version' }, suggestions: [{ range: { start: { line: 1, column: 13 } } }] });
   });
 
   it('eslint-formatter-codeframe: the message with a frame of the source', () => {
@@ -147,7 +152,8 @@ ${join(dir, 'server.yaml')}
     expect(JSON.parse(await json.format(structuredClone(out.results)))).toEqual(byPath);
     expect(byPath.map((r) => r.messages.map((m) => [m.ruleId, m.fix !== undefined]))).toEqual([
       [['template-not-rendered', false]],
-      [['no-inject-system-namespace', true]],
+      // The unsafe fix is a suggestion, as ESLint's JSON gives what --fix would not apply.
+      [['no-inject-system-namespace', false]],
       [['deprecated-api-version', true]],
     ]);
   });

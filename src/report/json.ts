@@ -31,9 +31,22 @@ function message(f: Finding) {
     endColumn: f.range.end.column,
     // ESLint's `LintMessage.fatal` is `true` or absent, never `false`.
     ...(f.ruleId === 'parse-error' ? { fatal: true as const } : {}),
-    ...(f.fix ? { fix: mergeEdits(f.file.text, f.fix.edits), fixKind: f.fix.kind } : {}),
+    ...(f.fix ? fixFields(f, f.fix) : {}),
   };
 }
+
+/**
+ * ESLint's `fix` is what `--fix` applies, so consumers apply it unasked (reviewdog turns it
+ * into a suggested change). An unsafe fix changes what runs and needs `--unsafe-fixes`: like
+ * an ESLint suggestion it is offered, never applied, so it goes in `suggestions`.
+ */
+function fixFields(f: Finding, fix: NonNullable<Finding['fix']>) {
+  const edit = mergeEdits(f.file.text, fix.edits);
+  if (fix.kind === 'safe') return { fix: edit, fixKind: fix.kind };
+  return { suggestions: [{ desc: UNSAFE_FIX_DESC, fix: edit }], fixKind: fix.kind };
+}
+
+const UNSAFE_FIX_DESC = 'Apply the unsafe fix: it changes runtime behaviour (linkerd-lint --fix --unsafe-fixes applies it)';
 
 /** ESLint's `SuppressedLintMessage`: `suppressions` always there, on suppressed messages only. */
 function suppressedMessage(f: Finding) {
