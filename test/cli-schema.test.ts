@@ -1,7 +1,12 @@
 // The schema and apiVersion rules through the built CLI: the bundle must find the
 // resource validators it ships next to itself.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './cli-helpers.js';
+import { ROOT } from './helpers.js';
 
 const SERVER = `apiVersion: policy.linkerd.io/v1beta3
 kind: Server
@@ -57,5 +62,15 @@ spec:
       [12, 'unknownField'],
       [20, 'invalidIdentity'],
     ]);
+  });
+});
+
+describe('a build without its resource validators', () => {
+  it('fails loudly (exit 2) instead of passing every manifest unchecked', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'linkerd-lint-build-'));
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true, filter: (src) => !src.includes(`${join('dist', 'resources')}`) });
+    const r = spawnSync(process.execPath, [join(copy, 'dist', 'cli.js'), '--no-config-lookup', '--stdin-filename', 'server.yaml', '-'], { input: SERVER, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('linkerd-lint: internal error: rule "schema" failed on server.yaml with Error: the resource validators are missing from this build (./resources/); rebuild it');
   });
 });

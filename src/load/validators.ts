@@ -18,6 +18,20 @@ const MODULES = typeof __RESOURCE_MODULES__ === 'string' ? __RESOURCE_MODULES__ 
 
 const kindModules = new Map<string, Record<string, Validator> | null>();
 
+let present: boolean | undefined;
+/** Whether the validator modules are where this build expects them (checked with one module every build has). */
+function modulesPresent(): boolean {
+  if (present === undefined) {
+    try {
+      loadModule.resolve(`${MODULES}policy.linkerd.io_server.cjs`);
+      present = true;
+    } catch {
+      present = false;
+    }
+  }
+  return present;
+}
+
 /** The validators of one kind (all its versions), loaded the first time the kind is met. */
 function validatorsOf(group: string, kind: string): Record<string, Validator> | null {
   const name = `${group}_${kind}`.toLowerCase();
@@ -29,6 +43,8 @@ function validatorsOf(group: string, kind: string): Record<string, Validator> | 
       validators = (loadModule(`${MODULES}${name}.cjs`) as { resourceValidators: Record<string, Validator> }).resourceValidators;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      // A kind without a schema has no module; a build without any would pass every manifest unchecked.
+      if (!modulesPresent()) throw new Error(`the resource validators are missing from this build (${MODULES}); rebuild it`);
       validators = null;
     }
     kindModules.set(name, validators);
