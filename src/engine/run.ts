@@ -59,24 +59,51 @@ function appliesTo(rule: Rule<unknown, string>, target: LinkerdTarget): boolean 
   return true;
 }
 
+/** Files that share one rule-settings map and one environment: every rule has one setting for all of them. */
+interface Bucket {
+  settings: RuleSettings;
+  env: RunEnv;
+  files: ParsedFile[];
+}
+
+/** The files by settings map and environment, found once per run rather than once per rule. */
+function bucketsOf(files: readonly ParsedFile[], settingsFor: RunOptions['settingsFor'], envFor: (file: ParsedFile) => RunEnv): Bucket[] {
+  const bySettings = new Map<RuleSettings, Map<RunEnv, Bucket>>();
+  const out: Bucket[] = [];
+  for (const file of files) {
+    const settings = settingsFor(file);
+    const env = envFor(file);
+    let byEnv = bySettings.get(settings);
+    if (!byEnv) bySettings.set(settings, (byEnv = new Map()));
+    let bucket = byEnv.get(env);
+    if (!bucket) {
+      byEnv.set(env, (bucket = { settings, env, files: [] }));
+      out.push(bucket);
+    }
+    bucket.files.push(file);
+  }
+  return out;
+}
+
 /**
  * Groups files by the exact setting a rule has for them and the environment they are
- * linted in, so each group runs the rule once.
+ * linted in, so each group runs the rule once. Files keep their input order in a group.
  */
-function groupBySetting(ruleId: string, files: readonly ParsedFile[], settingsFor: RunOptions['settingsFor'], envFor: (file: ParsedFile) => RunEnv) {
+function groupBySetting(ruleId: string, buckets: readonly Bucket[], order: ReadonlyMap<ParsedFile, number>) {
   const envIds = new Map<RunEnv, number>();
-  const groups = new Map<string, { setting: EffectiveRule; env: RunEnv; files: ParsedFile[] }>();
-  for (const file of files) {
-    const setting = settingsFor(file).get(ruleId);
+  const groups = new Map<string, { setting: EffectiveRule; env: RunEnv; files: ParsedFile[]; parts: number }>();
+  for (const { settings, env, files } of buckets) {
+    const setting = settings.get(ruleId);
     if (!setting || setting.severity === 'off') continue;
-    const env = envFor(file);
     let envId = envIds.get(env);
     if (envId === undefined) envIds.set(env, (envId = envIds.size));
     const key = `${envId}\0${setting.severity}\0${JSON.stringify(setting.options)}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { setting, env, files: [] }));
-    group.files.push(file);
+    if (!group) groups.set(key, (group = { setting, env, files: [], parts: 0 }));
+    group.files.push(...files);
+    group.parts++;
   }
+  for (const group of groups.values()) if (group.parts > 1) group.files.sort((a, b) => order.get(a)! - order.get(b)!);
   return [...groups.values()];
 }
 
@@ -127,12 +154,13 @@ export function runRules(opts: RunOptions): RunResult {
     return is;
   };
 
+  const buckets = bucketsOf(opts.files, opts.settingsFor, envFor);
+  const fileOrder = new Map(opts.files.map((f, i) => [f, i]));
   for (const [ruleId, rule] of Object.entries(opts.rules)) {
     if (!rule.check) continue;
-    for (const { setting, env, files } of groupBySetting(ruleId, opts.files, opts.settingsFor, envFor)) {
+    for (const { setting, env, files } of groupBySetting(ruleId, buckets, fileOrder)) {
       if (!appliesTo(rule, env.target)) continue;
       const severity = setting.severity as Severity;
-      const inGroup = new Set(files.map((f) => f.file));
       const kinds = rule.meta.kinds;
       const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && isRendered(r);
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
