@@ -2,12 +2,34 @@ import type { Document, Node } from 'yaml';
 import type { JsonPath } from './path.js';
 import type { Range } from './range.js';
 import type { SourceFile } from './source.js';
+import type { UnknownValues } from './unknown.js';
 
 /** Where a resource lives in a YAML (or JSON) syntax tree; what fix helpers edit. */
 export interface YamlSyntax {
   doc: Document.Parsed;
   /** The mapping node of the resource itself (the document root, or a `List` item). */
   root: Node;
+}
+
+/** A literal written in a TypeScript source: what a fix may replace. */
+export interface TsLiteral {
+  /** Offsets of the literal's text (quotes included). */
+  range: [number, number];
+  /** The quote of a string literal; undefined for numbers, booleans and identifier keys. */
+  quote?: '"' | "'" | '`';
+}
+
+/**
+ * Where the values of a resource built by TypeScript are written, for fixes: only literals
+ * written inside the resource's own expression (not in a constant it shares) are offered.
+ */
+export interface TsSyntax {
+  /** The string, number or boolean literal that gives the value at `path`. */
+  literalAt(path: JsonPath): (TsLiteral & { value: string | number | boolean }) | undefined;
+  /** The property key that names the entry at `path`. */
+  keyAt(path: JsonPath): TsLiteral | undefined;
+  /** Whether some other key of the mapping holding `path` is already `key`. */
+  hasSibling(path: JsonPath, key: string): boolean;
 }
 
 /** What a path resolves to in the source. */
@@ -42,6 +64,10 @@ export interface Resource {
   /** The range a finding about the whole object points at: its `kind:` entry. */
   readonly headRange: Range;
   readonly syntax: YamlSyntax | undefined;
+  /** For resources built by TypeScript: what the source does not give statically. */
+  readonly unknown?: UnknownValues;
+  /** For resources built by TypeScript: the literals fixes may edit. */
+  readonly tsSyntax?: TsSyntax;
 }
 
 export function splitApiVersion(apiVersion: unknown): { group: string; version: string } {

@@ -1,0 +1,117 @@
+import { type EsNode, memberChain, walk } from './ast.js';
+import { type Val, Evaluator } from './evaluate.js';
+import { cdk8sKind, pulumiApiVersion } from './kinds.js';
+import type { Scopes } from './scope.js';
+
+/** One manifest a program builds: its value, and what the source says of its identity. */
+export interface Candidate {
+  /** The expression that builds it (the object literal, or the `new` expression). */
+  root: EsNode;
+  /** Offsets findings about the whole object point at: its `kind` property, or the class it constructs. */
+  head: [number, number];
+  /** The object's fields as written (for constructors: the props argument). */
+  body: Val;
+  /** For constructors, the apiVersion and kind the class stands for (the props do not write them). */
+  implied?: { apiVersion: string; kind: string };
+  /** cdk8s and Pulumi name an object that sets no `metadata.name` when they apply it. */
+  namedByTool: boolean;
+}
+
+const PULUMI = '@pulumi/kubernetes';
+
+/**
+ * The manifests of one file:
+ * - cdk8s `new ApiObject(scope, id, { apiVersion, kind, ... })` (imported from `cdk8s`);
+ * - cdk8s constructs `new Kube<Kind>(scope, id, props)` imported from `cdk8s import k8s` output;
+ * - Pulumi `new k8s.<group>.<version>.<Kind>(name, args)` and
+ *   `new k8s.apiextensions.CustomResource(name, { apiVersion, kind, ... })` (imported from `@pulumi/kubernetes`);
+ * - any other object literal with a string `apiVersion`, a string `kind` and `metadata`, unless
+ *   it is part of one of the above or of another manifest (a reference such as
+ *   `scaleTargetRef: { apiVersion, kind, name }` has no `metadata`).
+ */
+export function findManifests(program: EsNode, scopes: Scopes): Candidate[] {
+  const ev = new Evaluator(scopes);
+  const built: Candidate[] = [];
+  const literals: EsNode[] = [];
+  walk(program, (node) => {
+    if (node.type === 'NewExpression') {
+      const c = constructed(node, scopes, ev);
+      if (c) built.push(c);
+    } else if (node.type === 'ObjectExpression') {
+      literals.push(node);
+    }
+  });
+  const plain: Candidate[] = [];
+  for (const node of literals) {
+    if (!(node.properties as EsNode[]).some((p) => p.type === 'Property' && !p.computed && keyName(p) === 'metadata')) continue;
+    const body = ev.eval(node);
+    if (body.t !== 'object' || !hasIdentity(body)) continue;
+    plain.push({ root: node, head: headOf(body, node), body, namedByTool: false });
+  }
+  const all = [...built, ...plain];
+  // A literal inside another manifest, or read into one through a name or a spread, is part of it.
+  const inside = (c: Candidate) =>
+    all.some((o) => o !== c && o.root.range[0] <= c.root.range[0] && c.root.range[1] <= o.root.range[1] && o.root !== c.root);
+  const props = new Set(built.map((c) => c.body.node));
+  const kept = [...built, ...plain.filter((c) => !ev.borrowed.has(c.root) && !props.has(c.root) && !inside(c))];
+  return kept.sort((a, b) => a.root.range[0] - b.root.range[0]);
+}
+
+function keyName(p: EsNode): string | undefined {
+  const k = p.key as EsNode;
+  return k.type === 'Identifier' ? (k.name as string) : typeof k.value === 'string' ? k.value : undefined;
+}
+
+function hasIdentity(body: Val): boolean {
+  if (body.t !== 'object') return false;
+  const s = (k: string) => {
+    const v = body.entries.get(k)?.val;
+    return v?.t === 'scalar' && typeof v.value === 'string';
+  };
+  return s('apiVersion') && s('kind');
+}
+
+function constructed(node: EsNode, scopes: Scopes, ev: Evaluator): Candidate | undefined {
+  const callee = node.callee as EsNode;
+  const chain = memberChain(callee);
+  if (!chain) return undefined;
+  const binding = scopes.resolve(chain[0]!, node);
+  if (binding?.kind !== 'import') return undefined;
+  const args = node.arguments as EsNode[];
+  const arg = (i: number): Val => {
+    const a = args[i];
+    if (!a) return { t: 'absent', node };
+    return a.type === 'SpreadElement' ? { t: 'unknown', node: a } : ev.eval(a);
+  };
+  // The name as exported: `k8s.KubeDeployment` through a namespace import, `KubeDeployment` through a named one.
+  const path = binding.imported === '*' || binding.imported === 'default' ? chain.slice(1) : [binding.imported, ...chain.slice(1)];
+  if (args.some((a) => a.type === 'SpreadElement')) return undefined;
+
+  if (binding.source === 'cdk8s') {
+    if (path.length !== 1 || path[0] !== 'ApiObject') return undefined;
+    const body = arg(2);
+    return hasIdentity(body) ? { root: node, head: headOf(body, callee), body, namedByTool: true } : undefined;
+  }
+  if (binding.source === PULUMI) {
+    if (path.length === 2 && path[0] === 'apiextensions' && path[1] === 'CustomResource') {
+      const body = arg(1);
+      return hasIdentity(body) ? { root: node, head: headOf(body, callee), body, namedByTool: true } : undefined;
+    }
+    if (path.length !== 3) return undefined;
+    const [group, version, kind] = path as [string, string, string];
+    const apiVersion = pulumiApiVersion(group, version, kind);
+    if (!apiVersion) return undefined;
+    return { root: node, head: callee.range, body: arg(1), implied: { apiVersion, kind }, namedByTool: true };
+  }
+  if (path.length !== 1) return undefined;
+  const implied = cdk8sKind(path[0]!);
+  if (!implied) return undefined;
+  return { root: node, head: callee.range, body: arg(2), implied, namedByTool: true };
+}
+
+/** The `kind: '...'` property, from its key to the end of its value. */
+function headOf(body: Val, fallback: EsNode): [number, number] {
+  const kind = body.t === 'object' ? body.entries.get('kind') : undefined;
+  if (!kind || kind.val.t === 'absent') return fallback.range;
+  return [kind.key?.range[0] ?? kind.val.node.range[0], kind.val.node.range[1]];
+}

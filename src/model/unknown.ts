@@ -1,0 +1,81 @@
+import { type JsonPath, getAt } from './path.js';
+import type { Resource } from './resource.js';
+
+/**
+ * The parts of a resource whose value the source does not give statically (a TypeScript
+ * program computes them): they are left out of `value`, and no finding may rest on them.
+ * YAML and JSON resources have none.
+ */
+export interface UnknownValues {
+  /** Values that are unknown (and absent from `value`), and so is everything under them. */
+  readonly paths: readonly JsonPath[];
+  /**
+   * Mappings that may hold more keys than `value` shows (a spread of something unknown):
+   * a key missing from one of them may be there after all.
+   */
+  readonly open: readonly JsonPath[];
+  /**
+   * `metadata.name` is left to the tool that applies the object (cdk8s and Pulumi generate
+   * one): it is in `paths` too, and says nothing about values a rule could judge.
+   */
+  readonly generatedName?: boolean;
+}
+
+function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
+  return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
+}
+
+/**
+ * Whether a finding at `path` of the resource may rest on something unknown: the path is
+ * at, under or above an unknown value, or it reaches into (or contains) a mapping that may
+ * hold keys not shown, through a key that is not shown.
+ */
+export function uncertainAt(resource: Resource, path: JsonPath): boolean {
+  const unknown = resource.unknown;
+  if (!unknown) return false;
+  if (unknown.paths.some((u) => isPrefix(u, path) || isPrefix(path, u))) return true;
+  return unknown.open.some((o) => {
+    if (isPrefix(path, o)) return true;
+    if (!isPrefix(o, path)) return false;
+    // A key written after the spread is what the spread says; a missing one may come from it.
+    return getAt(resource.value, path.slice(0, o.length + 1)) === undefined;
+  });
+}
+
+/**
+ * Fields that no rule reads from one resource to judge another: what a container runs and
+ * mounts. An unknown value there leaves the other resources' findings alone.
+ */
+const PAYLOAD_FIELDS = new Set(['image', 'imagePullPolicy', 'env', 'envFrom', 'volumeMounts', 'volumeDevices', 'workingDir', 'resources']);
+
+function isPayload(path: JsonPath): boolean {
+  const i = path.findIndex((seg) => seg === 'containers' || seg === 'initContainers' || seg === 'ephemeralContainers');
+  if (i !== -1 && typeof path[i + 1] === 'number' && typeof path[i + 2] === 'string') return PAYLOAD_FIELDS.has(path[i + 2] as string);
+  // Pod volumes name what the containers mount, never anything another resource looks for.
+  const v = path.indexOf('volumes');
+  return v > 0 && path[v - 1] === 'spec';
+}
+
+/**
+ * Whether other resources' findings may rest on an unknown value of this one: any unknown
+ * value or open mapping outside the container payload. A generated name does not count (no
+ * literal reference can name a name chosen at apply time): `identityOpen` covers it.
+ */
+export function uncertainForOthers(resource: Resource): boolean {
+  const unknown = resource.unknown;
+  if (!unknown) return false;
+  const name = (p: JsonPath) => unknown.generatedName === true && p.length === 2 && p[0] === 'metadata' && p[1] === 'name';
+  return unknown.open.length > 0 || unknown.paths.some((p) => !name(p) && !isPayload(p));
+}
+
+/** Whether the resource's name or namespace is unknown (or generated when it is applied). */
+export function identityOpen(resource: Resource): boolean {
+  const unknown = resource.unknown;
+  if (!unknown) return false;
+  return namespaceUnknown(resource) || uncertainAt(resource, ['metadata', 'name']);
+}
+
+/** Whether the resource's namespace is unknown: set by code, not absent (absent is no namespace, as in YAML). */
+export function namespaceUnknown(resource: Resource): boolean {
+  return resource.unknown !== undefined && uncertainAt(resource, ['metadata', 'namespace']);
+}
