@@ -2,13 +2,32 @@ import type { Document, Node } from 'yaml';
 import type { JsonPath } from './path.js';
 import type { Range } from './range.js';
 import type { SourceFile } from './source.js';
-import type { UnknownValues } from './unknown.js';
 
 /** Where a resource lives in a YAML (or JSON) syntax tree; what fix helpers edit. */
 export interface YamlSyntax {
   doc: Document.Parsed;
   /** The mapping node of the resource itself (the document root, or a `List` item). */
   root: Node;
+}
+
+/**
+ * The parts of a resource whose value the source does not give statically (a TypeScript
+ * program computes them): they are left out of `value`, and no finding may rest on them.
+ * YAML and JSON resources have none.
+ */
+export interface UnknownValues {
+  /** Values that are unknown (and absent from `value`), and so is everything under them. */
+  readonly paths: readonly JsonPath[];
+  /**
+   * Mappings that may hold more keys than `value` shows (a spread of something unknown):
+   * a key missing from one of them may be there after all.
+   */
+  readonly open: readonly JsonPath[];
+  /**
+   * `metadata.name` is left to the tool that applies the object (cdk8s and Pulumi generate
+   * one): it is in `paths` too, and says nothing about values a rule could judge.
+   */
+  readonly generatedName?: boolean;
 }
 
 /** A literal written in a TypeScript source: what a fix may replace. */

@@ -1,25 +1,7 @@
 import { type JsonPath, getAt } from './path.js';
 import type { Resource } from './resource.js';
 
-/**
- * The parts of a resource whose value the source does not give statically (a TypeScript
- * program computes them): they are left out of `value`, and no finding may rest on them.
- * YAML and JSON resources have none.
- */
-export interface UnknownValues {
-  /** Values that are unknown (and absent from `value`), and so is everything under them. */
-  readonly paths: readonly JsonPath[];
-  /**
-   * Mappings that may hold more keys than `value` shows (a spread of something unknown):
-   * a key missing from one of them may be there after all.
-   */
-  readonly open: readonly JsonPath[];
-  /**
-   * `metadata.name` is left to the tool that applies the object (cdk8s and Pulumi generate
-   * one): it is in `paths` too, and says nothing about values a rule could judge.
-   */
-  readonly generatedName?: boolean;
-}
+export type { UnknownValues } from './resource.js';
 
 function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
   return prefix.length <= path.length && prefix.every((seg, i) => path[i] === seg);
