@@ -19,6 +19,8 @@ import {
   formatMessage,
 } from './rule.js';
 import { UNUSED_DIRECTIVE_RULE, applySuppressions } from './suppress.js';
+import { crossResourceDoubt } from './uncertain.js';
+import { uncertainAt } from '../model/unknown.js';
 
 export interface RunOptions {
   files: readonly ParsedFile[];
@@ -83,7 +85,10 @@ function ruleError(ruleId: string, file: string, err: unknown): RuleError {
 export function runRules(opts: RunOptions): RunResult {
   const allResources = opts.files.flatMap((f) => f.resources);
   const tree = new ManifestTree(allResources, opts.context);
+  const doubt = crossResourceDoubt(tree);
   const findings: Finding[] = [];
+  // Findings left out because they rest on unknown values: a directive they match is still used.
+  const doubted: Finding[] = [];
   const ruleErrors: RunResult['ruleErrors'] = [];
 
   for (const [ruleId, rule] of Object.entries(opts.rules)) {
@@ -101,9 +106,12 @@ export function runRules(opts: RunOptions): RunResult {
             : scope
                 .flatMap((f) => f.resources)
                 .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
+        // A rule that looks across resources may judge one by what others leave unknown: see crossResourceDoubt.
+        const touched = new Set<string>();
+        const own: Finding[] = [];
         rule.check!({
           resources,
-          tree,
+          tree: doubt ? doubt.recording(touched) : tree,
           files: scope,
           target: opts.target,
           clusterDomain: opts.clusterDomain,
@@ -112,10 +120,20 @@ export function runRules(opts: RunOptions): RunResult {
           // Defaults live in meta.defaultOptions alone, whoever built the settings.
           options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
           report: (d) => {
-            const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
-            if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) into.push(finding);
+            // Nothing is reported on a value the source does not give statically.
+            const unsure = d.resource?.unknown !== undefined && uncertainAt(d.resource, d.path ? toPath(d.path) : []);
+            const finding = toFinding(rule, ruleId, severity, d, unsure ? undefined : opts.fixer);
+            if (unsure) {
+              doubted.push(finding);
+              return;
+            }
+            if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) own.push(finding);
           },
         });
+        for (const f of own) {
+          if (doubt && f.resource && doubt.doubts(f.resource, touched)) doubted.push(f);
+          else into.push(f);
+        }
       };
       const found: Finding[] = [];
       try {
@@ -147,6 +165,8 @@ export function runRules(opts: RunOptions): RunResult {
     if (!list) byFile.set(f.file, (list = []));
     list.push(f);
   }
+  const doubtedByFile = new Map<ParsedFile['file'], Finding[]>();
+  for (const f of doubted) doubtedByFile.set(f.file, [...(doubtedByFile.get(f.file) ?? []), f]);
   for (const parsed of opts.files) {
     const settings = opts.settingsFor(parsed);
     const unusedSetting = settings.get(UNUSED_DIRECTIVE_RULE)?.severity;
@@ -156,6 +176,7 @@ export function runRules(opts: RunOptions): RunResult {
         isActive: (id) => (settings.get(id)?.severity ?? 'off') !== 'off',
         unusedSeverity: unused && unusedSetting && unusedSetting !== 'off' ? unusedSetting : undefined,
         messages: (unused?.meta.messages ?? {}) as Record<'unused' | 'unusedAll' | 'unknownRule', string>,
+        doubted: doubtedByFile.get(parsed.file) ?? [],
       }),
     );
   }

@@ -61,3 +61,21 @@ export function identityOpen(resource: Resource): boolean {
 export function namespaceUnknown(resource: Resource): boolean {
   return resource.unknown !== undefined && uncertainAt(resource, ['metadata', 'namespace']);
 }
+
+/**
+ * The lines of a file's unknown values (and of the keys that hold them): a rule that would
+ * have judged one never saw it, so a directive on such a line is not known to be unused.
+ */
+export function uncertainLines(resources: readonly Resource[]): Set<number> {
+  const lines = new Set<number>();
+  for (const r of resources) {
+    if (!r.unknown) continue;
+    for (const p of [...r.unknown.paths, ...r.unknown.open]) {
+      for (const target of ['key', 'value'] as const) {
+        const { range, exact } = r.locate(p, target);
+        if (exact) for (let l = range.start.line; l <= range.end.line; l++) lines.add(l);
+      }
+    }
+  }
+  return lines;
+}

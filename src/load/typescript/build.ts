@@ -39,7 +39,9 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
         for (const [k, e] of val.entries) {
           if (e.val.t === 'absent') continue;
           if (e.val.t === 'unknown') {
+            // Located, so a directive on its line still counts as used by what it would have suppressed.
             paths.push([...path, k]);
+            written.set(pathKey([...path, k]), { range: e.val.node.range, node: undefined, key: e.key, t: 'scalar' });
             continue;
           }
           out[k] = read(e.val, [...path, k], e.key);
