@@ -12,8 +12,11 @@ let loaded: ParseTypeScript | undefined;
  */
 export async function loadTypeScriptParser(): Promise<ParseTypeScript> {
   if (!loaded) {
-    const mod = await import('@typescript-eslint/typescript-estree');
-    loaded = mod.parse as ParseTypeScript;
+    const mod = (await import('@typescript-eslint/typescript-estree')) as { parse?: ParseTypeScript; default?: { parse?: ParseTypeScript } };
+    // A CommonJS package: bundled, its exports are those of `default`.
+    const parse = mod.parse ?? mod.default?.parse;
+    if (!parse) throw new Error('typescript-estree has no parse function');
+    loaded = parse;
   }
   return loaded;
 }
