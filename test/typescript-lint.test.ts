@@ -180,6 +180,18 @@ new k8s.apiextensions.CustomResource('web', {
     expect(lint({ 'policy.yaml': policy, 'index.ts': servers(''), 'deploy.yaml': DEPLOYMENT_YAML })).toEqual([]);
   });
 
+  it('a name generated when the object is applied leaves the findings about the object as a whole', () => {
+    const split = `import * as k8s from '@pulumi/kubernetes';
+new k8s.apiextensions.CustomResource('split', {
+  apiVersion: 'split.smi-spec.io/v1alpha2',
+  kind: 'TrafficSplit',
+  metadata: { namespace: 'shop' },
+  spec: { service: 'web', backends: [{ service: 'web-v1', weight: 100 }] },
+});
+`;
+    expect(lint({ 'index.ts': split })).toEqual(['index.ts 4:3 no-traffic-split']);
+  });
+
   it('a resource in a namespace the program computes is not compared with any namespace', () => {
     const server = (ns: string) => `import * as k8s from '@pulumi/kubernetes';
 const ns = new k8s.core.v1.Namespace('shop');

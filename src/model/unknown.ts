@@ -15,7 +15,10 @@ function isPrefix(prefix: JsonPath, path: JsonPath): boolean {
 export function uncertainAt(resource: Resource, path: JsonPath): boolean {
   const unknown = resource.unknown;
   if (!unknown) return false;
-  if (unknown.paths.some((u) => isPrefix(u, path) || isPrefix(path, u))) return true;
+  // A generated name is a name all the same: what is said of the object as a whole does not
+  // rest on it, only what is said of the name (or of metadata lacking one).
+  const generated = (u: JsonPath) => unknown.generatedName === true && u.length === 2 && u[0] === 'metadata' && u[1] === 'name';
+  if (unknown.paths.some((u) => isPrefix(u, path) || (isPrefix(path, u) && !(path.length === 0 && generated(u))))) return true;
   return unknown.open.some((o) => {
     if (isPrefix(path, o)) return true;
     if (!isPrefix(o, path)) return false;
