@@ -67,6 +67,24 @@ describe('TypeScript on the command line', () => {
     );
   });
 
+  it('--context reads TypeScript sources too', () => {
+    const policy = `apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  targetRef: {group: policy.linkerd.io, kind: Server, name: web}
+  requiredAuthenticationRefs: [{name: web, kind: ServiceAccount}]
+`;
+    const server = (name: string) =>
+      `export const s = { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: '${name}', namespace: 'shop' },\n  spec: { podSelector: { matchLabels: { app: 'web' } }, port: 8080 } };\n`;
+    const args = ['policy.yaml', '--context', 'chart.ts', '--no-config-lookup', '--rule', 'dangling-reference:error', '-f', 'github'];
+    expect(cli(args, { cwd: tree({ 'policy.yaml': policy, 'chart.ts': server('web') }) })).toEqual({ code: 0, stdout: 'linkerd-lint: no problems in 1 file\n', stderr: '' });
+    const missing = cli(args, { cwd: tree({ 'policy.yaml': policy, 'chart.ts': server('api') }) });
+    expect(missing.stdout.split('\n')[0]).toBe(
+      '::error file=policy.yaml,line=5,col=61,endLine=5,endColumn=64,title=dangling-reference::AuthorizationPolicy web targets Server web, which is not defined in namespace shop; Servers there: api',
+    );
+  });
+
   it('--fix rewrites only the literal, and a syntax error is a parse-error at its line', () => {
     const dir = tree({ 'chart.ts': NAMESPACE_TS, 'broken.ts': "export const x = { apiVersion: 'v1',\n  kind 'Namespace' };\n" });
     const run = cli(['.', '--fix', '--unsafe-fixes', '--no-config-lookup'], { cwd: dir });

@@ -190,6 +190,8 @@ new k8s.apiextensions.CustomResource('split', {
 });
 `;
     expect(lint({ 'index.ts': split })).toEqual(['index.ts 4:3 no-traffic-split']);
+    // Nor is metadata missing: the tool writes it, with the name.
+    expect(lint({ 'index.ts': split.replace("  metadata: { namespace: 'shop' },\n", '') })).toEqual(['index.ts 4:3 no-traffic-split']);
   });
 
   it('a resource in a namespace the program computes is not compared with any namespace', () => {

@@ -74,6 +74,8 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
 
   const unknown: { paths: JsonPath[]; open: JsonPath[]; generatedName?: boolean } = { paths, open };
   if (c.namedByTool && !isKnownOrUnknown(value, unknown, ['metadata', 'name'])) {
+    // The tool writes metadata with the name it makes, whatever the program gives.
+    if (value.metadata === undefined && !isKnownOrUnknown(value, unknown, ['metadata'])) value = withMetadata(value);
     paths.push(['metadata', 'name']);
     unknown.generatedName = true;
   }
@@ -150,6 +152,12 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
     ...(paths.length || open.length ? { unknown: unknown as UnknownValues } : {}),
     tsSyntax,
   };
+}
+
+/** The object with an empty `metadata` after `kind`, where manifests have it. */
+function withMetadata(value: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion, kind, ...rest } = value;
+  return { apiVersion, kind, metadata: {}, ...rest };
 }
 
 function without<V>(entries: Map<string, V>, keys: string[]): Map<string, V> {
