@@ -164,6 +164,18 @@ function f(param: string) {
     expect(r!.unknown?.generatedName).toBeUndefined();
   });
 
+  it('a constant changed through another name for it is not followed', () => {
+    const [r] = read(`const labels = { app: 'web' };
+const same = labels;
+same.app = 'api';
+const spec = { selector: { app: 'web' } };
+const selector = spec.selector;
+selector.app = 'api';
+export const s = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', labels }, spec };`);
+    expect(r!.value).toEqual({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } });
+    expect(r!.unknown?.paths).toEqual([['metadata', 'labels'], ['spec']]);
+  });
+
   it('a never reassigned let is a constant; a shadowing parameter is not', () => {
     const rs = read(`let labels = { app: 'web' };
 const a = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a', labels } };
@@ -265,6 +277,15 @@ new k8s.apps.v1.DeploymentPatch("p", { metadata: { name: "x" } });
     expect(r!.value).toEqual({ apiVersion: 'v1', kind: 'Service' });
     expect(r!.unknown).toEqual({ paths: [], open: [[]] });
     expect(uncertainAt(r!, ['metadata', 'name'])).toBe(true);
+  });
+});
+
+describe('TSX', () => {
+  it('parses JSX in .tsx files, and reads the manifests around it', () => {
+    const text = `export const view = <pre>{JSON.stringify(ns)}</pre>;\nexport const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };\n`;
+    expect(read(text, 'page.tsx').map((r) => r.name)).toEqual(['shop']);
+    // In a .ts file the same text is a syntax error.
+    expect(parseTypeScript(source(text, 'page.ts')).problems.map((p) => p.code)).toEqual(['TS_SYNTAX']);
   });
 });
 

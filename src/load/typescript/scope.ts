@@ -29,10 +29,25 @@ export class Scopes {
   private readonly cache = new Map<EsNode, Map<string, Binding>>();
 
   constructor(program: EsNode) {
+    // `const b = a` (or `a.spec`) makes `b` another name for (part of) `a`: changing one changes both.
+    const aliases = new Map<string, Set<string>>();
     walk(program, (node, parent) => {
       this.parents.set(node, parent);
       this.noteChange(node);
+      if (node.type === 'VariableDeclarator' && node.id?.type === 'Identifier' && node.init) {
+        const from = rootName(node.init as EsNode);
+        if (from) aliases.set(node.id.name as string, new Set([...(aliases.get(node.id.name as string) ?? []), from]));
+      }
     });
+    const pending = [...this.changed];
+    while (pending.length > 0) {
+      for (const target of aliases.get(pending.pop()!) ?? []) {
+        if (!this.changed.has(target)) {
+          this.changed.add(target);
+          pending.push(target);
+        }
+      }
+    }
   }
 
   parentOf(node: EsNode): EsNode | undefined {
@@ -101,6 +116,15 @@ export class Scopes {
     this.cache.set(node, names);
     return names;
   }
+}
+
+/** The variable an expression reads through (`a` of `a`, `a.b[0]`, `a as T`), if it is one. */
+function rootName(node: EsNode): string | undefined {
+  let cur: EsNode | undefined = node;
+  while (cur && (cur.type === 'MemberExpression' || cur.type === 'TSAsExpression' || cur.type === 'TSSatisfiesExpression' || cur.type === 'TSNonNullExpression')) {
+    cur = (cur.type === 'MemberExpression' ? cur.object : cur.expression) as EsNode;
+  }
+  return cur?.type === 'Identifier' ? (cur.name as string) : undefined;
 }
 
 function declarationsOf(stmt: EsNode, add: (name: string, b: Binding) => void): void {
