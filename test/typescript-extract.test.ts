@@ -234,6 +234,25 @@ ${body}
     expect(svc.unknown).toEqual({ paths: [['metadata', 'name']], open: [], generatedName: true });
   });
 
+  it('an object the program changes after building it (a JSON patch, a metadata method) is unknown as a whole', () => {
+    const rs = read(
+      chart(`    const web = new k8s.KubeDeployment(this, 'web', { metadata: { name: 'web' } });
+    web.addJsonPatch(JsonPatch.remove('/spec/replicas'));
+    this.svc = new KubeService(this, 'svc', { metadata: { name: 'svc' } });
+    ApiObject.of(this.svc).addJsonPatch(JsonPatch.add('/metadata/labels/x', 'y'));
+    const ns = new k8s.KubeNamespace(this, 'ns', { metadata: { name: 'ns' } });
+    ns.metadata.addAnnotation('linkerd.io/inject', 'enabled');
+    const kept = new k8s.KubeConfigMap(this, 'cm', { metadata: { name: 'cm' } });
+    kept.addDependency(ns);`),
+    );
+    expect(rs.map((r) => [r.name, r.unknown?.paths])).toEqual([
+      ['web', [[]]],
+      ['svc', [[]]],
+      ['ns', [[]]],
+      ['cm', undefined],
+    ]);
+  });
+
   it('reads nothing from classes that are not imported, or not Kube kinds', () => {
     expect(read(`class KubeDeployment { constructor(...a: unknown[]) {} }\nnew KubeDeployment(this, 'x', {});`)).toEqual([]);
     expect(read(`import { KubeWidget } from './imports/k8s';\nnew KubeWidget(this, 'x', {});`)).toEqual([]);
@@ -270,6 +289,24 @@ new k8s.apps.v1.DeploymentPatch("p", { metadata: { name: "x" } });
     expect(rs[1]!.unknown).toEqual({ paths: [['metadata', 'namespace'], ['metadata', 'name']], open: [], generatedName: true });
     expect(rs[1]!.value.spec).toEqual({ selector: { matchLabels: { app: 'web' } } });
     expect(at(rs[3]!, [])).toBe('12:3');
+  });
+
+  it('transformations make the resources they may rewrite unknown; reading outputs does not', () => {
+    const program = (extra: string) => `import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+const svc = new k8s.core.v1.Service("a", { metadata: { name: "a" } });
+export const name = svc.metadata.apply((m) => m.name);
+new k8s.core.v1.Service("b", { metadata: { name: "b" } }, { transformations: [(args) => args] });
+${extra}`;
+    expect(read(program(''), 'index.ts').map((r) => [r.name, r.unknown?.paths])).toEqual([
+      ['a', undefined],
+      ['b', [[]]],
+    ]);
+    const stack = read(program('pulumi.runtime.registerStackTransformation((args) => args);'), 'index.ts');
+    expect(stack.map((r) => [r.name, r.unknown?.paths])).toEqual([
+      ['a', [[]]],
+      ['b', [[]]],
+    ]);
   });
 
   it('args that cannot be read leave only apiVersion and kind, and the whole object open', () => {

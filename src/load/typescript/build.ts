@@ -72,6 +72,8 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
     value = read(c.body, [], undefined) as Record<string, unknown>;
   }
 
+  // Changed after it is built (a JSON patch, a transformation): no part of it is certain.
+  if (c.changedLater) paths.push([]);
   const unknown: { paths: JsonPath[]; open: JsonPath[]; generatedName?: boolean } = { paths, open };
   if (c.namedByTool && !isKnownOrUnknown(value, unknown, ['metadata', 'name'])) {
     // The tool writes metadata with the name it makes, whatever the program gives.

@@ -49,6 +49,6 @@ export function parseTypeScript(file: SourceFile): ParsedFile {
     }
   }
   const scopes = new Scopes(program);
-  const resources = findManifests(program, scopes).map((c, i) => toResource(c, file, i));
+  const resources = findManifests(program, scopes, file.text).map((c, i) => toResource(c, file, i));
   return { file, resources, problems: [], comments };
 }

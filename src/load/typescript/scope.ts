@@ -26,6 +26,8 @@ const MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', '
 export class Scopes {
   private readonly parents = new Map<EsNode, EsNode | undefined>();
   private readonly changed = new Set<string>();
+  /** The methods called on what a name holds (`d.metadata.addLabel(...)` is `addLabel` on `d`); `of` for `X.of(d)`. */
+  private readonly called = new Map<string, Set<string>>();
   private readonly cache = new Map<EsNode, Map<string, Binding>>();
 
   constructor(program: EsNode) {
@@ -54,6 +56,11 @@ export class Scopes {
     return this.parents.get(node);
   }
 
+  /** The methods called on what `name` holds, anywhere in the file (by name: any binding of it). */
+  methodsOn(name: string): ReadonlySet<string> {
+    return this.called.get(name) ?? new Set();
+  }
+
   private noteChange(node: EsNode): void {
     const root = (target: EsNode | undefined) => {
       while (target && (target.type === 'MemberExpression' || target.type === 'TSNonNullExpression' || target.type === 'TSAsExpression')) {
@@ -72,6 +79,18 @@ export class Scopes {
     } else if (node.type === 'CallExpression') {
       const callee = node.callee as EsNode;
       const chain = memberChain(callee);
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.property?.type === 'Identifier') {
+        const method = callee.property.name as string;
+        const note = (name: string, m: string) => this.called.set(name, new Set([...(this.called.get(name) ?? []), m]));
+        const on = rootName(callee.object as EsNode);
+        if (on) note(on, method);
+        if (method === 'of') {
+          for (const a of node.arguments as EsNode[]) {
+            const name = rootName(a);
+            if (name) note(name, 'of');
+          }
+        }
+      }
       if (chain && chain.length === 2 && chain[0] === 'Object' && ['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf'].includes(chain[1]!)) {
         root(node.arguments[0] as EsNode | undefined);
       } else if (callee.type === 'MemberExpression' && !callee.computed && MUTATORS.has(callee.property?.name as string)) {
@@ -118,12 +137,18 @@ export class Scopes {
   }
 }
 
-/** The variable an expression reads through (`a` of `a`, `a.b[0]`, `a as T`), if it is one. */
-function rootName(node: EsNode): string | undefined {
+/**
+ * The variable an expression reads through (`a` of `a`, `a.b[0]`, `a as T`), if it is one;
+ * `this.x` for what a class keeps in a field (`this.x.y`).
+ */
+export function rootName(node: EsNode): string | undefined {
   let cur: EsNode | undefined = node;
+  let field: string | undefined;
   while (cur && (cur.type === 'MemberExpression' || cur.type === 'TSAsExpression' || cur.type === 'TSSatisfiesExpression' || cur.type === 'TSNonNullExpression')) {
+    if (cur.type === 'MemberExpression') field = !cur.computed && cur.property?.type === 'Identifier' ? (cur.property.name as string) : undefined;
     cur = (cur.type === 'MemberExpression' ? cur.object : cur.expression) as EsNode;
   }
+  if (cur?.type === 'ThisExpression') return field === undefined ? undefined : `this.${field}`;
   return cur?.type === 'Identifier' ? (cur.name as string) : undefined;
 }
 

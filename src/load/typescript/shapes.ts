@@ -1,7 +1,7 @@
 import { type EsNode, memberChain, walk } from './ast.js';
 import { type Val, Evaluator } from './evaluate.js';
 import { cdk8sKind, pulumiApiVersion } from './kinds.js';
-import type { Scopes } from './scope.js';
+import { type Scopes, rootName } from './scope.js';
 
 /** One manifest a program builds: its value, and what the source says of its identity. */
 export interface Candidate {
@@ -15,6 +15,11 @@ export interface Candidate {
   implied?: { apiVersion: string; kind: string };
   /** cdk8s and Pulumi name an object that sets no `metadata.name` when they apply it. */
   namedByTool: boolean;
+  /**
+   * The program may change the object after building it (a method called on the construct,
+   * such as cdk8s `addJsonPatch`, or a Pulumi transformation): nothing of it is known for sure.
+   */
+  changedLater?: boolean;
 }
 
 const PULUMI = '@pulumi/kubernetes';
@@ -29,14 +34,14 @@ const PULUMI = '@pulumi/kubernetes';
  *   it is part of one of the above or of another manifest (a reference such as
  *   `scaleTargetRef: { apiVersion, kind, name }` has no `metadata`).
  */
-export function findManifests(program: EsNode, scopes: Scopes): Candidate[] {
+export function findManifests(program: EsNode, scopes: Scopes, text: string): Candidate[] {
   const ev = new Evaluator(scopes);
   const built: Candidate[] = [];
   const literals: EsNode[] = [];
   walk(program, (node) => {
     if (node.type === 'NewExpression') {
       const c = constructed(node, scopes, ev);
-      if (c) built.push(c);
+      if (c) built.push(changedLater(node, scopes, text) ? { ...c, changedLater: true } : c);
     } else if (node.type === 'ObjectExpression') {
       literals.push(node);
     }
@@ -55,6 +60,40 @@ export function findManifests(program: EsNode, scopes: Scopes): Candidate[] {
   const props = new Set(built.map((c) => c.body.node));
   const kept = [...built, ...plain.filter((c) => !ev.borrowed.has(c.root) && !props.has(c.root) && !inside(c))];
   return kept.sort((a, b) => a.root.range[0] - b.root.range[0]);
+}
+
+/** Pulumi hooks that rewrite the args of resources when they are registered. */
+const PULUMI_TRANSFORMS = /\bregister(?:Stack|Resource)Transform(?:ation)?s?\b/;
+
+/**
+ * The methods of a cdk8s ApiObject (and of its `metadata`) that change the manifest it
+ * synthesizes; `of` is `ApiObject.of(construct)`, which hands out the object to call them on.
+ */
+const CDK8S_CHANGES = ['addJsonPatch', 'addLabel', 'addAnnotation', 'addFinalizer', 'addOwnerReference', 'of'];
+
+function changedLater(node: EsNode, scopes: Scopes, text: string): boolean {
+  const chain = memberChain(node.callee as EsNode);
+  const binding = chain ? scopes.resolve(chain[0]!, node) : undefined;
+  if (binding?.kind === 'import' && binding.source === PULUMI) {
+    // Transformations in the resource options, or registered for the whole stack in this file.
+    const opts = (node.arguments as EsNode[])[2];
+    const transforms = opts?.type === 'ObjectExpression' && (opts.properties as EsNode[]).some((p) => p.type === 'Property' && /^transform(ation)?s$/.test(keyName(p) ?? ''));
+    return transforms || PULUMI_TRANSFORMS.test(text);
+  }
+  // `const d = new KubeDeployment(...)`, then `d.addJsonPatch(...)` or `ApiObject.of(d).addJsonPatch(...)`.
+  let holder = scopes.parentOf(node);
+  while (holder && (holder.type === 'TSAsExpression' || holder.type === 'TSSatisfiesExpression' || holder.type === 'TSNonNullExpression')) holder = scopes.parentOf(holder);
+  const name =
+    holder?.type === 'VariableDeclarator' && holder.id?.type === 'Identifier'
+      ? (holder.id.name as string)
+      : holder?.type === 'AssignmentExpression'
+        ? rootName(holder.left as EsNode)
+        : holder?.type === 'PropertyDefinition' && holder.key?.type === 'Identifier'
+          ? `this.${holder.key.name as string}`
+          : undefined;
+  if (name === undefined) return false;
+  const methods = scopes.methodsOn(name);
+  return CDK8S_CHANGES.some((m) => methods.has(m));
 }
 
 function keyName(p: EsNode): string | undefined {
