@@ -10,6 +10,7 @@ import { ROOT } from './helpers.js';
 
 const config = resolveConfig({ rules: { 'unused-disable-directive': 'warning' } }, builtinRules, ROOT);
 const linkerd214 = resolveConfig({ linkerdVersion: '2.14' }, builtinRules, ROOT);
+const linkerd218 = resolveConfig({ linkerdVersion: '2.18' }, builtinRules, ROOT);
 
 function parse(name: string, text: string): ParsedFile {
   const file = new SourceFile(`/src/${name}`, name, text, languageOf(name));
@@ -129,6 +130,30 @@ export const job = {
     expect(lint({ 'job.ts': pod("{ 'linkerd.io/inject': 'enabled', ...extra }") }, linkerd214)).toEqual([]);
     // Written after the spread, the annotation is what the pod gets.
     expect(lint({ 'job.ts': pod("{ ...extra, 'config.linkerd.io/proxy-cpu-request': 'lots' }") })).toEqual(['job.ts 4:99 invalid-annotation-value']);
+  });
+
+  it('a finding is left out when the rule read an unknown value of the resource, wherever it points', () => {
+    const deployment = (grace: string, image: string) => `import * as k8s from '@pulumi/kubernetes';
+import { cfg } from './cfg';
+new k8s.apps.v1.Deployment('web', { metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'web' } },
+  template: {
+    metadata: { labels: { app: 'web' }, annotations: { 'linkerd.io/inject': 'ingress', 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds': '40' } },
+    spec: { terminationGracePeriodSeconds: ${grace}, containers: [{ name: 'web', image: ${image} }] } } } });
+`;
+    expect(lint({ 'index.ts': deployment('30', "'docker.io/traefik:v3.1.4'") }, linkerd218)).toEqual([
+      'index.ts 5:77 ingress-mode',
+      'index.ts 5:146 wait-before-exit-exceeds-grace',
+    ]);
+    // The wait is judged against the grace period, the ingress mode by the controller the image is.
+    expect(lint({ 'index.ts': deployment('cfg.grace', 'cfg.image') }, linkerd218)).toEqual([]);
+  });
+
+  it('schema validation skips what is unknown, and still judges what is known beside it', () => {
+    const server = `import { labels } from './labels';
+export const s = { apiVersion: 'policy.linkerd.io/v1beta3', kind: 'Server', metadata: { name: 'web', namespace: 'shop' },
+  spec: { podSelector: { matchLabels: labels }, port: 70000 } };
+`;
+    expect(lint({ 's.ts': server })).toEqual(['s.ts 3:55 schema']);
   });
 
   it('schema validation skips what is unknown', () => {

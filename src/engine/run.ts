@@ -20,7 +20,7 @@ import {
 } from './rule.js';
 import { UNUSED_DIRECTIVE_RULE, applySuppressions } from './suppress.js';
 import { crossResourceDoubt } from './uncertain.js';
-import { uncertainAt } from '../model/unknown.js';
+import { collectUnknownReads, ignoringUnknownReads, uncertainAt } from '../model/unknown.js';
 
 export interface RunOptions {
   files: readonly ParsedFile[];
@@ -108,8 +108,9 @@ export function runRules(opts: RunOptions): RunResult {
                 .filter((r) => (kinds === '*' || (r.kind !== undefined && kinds.includes(r.kind))) && !skipped(r));
         // A rule that looks across resources may judge one by what others leave unknown: see crossResourceDoubt.
         const touched = new Set<string>();
+        const readUnknown = new Set<Resource>();
         const own: Finding[] = [];
-        rule.check!({
+        const ctx: RuleContext<any, any> = {
           resources,
           tree: doubt ? doubt.recording(touched) : tree,
           files: scope,
@@ -119,19 +120,22 @@ export function runRules(opts: RunOptions): RunResult {
           references: opts.references ?? 'closed-world',
           // Defaults live in meta.defaultOptions alone, whoever built the settings.
           options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
-          report: (d) => {
-            // Nothing is reported on a value the source does not give statically.
-            const unsure = d.resource?.unknown !== undefined && uncertainAt(d.resource, d.path ? toPath(d.path) : []);
-            const finding = toFinding(rule, ruleId, severity, d, unsure ? undefined : opts.fixer);
-            if (unsure) {
-              doubted.push(finding);
-              return;
-            }
-            if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) own.push(finding);
-          },
-        });
+          report: (d) =>
+            ignoringUnknownReads(() => {
+              // Nothing is reported on a value the source does not give statically.
+              const unsure = d.resource?.unknown !== undefined && uncertainAt(d.resource, d.path ? toPath(d.path) : []);
+              const finding = toFinding(rule, ruleId, severity, d, unsure ? undefined : opts.fixer);
+              if (unsure) {
+                doubted.push(finding);
+                return;
+              }
+              if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) own.push(finding);
+            }),
+        };
+        if (doubt) collectUnknownReads(readUnknown, () => rule.check!(ctx));
+        else rule.check!(ctx);
         for (const f of own) {
-          if (doubt && f.resource && doubt.doubts(f.resource, touched)) doubted.push(f);
+          if (doubt && f.resource && doubt.doubts(f.resource, touched, readUnknown)) doubted.push(f);
           else into.push(f);
         }
       };

@@ -23,34 +23,8 @@ export function uncertainAt(resource: Resource, path: JsonPath): boolean {
     if (isPrefix(path, o)) return true;
     if (!isPrefix(o, path)) return false;
     // A key written after the spread is what the spread says; a missing one may come from it.
-    return getAt(resource.value, path.slice(0, o.length + 1)) === undefined;
+    return getAt(rawValue(resource.value), path.slice(0, o.length + 1)) === undefined;
   });
-}
-
-/**
- * Fields that no rule reads from one resource to judge another: what a container runs and
- * mounts. An unknown value there leaves the other resources' findings alone.
- */
-const PAYLOAD_FIELDS = new Set(['image', 'imagePullPolicy', 'env', 'envFrom', 'volumeMounts', 'volumeDevices', 'workingDir', 'resources']);
-
-function isPayload(path: JsonPath): boolean {
-  const i = path.findIndex((seg) => seg === 'containers' || seg === 'initContainers' || seg === 'ephemeralContainers');
-  if (i !== -1 && typeof path[i + 1] === 'number' && typeof path[i + 2] === 'string') return PAYLOAD_FIELDS.has(path[i + 2] as string);
-  // Pod volumes name what the containers mount, never anything another resource looks for.
-  const v = path.indexOf('volumes');
-  return v > 0 && path[v - 1] === 'spec';
-}
-
-/**
- * Whether other resources' findings may rest on an unknown value of this one: any unknown
- * value or open mapping outside the container payload. A generated name does not count (no
- * literal reference can name a name chosen at apply time): `identityOpen` covers it.
- */
-export function uncertainForOthers(resource: Resource): boolean {
-  const unknown = resource.unknown;
-  if (!unknown) return false;
-  const name = (p: JsonPath) => unknown.generatedName === true && p.length === 2 && p[0] === 'metadata' && p[1] === 'name';
-  return unknown.open.length > 0 || unknown.paths.some((p) => !name(p) && !isPayload(p));
 }
 
 /** Whether the resource's name or namespace is unknown (or generated when it is applied). */
@@ -82,3 +56,90 @@ export function uncertainLines(resources: readonly Resource[]): Set<number> {
   }
   return lines;
 }
+
+/** The resources whose unknown parts the running check has read, while one runs. */
+let reads: Set<Resource> | undefined;
+
+/**
+ * Runs `check`, collecting into `into` every resource whose value it read where the source
+ * gives nothing statically: an unknown value, or a key an open mapping may hold. A rule that
+ * read such a part may have judged by what it did not see, whatever path it reports at.
+ */
+export function collectUnknownReads<T>(into: Set<Resource>, check: () => T): T {
+  const outer = reads;
+  reads = into;
+  try {
+    return check();
+  } finally {
+    reads = outer;
+  }
+}
+
+/** Runs `work` (the engine's own reading, not a rule's) without collecting its reads. */
+export function ignoringUnknownReads<T>(work: () => T): T {
+  const outer = reads;
+  reads = undefined;
+  try {
+    return work();
+  } finally {
+    reads = outer;
+  }
+}
+
+const RAW = Symbol('raw value');
+
+/** The plain object behind a watched value (see `watchUnknownReads`); the value itself otherwise. */
+export function rawValue<T>(value: T): T {
+  return (typeof value === 'object' && value !== null && (value as Record<symbol, T>)[RAW]) || value;
+}
+
+/**
+ * The value of a resource with unknown parts, as rules read it: the same data, noting (for
+ * `collectUnknownReads`) each read of a property that is unknown, or that is missing from a
+ * mapping that may hold more keys. Listing a mapping's keys is not noted: the keys shown are
+ * what they are, and a rule that looks for a particular one asks for it by name.
+ */
+export function watchUnknownReads(value: Record<string, unknown>, unknown: UnknownValuesOf, owner: () => Resource): Record<string, unknown> {
+  const proxies = new WeakMap<object, object>();
+  const isOpen = (path: JsonPath) => unknown.open.some((o) => o.length === path.length && isPrefix(o, path));
+  const watch = (target: object, path: JsonPath): object => {
+    let proxy = proxies.get(target);
+    if (proxy) return proxy;
+    const doubtful = (key: string | symbol): boolean => {
+      if (typeof key !== 'string') return false;
+      const own = Object.prototype.hasOwnProperty.call(target, key);
+      // Methods and `length` of the object itself are not data.
+      if (!own && key in target) return false;
+      const seg = Array.isArray(target) && /^\d+$/.test(key) ? Number(key) : key;
+      const child = [...path, seg];
+      return unknown.paths.some((u) => isPrefix(u, child)) || (!own && isOpen(path));
+    };
+    const note = (key: string | symbol) => {
+      if (reads && doubtful(key)) reads.add(owner());
+    };
+    proxy = new Proxy(target, {
+      get(t, key, receiver) {
+        if (key === RAW) return t;
+        note(key);
+        const v = Reflect.get(t, key, receiver) as unknown;
+        if (typeof key === 'string' && typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(t, key)) {
+          return watch(v, [...path, Array.isArray(t) && /^\d+$/.test(key) ? Number(key) : key]);
+        }
+        return v;
+      },
+      has(t, key) {
+        note(key);
+        return Reflect.has(t, key);
+      },
+      getOwnPropertyDescriptor(t, key) {
+        note(key);
+        return Reflect.getOwnPropertyDescriptor(t, key);
+      },
+    });
+    proxies.set(target, proxy);
+    return proxy;
+  };
+  return watch(value, []) as Record<string, unknown>;
+}
+
+type UnknownValuesOf = Pick<NonNullable<Resource['unknown']>, 'paths' | 'open'>;

@@ -3,7 +3,7 @@ import { type JsonPath, getAt } from '../../model/path.js';
 import type { Range } from '../../model/range.js';
 import { type Located, type Resource, type TsLiteral, type TsSyntax, splitApiVersion } from '../../model/resource.js';
 import type { SourceFile } from '../../model/source.js';
-import type { UnknownValues } from '../../model/unknown.js';
+import { type UnknownValues, watchUnknownReads } from '../../model/unknown.js';
 import type { EsNode } from './ast.js';
 import type { Val } from './evaluate.js';
 import type { Candidate } from './shapes.js';
@@ -137,7 +137,8 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
     },
   };
 
-  return {
+  const hasUnknown = paths.length > 0 || open.length > 0;
+  const resource: Resource = {
     file,
     docIndex,
     docPath: [],
@@ -147,13 +148,14 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
     version,
     name: typeof metadata.name === 'string' ? metadata.name : undefined,
     namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    value,
+    value: hasUnknown ? watchUnknownReads(value, unknown, () => resource) : value,
     headRange,
     locate,
     syntax: undefined,
-    ...(paths.length || open.length ? { unknown: unknown as UnknownValues } : {}),
+    ...(hasUnknown ? { unknown: unknown as UnknownValues } : {}),
     tsSyntax,
   };
+  return resource;
 }
 
 /** The object with an empty `metadata` after `kind`, where manifests have it. */
