@@ -114,6 +114,12 @@ export default [
     expect(rs.map((r) => `${r.kind}/${r.name}`)).toEqual(['Service/a', 'Namespace/shop']);
   });
 
+  it('a manifest read into an object that is not one is still a manifest', () => {
+    const rs = read(`const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+export const bundle = { metadata: { source: 'chart' }, items: [ns] };`);
+    expect(rs.map((r) => r.name)).toEqual(['shop']);
+  });
+
   it('reads an object literal without metadata that is passed to ApiObject, named by cdk8s', () => {
     const [r] = read(`import { ApiObject, Chart } from 'cdk8s';
 export class C extends Chart {

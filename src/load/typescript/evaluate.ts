@@ -31,11 +31,23 @@ const WRAPPERS = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSTypeAsse
  * so the same literal is not taken again as a manifest of its own.
  */
 export class Evaluator {
-  /** Object literals whose value was read as part of another value. */
-  readonly borrowed = new Set<EsNode>();
+  /** Object literals whose value was read as part of another value, since `borrowing` began. */
+  private borrowed = new Set<EsNode>();
   private readonly active = new Set<EsNode>();
 
   constructor(private readonly scopes: Scopes) {}
+
+  /** Evaluates `node`, with the object literals its value reads through names and spreads. */
+  borrowing(node: EsNode): { val: Val; borrowed: Set<EsNode> } {
+    const outer = this.borrowed;
+    this.borrowed = new Set();
+    try {
+      return { val: this.eval(node), borrowed: this.borrowed };
+    } finally {
+      for (const n of this.borrowed) outer.add(n);
+      this.borrowed = outer;
+    }
+  }
 
   eval(node: EsNode, via = false): Val {
     if (this.active.has(node)) return { t: 'unknown', node };

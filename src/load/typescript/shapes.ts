@@ -36,11 +36,13 @@ const PULUMI = '@pulumi/kubernetes';
  */
 export function findManifests(program: EsNode, scopes: Scopes, text: string): Candidate[] {
   const ev = new Evaluator(scopes);
+  // Object literals read into a manifest through a name or a spread: part of it, not manifests of their own.
+  const borrowed = new Set<EsNode>();
   const built: Candidate[] = [];
   const literals: EsNode[] = [];
   walk(program, (node) => {
     if (node.type === 'NewExpression') {
-      const c = constructed(node, scopes, ev);
+      const c = constructed(node, scopes, ev, borrowed);
       if (c) built.push(changedLater(node, scopes, text) ? { ...c, changedLater: true } : c);
     } else if (node.type === 'ObjectExpression') {
       literals.push(node);
@@ -49,16 +51,17 @@ export function findManifests(program: EsNode, scopes: Scopes, text: string): Ca
   const plain: Candidate[] = [];
   for (const node of literals) {
     if (!(node.properties as EsNode[]).some((p) => p.type === 'Property' && !p.computed && keyName(p) === 'metadata')) continue;
-    const body = ev.eval(node);
+    const { val: body, borrowed: read } = ev.borrowing(node);
     if (body.t !== 'object' || !hasIdentity(body)) continue;
+    for (const n of read) borrowed.add(n);
     plain.push({ root: node, head: headOf(body, node), body, namedByTool: false });
   }
   const all = [...built, ...plain];
-  // A literal inside another manifest, or read into one through a name or a spread, is part of it.
+  // A literal inside another manifest is part of it too.
   const inside = (c: Candidate) =>
     all.some((o) => o !== c && o.root.range[0] <= c.root.range[0] && c.root.range[1] <= o.root.range[1] && o.root !== c.root);
   const props = new Set(built.map((c) => c.body.node));
-  const kept = [...built, ...plain.filter((c) => !ev.borrowed.has(c.root) && !props.has(c.root) && !inside(c))];
+  const kept = [...built, ...plain.filter((c) => !borrowed.has(c.root) && !props.has(c.root) && !inside(c))];
   return kept.sort((a, b) => a.root.range[0] - b.root.range[0]);
 }
 
@@ -110,7 +113,7 @@ function hasIdentity(body: Val): boolean {
   return s('apiVersion') && s('kind');
 }
 
-function constructed(node: EsNode, scopes: Scopes, ev: Evaluator): Candidate | undefined {
+function constructed(node: EsNode, scopes: Scopes, ev: Evaluator, borrowed: Set<EsNode>): Candidate | undefined {
   const callee = node.callee as EsNode;
   const chain = memberChain(callee);
   if (!chain) return undefined;
@@ -120,7 +123,10 @@ function constructed(node: EsNode, scopes: Scopes, ev: Evaluator): Candidate | u
   const arg = (i: number): Val => {
     const a = args[i];
     if (!a) return { t: 'absent', node };
-    return a.type === 'SpreadElement' ? { t: 'unknown', node: a } : ev.eval(a);
+    if (a.type === 'SpreadElement') return { t: 'unknown', node: a };
+    const { val, borrowed: read } = ev.borrowing(a);
+    for (const n of read) borrowed.add(n);
+    return val;
   };
   // The name as exported: `k8s.KubeDeployment` through a namespace import, `KubeDeployment` through a named one.
   const path = binding.imported === '*' || binding.imported === 'default' ? chain.slice(1) : [binding.imported, ...chain.slice(1)];
