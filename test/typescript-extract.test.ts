@@ -347,6 +347,15 @@ const x = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }; /** 
     ]);
   });
 
+  it('a source nested too deeply is a problem, not a crash', () => {
+    const nest = (n: number) => `export const x = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: ${'{ a: '.repeat(n)}1${' }'.repeat(n)} };`;
+    const deep = parseTypeScript(source(nest(300)));
+    expect([deep.resources.length, deep.problems.map((p) => `${p.code} ${p.message} ${p.range.start.column}`)]).toEqual([0, ['too-deep source is nested more than 256 levels deep; not linted 18']]);
+    // Deeper still, the parser itself runs out of stack.
+    expect(parseTypeScript(source(nest(20_000))).problems.map((p) => p.code)).toEqual(['too-deep']);
+    expect(parseTypeScript(source(nest(200))).resources.length).toBe(1);
+  });
+
   it('a syntax error is a problem at its position', () => {
     const parsed = parseTypeScript(source("const x = { apiVersion: 'v1',\n  kind: 'Namespace' metadata: {} };"));
     expect(parsed.resources).toEqual([]);

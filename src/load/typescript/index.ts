@@ -1,7 +1,10 @@
-import type { ParsedFile, SourceComment } from '../../model/parsed.js';
+import type { ParsedFile, SourceComment, SyntaxProblem } from '../../model/parsed.js';
+import type { Resource } from '../../model/resource.js';
 import type { SourceFile } from '../../model/source.js';
 import type { EsNode } from './ast.js';
 import { toResource } from './build.js';
+import type { Val } from './evaluate.js';
+import { MAX_DEPTH } from '../depth.js';
 import { loadTypeScriptParser, loadedTypeScriptParser } from './parser.js';
 import { mayBuildManifests } from './prescan.js';
 import { Scopes } from './scope.js';
@@ -37,6 +40,7 @@ export function parseTypeScript(file: SourceFile): ParsedFile {
       filePath: file.path,
     }) as unknown as EsNode;
   } catch (err) {
+    if (err instanceof RangeError) return { ...empty, problems: [tooDeep(file, 0)] };
     const e = err as { index?: number; message?: string };
     const at = typeof e.index === 'number' ? e.index : 0;
     return { ...empty, problems: [{ code: 'TS_SYNTAX', message: e.message ?? String(err), range: file.lines.range(at, at + 1) }] };
@@ -49,6 +53,38 @@ export function parseTypeScript(file: SourceFile): ParsedFile {
     }
   }
   const scopes = new Scopes(program);
-  const resources = findManifests(program, scopes, file.text).map((c, i) => toResource(c, file, i));
-  return { file, resources, problems: [], comments };
+  const problems: SyntaxProblem[] = [];
+  const resources: Resource[] = [];
+  let candidates;
+  try {
+    candidates = findManifests(program, scopes, file.text);
+  } catch (err) {
+    // The evaluator recurses like the parser does; it may run out of stack on what the parser just read.
+    if (err instanceof RangeError) return { ...empty, comments, problems: [tooDeep(file, 0)] };
+    throw err;
+  }
+  for (const c of candidates) {
+    // As for YAML (src/load/depth.ts): the rules walk values, and a value this deep would exhaust the stack.
+    if (depthOf(c.body) > MAX_DEPTH) problems.push(tooDeep(file, c.root.range[0]));
+    else resources.push(toResource(c, file, resources.length));
+  }
+  return { file, resources, problems, comments };
+}
+
+function tooDeep(file: SourceFile, at: number): SyntaxProblem {
+  return { code: 'too-deep', message: `source is nested more than ${MAX_DEPTH} levels deep; not linted`, range: file.lines.range(at, at + 1) };
+}
+
+/** How deeply a value nests, counted without recursion. */
+function depthOf(root: Val): number {
+  let max = 0;
+  const stack: [Val, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) break;
+    if (v.t === 'object') for (const e of v.entries.values()) stack.push([e.val, d + 1]);
+    else if (v.t === 'array') for (const item of v.items) stack.push([item, d + 1]);
+  }
+  return max;
 }
