@@ -187,7 +187,7 @@ describe('input', () => {
     expect(cli(['gen'], { cwd: dir })).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'linkerd-lint: no manifests to lint in "gen" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)\n',
+      stderr: 'linkerd-lint: no manifests to lint in "gen" (no *.yaml, *.yml, *.json or TypeScript file that .gitignore does not exclude)\n',
     });
     expect(cli(['gen/*.yaml'], { cwd: dir })).toEqual({
       code: 2,
@@ -621,15 +621,19 @@ describe('small command-line points', () => {
     });
   });
 
-  it('a named TypeScript source is not linted and says so once; in a directory it is skipped quietly', () => {
-    const dir = tree({ 'app.ts': 'export {};\n', 'lib/chart.mts': 'export {};\n', 'lib/x.cts': 'export {};\n' });
-    const warning = 'file not linted: TypeScript sources (cdk8s, Pulumi) are not read yet; pass --no-warn-ignored to hide this warning';
-    expect(cli(['app.ts', 'lib/chart.mts', 'lib/x.cts'], { cwd: dir })).toEqual({
-      code: 0,
-      stdout: `\napp.ts\n  1:1  warning  ${warning}  ignored-path\n\nlib/chart.mts\n  1:1  warning  ${warning}  ignored-path\n\nlib/x.cts\n  1:1  warning  ${warning}  ignored-path\n\n✖ 3 problems (0 errors, 3 warnings)\n`,
-      stderr: '',
-    });
-    expect(cli(['app.ts', '--no-warn-ignored'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
-    expect(cli(['lib'], { cwd: dir }).stdout).toBe('');
+  it('TypeScript sources are linted, named or found in a directory; one that builds no manifest is silent', () => {
+    const chart = "export const ns = { apiVersion: 'v1', kind: 'Namespace',\n  metadata: { name: 'kube-system', annotations: { 'linkerd.io/inject': 'enabled' } } };\n";
+    const dir = tree({ 'app.ts': 'export {};\n', 'lib/chart.mts': chart, 'lib/types.d.ts': chart, 'lib/x.cts': 'export const x = 1;\n' });
+    expect(cli(['app.ts', 'lib/x.cts'], { cwd: dir })).toEqual({ code: 0, stdout: '', stderr: '' });
+    const found = cli(['lib', '-f', 'json'], { cwd: dir });
+    expect(found.code).toBe(1);
+    // The declaration file is left out of the walk; the file without a manifest is linted and clean.
+    expect((JSON.parse(found.stdout) as { filePath: string; messages: { line: number; column: number; ruleId: string }[] }[]).map((r) => [
+      r.filePath.slice(dir.length + 1),
+      r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId}`),
+    ])).toEqual([
+      ['lib/chart.mts', ['2:72 no-inject-system-namespace']],
+      ['lib/x.cts', []],
+    ]);
   });
 });

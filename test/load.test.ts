@@ -176,7 +176,7 @@ describe('discover', () => {
   it('a named directory with no manifest left once .gitignore is applied is an error', async () => {
     const dir = tree({ ...files, 'rendered/.gitignore': '*.yaml\n' });
     await expect(run(dir, ['rendered'])).rejects.toThrow(
-      'no manifests to lint in "rendered" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)',
+      'no manifests to lint in "rendered" (no *.yaml, *.yml, *.json or TypeScript file that .gitignore does not exclude)',
     );
     expect(await run(dir, ['rendered'], false)).toEqual({ files: [], ignored: [] });
   });

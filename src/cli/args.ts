@@ -208,7 +208,7 @@ Input:
                                  resolved against, never reported on; repeatable
       --stdin-filename NAME      Name to report for standard input ("-")
       --no-error-on-unmatched-pattern  Do not fail when a glob or directory yields no manifest
-      --no-warn-ignored          Skip named paths the config ignores (or that are TypeScript) without a warning
+      --no-warn-ignored          Skip named paths the config ignores without a warning
 
 Suppressions:
       --report-unused-disable-directives           Report unused directives as errors

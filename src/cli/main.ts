@@ -13,7 +13,7 @@ import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
 import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
-import { YamlFixer } from '../fix/fixer.js';
+import { SourceFixer } from '../fix/source-fixer.js';
 import { writeFixed } from '../fix/write.js';
 import { watchInterruptions, yieldToSignals } from './interrupt.js';
 import type { SourceFile } from '../model/source.js';
@@ -175,7 +175,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   for (const notice of new Set(configs.used().flatMap((c) => c.targets().map(gatewayApiNotice)))) {
     if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
   }
-  const fixer = new YamlFixer();
+  const fixer = new SourceFixer();
   const fixing = opts.fix || opts.fixDryRun;
   const run = fixing
     ? fixParsed(parsed, { config: configs, rules, fixer, context, unsafe: opts.unsafeFixes })

@@ -5,6 +5,7 @@ import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
 import { type IgnoredPath, discover, displayPathOf, toPosix } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
+import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { Resource } from '../model/resource.js';
@@ -33,10 +34,14 @@ export interface LintOutput {
   parsed: ParsedFile[];
 }
 
-/** Parses one source (already read), skipping what the linter cannot read yet. */
+/** Parses one source (already read): YAML and JSON, or TypeScript once `prepareTypeScript` has run for it. */
 export function parseRead(read: ReadResult): ParsedFile {
   if (!read.ok) return read.failed;
-  return parseSource(read.file);
+  return parseAny(read.file);
+}
+
+function parseAny(file: SourceFile): ParsedFile {
+  return file.language === 'typescript' ? parseTypeScript(file) : parseSource(file);
 }
 
 /**
@@ -72,13 +77,6 @@ function ignoredResult(p: IgnoredPath, cwd: string, configFile: string | undefin
   return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: p.kind, file, range: { start: at, end: at } }] };
 }
 
-function typescriptResult(path: string, cwd: string): FileResult {
-  const at = { line: 1, column: 1, offset: 0 };
-  const file = new SourceFile(path, displayPathOf(path, cwd), '', 'typescript');
-  const message = 'file not linted: TypeScript sources (cdk8s, Pulumi) are not read yet; pass --no-warn-ignored to hide this warning';
-  return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: 'typescript', file, range: { start: at, end: at } }] };
-}
-
 /** Finds, reads and parses the given paths (and standard input). */
 export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
   const { cwd } = input;
@@ -96,17 +94,14 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
-  // TypeScript sources need their own loader; until it exists they are left alone rather
-  // than misread as YAML, with a warning for each one named on the command line.
-  const named = new Set(fsPaths.map((p) => resolve(cwd, p)));
-  const typescript = files.filter((path) => named.has(path) && languageOf(path) === 'typescript').map((path) => typescriptResult(path, cwd));
+  await prepareTypeScript(sources.flatMap((s) => (s.ok ? [s.file] : [])));
   const configOf = (p: IgnoredPath) => (p.kind === 'file' ? configs.forPath(p.path) : configs.forDirectory(p.path)).file;
   // The context of every config in play joins the one tree the cross-resource rules see.
   const contextPaths = [...new Set(configs.used().flatMap((c) => c.context))];
   return {
     context: await loadContext(contextPaths, new Set(files), cwd),
-    parsed: sources.map(parseRead).filter((p) => p.file.language !== 'typescript'),
-    ignored: input.warnIgnored === false ? [] : [...ignored.map((p) => ignoredResult(p, cwd, configOf(p))), ...typescript],
+    parsed: sources.map(parseRead),
+    ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, configOf(p))),
   };
 }
 
@@ -118,11 +113,9 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
 async function loadContext(paths: readonly string[], linted: ReadonlySet<string>, cwd: string): Promise<Resource[]> {
   if (paths.length === 0) return [];
   const { files } = await discover(paths, { cwd, ignoredBy: () => [], errorOnUnmatchedPattern: true });
-  return files
-    .filter((path) => !linted.has(path))
-    .flatMap((path) => parseRead(readSource(path, displayPathOf(path, cwd))))
-    .filter((p) => p.file.language !== 'typescript')
-    .flatMap((p) => p.resources);
+  const reads = files.filter((path) => !linted.has(path)).map((path) => readSource(path, displayPathOf(path, cwd)));
+  await prepareTypeScript(reads.flatMap((s) => (s.ok ? [s.file] : [])));
+  return reads.flatMap((read) => parseRead(read).resources);
 }
 
 /** Lint results and ignored-path results in one list: standard input first, then by path. */
@@ -156,7 +149,7 @@ export function fixParsed(
   const loop = fixLoop(parsed, {
     unsafe: input.unsafe,
     ...(input.onlyRules ? { onlyRules: input.onlyRules } : {}),
-    parse: parseSource,
+    parse: parseAny,
     lint: (files) => lintParsed([...files], input).results.flatMap((r) => r.findings),
   });
   const out = lintParsed(loop.files, input);

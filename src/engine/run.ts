@@ -19,6 +19,8 @@ import {
   formatMessage,
 } from './rule.js';
 import { UNUSED_DIRECTIVE_RULE, applySuppressions } from './suppress.js';
+import { crossResourceDoubt } from './uncertain.js';
+import { collectUnknownReads, ignoringUnknownReads, uncertainAt } from '../model/unknown.js';
 
 export interface RunOptions {
   files: readonly ParsedFile[];
@@ -123,7 +125,10 @@ function ruleError(ruleId: string, file: string, err: unknown): RuleError {
 export function runRules(opts: RunOptions): RunResult {
   const allResources = opts.files.flatMap((f) => f.resources);
   const tree = new ManifestTree(allResources, opts.context);
+  const doubt = crossResourceDoubt(tree);
   const findings: Finding[] = [];
+  // Findings left out because they rest on unknown values: a directive they match is still used.
+  const doubted: Finding[] = [];
   const ruleErrors: RunResult['ruleErrors'] = [];
 
   const sameEnv: RunEnv = {
@@ -166,9 +171,13 @@ export function runRules(opts: RunOptions): RunResult {
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
         const inScope = new Set(scope.map((f) => f.file));
         const resources = kinds === undefined ? [] : resourcesOf(kinds, scope.length === opts.files.length ? undefined : inScope).filter((r) => !skipped(r));
-        rule.check!({
+        // A rule that looks across resources may judge one by what others leave unknown: see crossResourceDoubt.
+        const touched = new Set<string>();
+        const readUnknown = new Set<Resource>();
+        const own: Finding[] = [];
+        const ctx: RuleContext<any, any> = {
           resources,
-          tree,
+          tree: doubt ? doubt.recording(touched) : tree,
           files: scope,
           target: env.target,
           clusterDomain: env.clusterDomain,
@@ -176,11 +185,24 @@ export function runRules(opts: RunOptions): RunResult {
           references: env.references,
           // Defaults live in meta.defaultOptions alone, whoever built the settings.
           options: { ...(rule.meta.defaultOptions ?? {}), ...setting.options },
-          report: (d) => {
-            const finding = toFinding(rule, ruleId, severity, d, opts.fixer);
-            if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) into.push(finding);
-          },
-        });
+          report: (d) =>
+            ignoringUnknownReads(() => {
+              // Nothing is reported on a value the source does not give statically.
+              const unsure = d.resource?.unknown !== undefined && uncertainAt(d.resource, d.path ? toPath(d.path) : []);
+              const finding = toFinding(rule, ruleId, severity, d, unsure ? undefined : opts.fixer);
+              if (unsure) {
+                doubted.push(finding);
+                return;
+              }
+              if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) own.push(finding);
+            }),
+        };
+        if (doubt) collectUnknownReads(readUnknown, () => rule.check!(ctx));
+        else rule.check!(ctx);
+        for (const f of own) {
+          if (doubt && f.resource && doubt.doubts(f.resource, touched, readUnknown)) doubted.push(f);
+          else into.push(f);
+        }
       };
       const found: Finding[] = [];
       try {
@@ -212,6 +234,8 @@ export function runRules(opts: RunOptions): RunResult {
     if (!list) byFile.set(f.file, (list = []));
     list.push(f);
   }
+  const doubtedByFile = new Map<ParsedFile['file'], Finding[]>();
+  for (const f of doubted) doubtedByFile.set(f.file, [...(doubtedByFile.get(f.file) ?? []), f]);
   for (const parsed of opts.files) {
     const settings = opts.settingsFor(parsed);
     const unusedSetting = settings.get(UNUSED_DIRECTIVE_RULE)?.severity;
@@ -221,6 +245,7 @@ export function runRules(opts: RunOptions): RunResult {
         isActive: (id) => (settings.get(id)?.severity ?? 'off') !== 'off',
         unusedSeverity: unused && unusedSetting && unusedSetting !== 'off' ? unusedSetting : undefined,
         messages: (unused?.meta.messages ?? {}) as Record<'unused' | 'unusedAll' | 'unknownRule', string>,
+        doubted: doubtedByFile.get(parsed.file) ?? [],
       }),
     );
   }

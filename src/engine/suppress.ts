@@ -3,6 +3,7 @@ import type { ParsedFile } from '../model/parsed.js';
 import type { Range } from '../model/range.js';
 import type { Resource } from '../model/resource.js';
 import { didYouMean } from '../model/text.js';
+import { uncertainLines } from '../model/unknown.js';
 import type { Finding, Severity } from './rule.js';
 import { formatMessage } from './rule.js';
 
@@ -94,6 +95,18 @@ export interface SuppressionOptions {
   /** Severity of `unused-disable-directive` for this file, or undefined when off. */
   unusedSeverity: Severity | undefined;
   messages: Record<'unused' | 'unusedAll' | 'unknownRule', string>;
+  /** Findings not reported because they rest on values the source does not give: they use the directives they match. */
+  doubted?: readonly Finding[];
+}
+
+/**
+ * Whether a directive that suppressed nothing may have had something to suppress: it covers
+ * a line with a value the source does not give statically, or a resource that has one.
+ */
+function mayBeUsed(d: Directive, parsed: ParsedFile, lines: () => ReadonlySet<number>): boolean {
+  if (d.resource) return d.resource.unknown !== undefined;
+  if (!parsed.resources.some((r) => r.unknown)) return false;
+  return d.kind === 'disable-file' || (d.line !== undefined && lines().has(d.line));
 }
 
 /**
@@ -112,6 +125,7 @@ export function applySuppressions(parsed: ParsedFile, findings: Finding[], opts:
       f.suppressions.push({ kind: 'inSource', ...(d.justification ? { justification: d.justification } : {}) });
     }
   }
+  for (const f of opts.doubted ?? []) for (const d of directives) if (covers(d, f)) d.used.add(f.ruleId);
   if (!opts.unusedSeverity) return [];
   const severity = opts.unusedSeverity;
   const out: Finding[] = [];
@@ -125,16 +139,18 @@ export function applySuppressions(parsed: ParsedFile, findings: Finding[], opts:
       range: d.range,
       ...(d.resource ? { resource: d.resource, path: ['metadata', 'annotations', directiveName(d)] } : {}),
     });
+  let lines: Set<number> | undefined;
+  const unknownLines = () => (lines ??= uncertainLines(parsed.resources));
   for (const d of directives) {
     const directive = directiveName(d);
     if (d.rules.length === 0) {
-      if (d.used.size === 0) report(d, 'unusedAll', { directive });
+      if (d.used.size === 0 && !mayBeUsed(d, parsed, unknownLines)) report(d, 'unusedAll', { directive });
       continue;
     }
     for (const rule of d.rules) {
       if (!opts.knownRules.has(rule)) {
         report(d, 'unknownRule', { rule, directive, hint: didYouMean(rule, opts.knownRules) });
-      } else if (!d.used.has(rule) && opts.isActive(rule)) {
+      } else if (!d.used.has(rule) && opts.isActive(rule) && !mayBeUsed(d, parsed, unknownLines)) {
         report(d, 'unused', { rule, directive });
       }
     }

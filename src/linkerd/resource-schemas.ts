@@ -1,5 +1,6 @@
 import type { ResourceSchemas, SchemaNode, ValidationError } from '../model/schema.js';
 import { type JsonPath, formatPath, getAt, pointerToPath } from '../model/path.js';
+import { rawValue } from '../model/unknown.js';
 
 /**
  * Resource validation against the schemas of a run (schemas/linkerd/, loaded by
@@ -34,7 +35,9 @@ export function validateResource(
 ): SchemaProblem[] | undefined {
   const validate = schemas.validator(group, version, kind);
   if (!validate) return undefined;
-  const data = withoutNulls(value);
+  // The validator reads every field it knows of: those reads are not what a finding rests on.
+  // Errors about unknown parts are left out by path, like every finding (src/model/unknown.ts).
+  const data = withoutNulls(rawValue(value));
   if (validate(data)) return [];
   return describe(schemas, validate.errors ?? [], schemaKey(group, version, kind), kind, data);
 }

@@ -3,7 +3,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { UsageError } from '../model/errors.js';
 import { walkManifests } from './walk.js';
 
-export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json'] as const;
+export const MANIFEST_EXTENSIONS = ['yaml', 'yml', 'json', 'ts', 'mts', 'cts', 'tsx'] as const;
+/** Declaration files hold types, never values: a directory walk leaves them out. */
+const DECLARATION = /\.d\.[cm]?ts$/;
 const ALWAYS_IGNORED = ['**/node_modules/**', '**/.git/**'];
 const GLOB_CHARS = /[*?[\]{}()!]/;
 
@@ -72,12 +74,12 @@ export async function discover(args: readonly string[], opts: DiscoverOptions): 
       if (globs.length > 0) ignored.set(abs, { path: abs, kind: 'file', globs });
       else found.add(abs);
     } else if (stat?.isDirectory()) {
-      const walked = walkManifests(abs, MANIFEST_EXTENSIONS);
+      const walked = walkManifests(abs, MANIFEST_EXTENSIONS).filter((f) => !DECLARATION.test(f));
       const kept = walked.filter((f) => !isIgnored(f));
       if (walked.length > 0 && kept.length === 0) {
         ignored.set(abs, { path: abs, kind: 'directory', globs: [...new Set(walked.flatMap(ignoredBy))] });
       } else if (kept.length === 0 && opts.errorOnUnmatchedPattern) {
-        throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml or *.json file that .gitignore does not exclude)`);
+        throw new UsageError(`no manifests to lint in "${arg}" (no *.yaml, *.yml, *.json or TypeScript file that .gitignore does not exclude)`);
       }
       for (const f of kept) found.add(f);
     } else if (GLOB_CHARS.test(arg)) {

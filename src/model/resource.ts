@@ -10,6 +10,47 @@ export interface YamlSyntax {
   root: Node;
 }
 
+/**
+ * The parts of a resource whose value the source does not give statically (a TypeScript
+ * program computes them): they are left out of `value`, and no finding may rest on them.
+ * YAML and JSON resources have none.
+ */
+export interface UnknownValues {
+  /** Values that are unknown (and absent from `value`), and so is everything under them. */
+  readonly paths: readonly JsonPath[];
+  /**
+   * Mappings that may hold more keys than `value` shows (a spread of something unknown):
+   * a key missing from one of them may be there after all.
+   */
+  readonly open: readonly JsonPath[];
+  /**
+   * `metadata.name` is left to the tool that applies the object (cdk8s and Pulumi generate
+   * one): it is in `paths` too, and says nothing about values a rule could judge.
+   */
+  readonly generatedName?: boolean;
+}
+
+/** A literal written in a TypeScript source: what a fix may replace. */
+export interface TsLiteral {
+  /** Offsets of the literal's text (quotes included). */
+  range: [number, number];
+  /** The quote of a string literal; undefined for numbers, booleans and identifier keys. */
+  quote?: '"' | "'" | '`';
+}
+
+/**
+ * Where the values of a resource built by TypeScript are written, for fixes: only literals
+ * written inside the resource's own expression (not in a constant it shares) are offered.
+ */
+export interface TsSyntax {
+  /** The string, number or boolean literal that gives the value at `path`. */
+  literalAt(path: JsonPath): (TsLiteral & { value: string | number | boolean }) | undefined;
+  /** The property key that names the entry at `path`. */
+  keyAt(path: JsonPath): TsLiteral | undefined;
+  /** Whether some other key of the mapping holding `path` is already `key`. */
+  hasSibling(path: JsonPath, key: string): boolean;
+}
+
 /** What a path resolves to in the source. */
 export interface Located {
   range: Range;
@@ -42,6 +83,10 @@ export interface Resource {
   /** The range a finding about the whole object points at: its `kind:` entry. */
   readonly headRange: Range;
   readonly syntax: YamlSyntax | undefined;
+  /** For resources built by TypeScript: what the source does not give statically. */
+  readonly unknown?: UnknownValues;
+  /** For resources built by TypeScript: the literals fixes may edit. */
+  readonly tsSyntax?: TsSyntax;
 }
 
 export function splitApiVersion(apiVersion: unknown): { group: string; version: string } {
