@@ -121,6 +121,13 @@ describe('the access model agrees with the security rules', () => {
     for (const line of model.filter((l) => !l.startsWith('closed'))) expect(rules).toContain(line);
   });
 
+  it('on the access walkthroughs', async () => {
+    for (const dir of ['emojivoto', 'booksapp']) {
+      const { rules, model } = await compare(ROOT, [join('fixtures', 'access', dir)]);
+      expect(rules).toEqual(model);
+    }
+  });
+
   const corpus = sharedPath('corpus');
   it.skipIf(!corpus)('on the corpus repositories with policy', { timeout: 300_000 }, async () => {
     const repos = readdirSync(corpus!).filter((d) => !d.endsWith('.md'));

@@ -273,6 +273,47 @@ spec:
   });
 });
 
+describe('resources that set no namespace', () => {
+  it('take a service account named without a namespace from the namespace they are applied in', () => {
+    const text = `${WEB}${server('web-http', 'http')}---
+apiVersion: policy.linkerd.io/v1beta1
+kind: ServerAuthorization
+metadata: {name: web}
+spec:
+  server: {name: web-http}
+  client: {meshTLS: {serviceAccounts: [{name: front}]}}
+`.replace(/, namespace: shop/g, '');
+    const m = model(text);
+    const p = port(m, 'web', 8080);
+    expect(p.ignored).toEqual([]);
+    expect(decidePort(workload(m, 'web'), p, sa('(unset)', 'front'), {}).verdict).toBe('allowed');
+    expect(decidePort(workload(m, 'web'), p, sa('shop', 'front'), {}).verdict).toBe('denied');
+  });
+});
+
+describe('copies of one object', () => {
+  it('counts, for each Server, only the copy of a policy nearest it', () => {
+    const policy = `---
+apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  targetRef: {group: policy.linkerd.io, kind: Server, name: web-http}
+  requiredAuthenticationRefs: [{kind: ServiceAccount, name: front}]
+`;
+    const files = ['/t/one/a.yaml', '/t/two/a.yaml'].map((path) =>
+      parseSource(new SourceFile(path, path.slice(3), `${WEB}${server('web-http', 'http')}${policy}`, 'yaml')),
+    );
+    const tree = new ManifestTree(files.flatMap((f) => f.resources));
+    const m = buildAccessModel(tree, { target: parseLinkerdVersion('2.20') as LinkerdTarget, clusterDefault: { value: 'deny', from: 'install' }, domain: DOMAIN });
+    const ports = m.workloads.map((w) => w.ports.find((p) => p.port === 8080)!);
+    expect(ports.map((p) => [p.server!.resource.file.path, p.serverAuthorizations.map((a) => ('resource' in a.source ? a.source.resource.file.path : ''))])).toEqual([
+      ['/t/one/a.yaml', ['/t/one/a.yaml']],
+      ['/t/two/a.yaml', ['/t/two/a.yaml']],
+    ]);
+  });
+});
+
 describe('clients', () => {
   it('matches identities exactly, by suffix, and * as every identity', () => {
     expect(identityMatches(parseIdentityMatch('*'), 'a.b.serviceaccount.identity.linkerd.cluster.local')).toBe(true);

@@ -58,8 +58,9 @@ describe('npm package', () => {
     expect(packedPkg.scripts.build).toBe('node scripts/build.mjs');
     expect(readFileSync(join(source, 'package.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(readFileSync(join(scratch, 'package', 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
-    // 316 kB with the three migration rules; the budget catches an accidental bundle of a dependency or of test data.
-    expect(statSync(tarball).size).toBeLessThan(335_000);
+    // 316 kB with the three migration rules, 352 kB with the access report; the budget catches an accidental
+    // bundle of a dependency or of test data.
+    expect(statSync(tarball).size).toBeLessThan(365_000);
     const paths = packed[0]!.files.map((f) => f.path);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('schemas/config.schema.json');

@@ -26,6 +26,8 @@ const rules = builtinRules;
 /** Runs the CLI and returns its exit code. Never throws: every failure becomes a message and code 2. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
+    // A subcommand with its own flags: `linkerd-lint access --help`.
+    if (argv[0] === 'access') return await (await import('./access.js')).access(argv.slice(1), io, { loadConfig, loadPaths, rules });
     return await run(parseCli(argv), io);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -29,6 +29,8 @@ export interface ConfigInput {
   context?: string[];
   references?: ReferenceMode;
   linkerdOutput?: LinkerdOutputMode;
+  /** The install's `proxy.defaultInboundPolicy`, for the access report (`linkerd-lint access`). */
+  defaultInboundPolicy?: string;
   overrides?: { files: string[]; rules: Record<string, RuleEntry> }[];
 }
 
@@ -83,6 +85,8 @@ export class ResolvedConfig {
     readonly references: ReferenceMode = 'closed-world',
     /** Whether rules that skip Linkerd's own rendered manifests skip them. */
     readonly linkerdOutput: LinkerdOutputMode = 'exempt',
+    /** The install's default inbound policy, when the config states it. */
+    readonly defaultInboundPolicy: string | undefined = undefined,
   ) {
     this.overrideMatchers = overrides.map((o) => picomatch(o.files, { dot: true }));
   }
@@ -228,6 +232,7 @@ export function resolveConfig(
     ],
     input.references ?? 'closed-world',
     input.linkerdOutput ?? 'exempt',
+    input.defaultInboundPolicy,
   );
 }
 

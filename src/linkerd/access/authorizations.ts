@@ -12,9 +12,10 @@ import {
 } from '../policy-targets.js';
 import { type LinkerdTarget, atLeast } from '../releases.js';
 import { appliedOn } from './applied.js';
+import { nearestCopy } from './copies.js';
 import type { ClientRule, Networks } from './clients.js';
 import { type DefaultPolicy, defaultPolicyRule, isDefaultPolicy } from './defaults.js';
-import { type IdentityDomain, type IdentityMatch, meshTLSIdentities, serverAuthorizationIdentities, serviceAccountIdentity } from './identities.js';
+import { type IdentityDomain, type IdentityMatch, UNSET_NAMESPACE, meshTLSIdentities, serverAuthorizationIdentities, serviceAccountIdentity } from './identities.js';
 
 /**
  * The authorizations that admit clients to a Server and to its routes, as the policy
@@ -87,8 +88,7 @@ export function policyRule(attachment: PolicyAttachment, target: LinkerdTarget, 
     if (auth.kind === 'NetworkAuthentication') continue;
     if (identities) return { why: 'it requires more than one MeshTLSAuthentication or ServiceAccount' };
     if (auth.kind === 'ServiceAccount') {
-      if (auth.namespace === undefined) return { why: `its ServiceAccount ${auth.name} has no namespace` };
-      identities = [{ kind: 'exact', name: serviceAccountIdentity(auth.namespace, auth.name, domain) }];
+      identities = [{ kind: 'exact', name: serviceAccountIdentity(auth.namespace ?? UNSET_NAMESPACE, auth.name, domain) }];
       continue;
     }
     if (!auth.resource) return { why: `MeshTLSAuthentication ${auth.name} is not in the input (Linkerd ignores the policy unless the cluster holds it)` };
@@ -168,6 +168,7 @@ export function serverAuthorizations(tree: ManifestTree, server: Resource, targe
   const set: AuthorizationSet = { list: [], ignored: [] };
   const ns = server.namespace;
   for (const saz of tree.inNamespace('ServerAuthorization', ns, POLICY_GROUP)) {
+    if (!nearestCopy(tree, server, saz)) continue;
     const picked = serverAuthorizationServers(tree, saz).servers.some((s) => s.name === server.name && s.namespace === ns);
     if (!picked) continue;
     const applied = appliedOn(saz, target);
@@ -180,6 +181,7 @@ export function serverAuthorizations(tree: ManifestTree, server: Resource, targe
     else set.list.push({ source: { kind: 'ServerAuthorization', resource: saz }, rule, audit: false });
   }
   for (const policy of tree.inNamespace('AuthorizationPolicy', ns, POLICY_GROUP)) {
+    if (!nearestCopy(tree, server, policy)) continue;
     const attachment = attachmentOf(tree, policy);
     const t = attachment.target;
     if (t.kind === 'Server' && t.server.name === server.name) addPolicy(set, attachment, target, domain, 'Server');
@@ -195,6 +197,7 @@ export function serverAuthorizations(tree: ManifestTree, server: Resource, targe
 export function routeAuthorizations(tree: ManifestTree, route: Resource, target: LinkerdTarget, domain: IdentityDomain): AuthorizationSet {
   const set: AuthorizationSet = { list: [], ignored: [] };
   for (const policy of tree.inNamespace('AuthorizationPolicy', route.namespace, POLICY_GROUP)) {
+    if (!nearestCopy(tree, route, policy)) continue;
     const attachment = attachmentOf(tree, policy);
     const t = attachment.target;
     if ((t.kind === 'HTTPRoute' || t.kind === 'GRPCRoute') && t.route === route) addPolicy(set, attachment, target, domain, t.kind);

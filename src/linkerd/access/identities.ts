@@ -18,6 +18,13 @@ export interface IdentityDomain {
 
 export const DEFAULT_CONTROL_PLANE_NAMESPACE = 'linkerd';
 
+/**
+ * The namespace of a resource that sets none: wherever it is applied (`kubectl -n`). A
+ * service account it names without a namespace is in that same namespace, so identities
+ * built from such resources share this stand-in.
+ */
+export const UNSET_NAMESPACE = '(unset)';
+
 export type IdentityMatch = { kind: 'exact'; name: string } | { kind: 'suffix'; parts: string[] };
 
 /** `IdentityMatch::from_str`: `*` is an empty suffix, `*.a.b` the suffix `a.b`, anything else exact. */
@@ -103,8 +110,7 @@ export function meshTLSIdentities(authn: Resource, domain: IdentityDomain): Iden
   for (const ref of Array.isArray(spec.identityRefs) ? spec.identityRefs : []) {
     if (!isObject(ref) || typeof ref.name !== 'string') return undefined;
     if (refersTo(ref, 'ServiceAccount', '')) {
-      const ns = typeof ref.namespace === 'string' ? ref.namespace : authn.namespace;
-      if (ns === undefined) return undefined;
+      const ns = typeof ref.namespace === 'string' ? ref.namespace : (authn.namespace ?? UNSET_NAMESPACE);
       out.push({ kind: 'exact', name: serviceAccountIdentity(ns, ref.name, domain) });
     } else if (refersTo(ref, 'Namespace', '')) {
       out.push(namespaceIdentity(ref.name, domain));
@@ -121,8 +127,8 @@ export function serverAuthorizationIdentities(meshTLS: Record<string, unknown>, 
   for (const id of Array.isArray(meshTLS.identities) ? meshTLS.identities : []) if (typeof id === 'string') out.push(parseIdentityMatch(id));
   for (const sa of Array.isArray(meshTLS.serviceAccounts) ? meshTLS.serviceAccounts : []) {
     if (!isObject(sa) || typeof sa.name !== 'string') continue;
-    const ns = typeof sa.namespace === 'string' ? sa.namespace : namespace;
-    if (ns !== undefined) out.push({ kind: 'exact', name: serviceAccountIdentity(ns, sa.name, domain) });
+    const ns = typeof sa.namespace === 'string' ? sa.namespace : (namespace ?? UNSET_NAMESPACE);
+    out.push({ kind: 'exact', name: serviceAccountIdentity(ns, sa.name, domain) });
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { GATEWAY_GROUP, POLICY_GROUP } from '../admission/coverage.js';
 import { refersTo } from '../admission/refs.js';
 import { type LinkerdTarget, atLeast } from '../releases.js';
 import { appliedOn } from './applied.js';
+import { nearestCopy } from './copies.js';
 
 /**
  * The inbound routes of a Server, and which of a request's routes the proxy picks.
@@ -128,6 +129,7 @@ export function serverRoutes(tree: ManifestTree, server: Resource, target: Linke
   if (!name) return out;
   for (const { kind, group } of ROUTE_KINDS) {
     for (const route of tree.inNamespace(kind, server.namespace, group)) {
+      if (!nearestCopy(tree, server, route)) continue;
       const parents = serverParents(route);
       if (!parents.servers.includes(name)) continue;
       if (parents.invalid) {

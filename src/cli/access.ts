@@ -1,0 +1,218 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { builtinRules } from '../../rules/index.js';
+import type { loadConfig } from '../engine/config-file.js';
+import type { loadPaths } from '../engine/lint.js';
+import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../linkerd/access/identities.js';
+import { type ClusterDefault, DEFAULT_POLICIES, INSTALL_DEFAULT_POLICY, isDefaultPolicy } from '../linkerd/access/defaults.js';
+import { buildAccessModel } from '../linkerd/access/model.js';
+import { UsageError, systemErrorText } from '../model/errors.js';
+import { didYouMean } from '../model/text.js';
+import { ManifestTree } from '../model/tree.js';
+import { renderDot, renderMermaid } from './access/graph.js';
+import { answer } from './access/query.js';
+import { type AccessReport, buildReport } from './access/report.js';
+import { renderTable } from './access/table.js';
+import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/**
+ * `linkerd-lint access [paths]`: who may call whom, from the manifests. Without `--from`
+ * and `--to`, a report of every meshed workload's ports; with them, whether that client may
+ * call that port (exit 0 allowed, 1 denied, 2 error).
+ */
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  'no-config-lookup': { type: 'boolean' },
+  'linkerd-version': { type: 'string' },
+  context: { type: 'string', multiple: true },
+  'default-inbound-policy': { type: 'string' },
+  namespace: { type: 'string', short: 'n', multiple: true },
+  format: { type: 'string', short: 'f' },
+  'output-file': { type: 'string', short: 'o' },
+  from: { type: 'string' },
+  'from-ip': { type: 'string' },
+  to: { type: 'string' },
+  path: { type: 'string' },
+  method: { type: 'string' },
+  'no-error-on-unmatched-pattern': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const ACCESS_FORMATS = ['table', 'json', 'mermaid', 'dot'] as const;
+
+export const ACCESS_HELP = `Usage: linkerd-lint access [options] [paths...]
+       linkerd-lint access --from <ns>/<serviceaccount|workload> --to <ns>/<workload|service>:<port> [paths...]
+
+Reports what Linkerd's inbound policy in the manifests lets through: for every meshed
+workload and port, the Server that selects it (or the default policy), the routes requests
+are matched against, and who each authorization admits. With --from and --to, answers
+whether one client may call one port, and names the objects that decide it.
+
+Report:
+  -f, --format NAME              table (default), json, mermaid or dot
+  -o, --output-file FILE         Write the report to FILE instead of standard output
+  -n, --namespace NS             Report only this namespace; repeatable
+
+Question:
+      --from NS/NAME             The client: a workload or service account (one the input does
+                                 not hold is taken as a service account of that name)
+      --from-ip ADDRESS          The client's address, for NetworkAuthentications (default: a pod address)
+      --to NS/NAME:PORT          The workload or Service, and its port by number or name
+      --path PATH, --method M    The request; without them, every route of the port counts
+
+Configuration:
+  -c, --config FILE              Use this config file instead of looking for .linkerd-lint.yaml
+      --no-config-lookup         Do not look for a config file
+      --linkerd-version VERSION  Target Linkerd release (default 2.20)
+      --default-inbound-policy P The install's default inbound policy (config defaultInboundPolicy;
+                                 default all-unauthenticated)
+      --context PATH             More manifests read to resolve references; repeatable
+
+Exit codes: 0 report written, or the client is allowed · 1 the client is denied · 2 usage,
+configuration or I/O error
+`;
+
+export interface AccessOptions {
+  paths: string[];
+  config?: string;
+  configLookup: boolean;
+  linkerdVersion?: string;
+  context: string[];
+  defaultInboundPolicy?: string;
+  namespaces: string[];
+  format: (typeof ACCESS_FORMATS)[number];
+  outputFile?: string;
+  from?: string;
+  fromIp?: string;
+  to?: string;
+  path?: string;
+  method?: string;
+  errorOnUnmatchedPattern: boolean;
+  help: boolean;
+}
+
+export function parseAccessArgs(argv: readonly string[]): AccessOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    let text = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = /^Unknown option '(--[^']+)'$/.exec(text)?.[1];
+    if (unknown) text += didYouMean(unknown, Object.keys(OPTIONS).map((name) => `--${name}`));
+    throw new UsageError(`access: ${text}\nRun "linkerd-lint access --help" for the list of options.`);
+  }
+  const v = parsed.values;
+  const format = v.format ?? 'table';
+  if (!(ACCESS_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`access --format: unknown format "${format}"; expected one of ${ACCESS_FORMATS.join(', ')}`);
+  }
+  if ((v.from === undefined) !== (v.to === undefined)) throw new UsageError('access: --from and --to go together; give both, or neither for the report');
+  for (const flag of ['path', 'method', 'from-ip'] as const) {
+    if (v[flag] !== undefined && v.from === undefined) throw new UsageError(`access --${flag}: only with --from and --to`);
+  }
+  const policy = v['default-inbound-policy'];
+  if (policy !== undefined && !isDefaultPolicy(policy)) {
+    throw new UsageError(`access --default-inbound-policy: "${policy}" is not a policy; expected one of ${DEFAULT_POLICIES.join(', ')}`);
+  }
+  return {
+    paths: parsed.positionals,
+    ...(v.config !== undefined ? { config: v.config } : {}),
+    configLookup: !v['no-config-lookup'],
+    ...(v['linkerd-version'] !== undefined ? { linkerdVersion: v['linkerd-version'] } : {}),
+    context: v.context ?? [],
+    ...(policy !== undefined ? { defaultInboundPolicy: policy } : {}),
+    namespaces: v.namespace ?? [],
+    format: format as AccessOptions['format'],
+    ...(v['output-file'] !== undefined ? { outputFile: v['output-file'] } : {}),
+    ...(v.from !== undefined ? { from: v.from } : {}),
+    ...(v['from-ip'] !== undefined ? { fromIp: v['from-ip'] } : {}),
+    ...(v.to !== undefined ? { to: v.to } : {}),
+    ...(v.path !== undefined ? { path: v.path } : {}),
+    ...(v.method !== undefined ? { method: v.method } : {}),
+    errorOnUnmatchedPattern: !v['no-error-on-unmatched-pattern'],
+    help: Boolean(v.help),
+  };
+}
+
+function render(report: AccessReport, format: AccessOptions['format']): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'mermaid':
+      return renderMermaid(report);
+    case 'dot':
+      return renderDot(report);
+    case 'table':
+      return renderTable(report);
+  }
+}
+
+/**
+ * What the command shares with lint, passed in by the entry point: a lazily loaded chunk
+ * that imported them itself would split them (the resource validators among them) out of
+ * the entry bundle, away from the files they load relative to it.
+ */
+export interface AccessDeps {
+  loadConfig: typeof loadConfig;
+  loadPaths: typeof loadPaths;
+  rules: typeof builtinRules;
+}
+
+export async function access(argv: readonly string[], io: CliIo, deps: AccessDeps): Promise<number> {
+  const { loadConfig, loadPaths } = deps;
+  const opts = parseAccessArgs(argv);
+  if (opts.help) {
+    io.stdout.write(ACCESS_HELP);
+    return EXIT_OK;
+  }
+  const config = loadConfig({ cwd: io.cwd, ...(opts.config !== undefined ? { config: opts.config } : {}), configLookup: opts.configLookup }, deps.rules, {
+    ...(opts.linkerdVersion !== undefined ? { linkerdVersion: opts.linkerdVersion } : {}),
+    ...(opts.context.length ? { context: { cwd: io.cwd, paths: opts.context } } : {}),
+  });
+  const paths = opts.paths.length ? opts.paths : ['.'];
+  if (paths.includes('-')) throw new UsageError('access: standard input ("-") is not read; name files or directories');
+  const { parsed, context } = await loadPaths({ cwd: io.cwd, paths, config, errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern, warnIgnored: false });
+  const tree = new ManifestTree(parsed.flatMap((p) => p.resources), context);
+
+  const configured = config.defaultInboundPolicy;
+  const clusterDefault: ClusterDefault & { flag?: boolean } = opts.defaultInboundPolicy
+    ? { value: opts.defaultInboundPolicy as ClusterDefault['value'], from: 'config', flag: true }
+    : isDefaultPolicy(configured)
+      ? { value: configured, from: 'config' }
+      : { value: INSTALL_DEFAULT_POLICY, from: 'install' };
+  const model = buildAccessModel(tree, {
+    target: config.target,
+    clusterDefault,
+    domain: { controlPlaneNamespace: DEFAULT_CONTROL_PLANE_NAMESPACE, trustDomain: config.clusterDomain },
+  });
+
+  if (opts.from !== undefined && opts.to !== undefined) {
+    const result = answer(model, {
+      from: opts.from,
+      to: opts.to,
+      ...(opts.fromIp !== undefined ? { fromIp: opts.fromIp } : {}),
+      ...(opts.path !== undefined ? { path: opts.path } : {}),
+      ...(opts.method !== undefined ? { method: opts.method } : {}),
+    });
+    io.stdout.write(result.text);
+    return result.verdict === 'allowed' ? EXIT_OK : EXIT_FINDINGS;
+  }
+
+  if (opts.namespaces.length) model.workloads = model.workloads.filter((w) => w.namespace !== undefined && opts.namespaces.includes(w.namespace));
+  const text = render(buildReport(model, clusterDefault, opts.namespaces.length ? opts.namespaces : undefined), opts.format);
+  if (opts.outputFile === undefined) io.stdout.write(text);
+  else writeReport(resolve(io.cwd, opts.outputFile), text);
+  return EXIT_OK;
+}
+
+function writeReport(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${systemErrorText(err)}`);
+  }
+}
