@@ -258,6 +258,28 @@ spec:
     expect(p.ignored.map((i) => i.resource.name)).toEqual(['gw']);
   });
 
+  it('orders routes by name before group, as the proxy breaks ties', () => {
+    const m = model(`${WEB}${server('web-http', 'http')}${route('b', '[{path: {value: /}}]', 'HTTPRoute', 'gateway.networking.k8s.io', 'v1')}${route('a', '[{path: {value: /}}]')}`);
+    const p = port(m, 'web', 8080);
+    expect(p.routes.map((r) => `${r.route!.group}/${r.route!.name}`)).toEqual(['policy.linkerd.io/a', 'gateway.networking.k8s.io/b']);
+    // Two routes matching a request equally well: the first in that order decides.
+    expect(decidePort(workload(m, 'web'), p, sa('shop', 'x'), { path: '/x' }).routes[0]!.route!.route!.name).toBe('a');
+  });
+
+  it('applies a policy on a Gateway API HTTPRoute from 2.19, whose admission refused it before', () => {
+    const text = `${WEB}${server('web-http', 'http')}${route('gw', '[{path: {value: /}}]', 'HTTPRoute', 'gateway.networking.k8s.io', 'v1')}${policy(
+      'gw',
+      '{group: gateway.networking.k8s.io, kind: HTTPRoute, name: gw}',
+      '[{kind: ServiceAccount, name: front}]',
+    )}`;
+    const old = port(model(text, '2.18'), 'web', 8080).routes[0]!;
+    expect(old.authorizations).toEqual([]);
+    expect(old.ignored.map((i) => i.why)).toEqual([
+      'admission refuses it: spec.targetRef refers to "HTTPRoute.gateway.networking.k8s.io", which Linkerd 2.18 does not accept as an authorization target; expected Server (policy.linkerd.io), HTTPRoute (policy.linkerd.io), Namespace (core), GRPCRoute (gateway.networking.k8s.io) (accepted from Linkerd 2.19) (Linkerd says: "invalid targetRef kind")',
+    ]);
+    expect(port(model(text, '2.19'), 'web', 8080).routes[0]!.authorizations.map((a) => a.source.kind)).toEqual(['AuthorizationPolicy']);
+  });
+
   it('drops a route whose Server parentRef sets a port', () => {
     const m = model(`${WEB}${server('web-http', 'http')}${route('r', '[{path: {value: /}}]').replace('group: policy.linkerd.io}]', 'group: policy.linkerd.io, port: 8080}]')}`);
     const p = port(m, 'web', 8080);

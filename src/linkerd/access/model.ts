@@ -13,7 +13,7 @@ import { type Authorization, type AuthorizationSet, type Ignored, routeAuthoriza
 import { type ClusterDefault, type DefaultPolicy, type PodDefault, defaultPolicyRule, podDefaultPolicy, requireIdentityPorts } from './defaults.js';
 import type { IdentityDomain } from './identities.js';
 import { inboundPorts, probePaths, serverPortNumbers, skippedInboundPorts } from './ports.js';
-import { type InboundRoute, type ServerRoutes, created, serverRoutes } from './routes.js';
+import { type InboundRoute, type ServerRoutes, byteOrder, created, serverRoutes } from './routes.js';
 
 /**
  * What Linkerd does with a request to each port of each meshed workload of a tree: the
@@ -133,7 +133,7 @@ function candidateServers(tree: ManifestTree, workload: Workload, servers: Map<R
     out.push(access);
   }
   // linkerd2 `policy-controller/k8s/index/src/inbound/index.rs`, `reindex_servers` (2.18, #13676).
-  return out.sort((a, b) => created(a.resource).localeCompare(created(b.resource)) || (a.resource.name ?? '').localeCompare(b.resource.name ?? ''));
+  return out.sort((a, b) => byteOrder(created(a.resource), created(b.resource)) || byteOrder(a.resource.name ?? '', b.resource.name ?? ''));
 }
 
 function builtinRoutes(paths: readonly string[] | undefined, target: LinkerdTarget, grpc: boolean): RouteAccess[] {

@@ -148,15 +148,25 @@ export function serverRoutes(tree: ManifestTree, server: Resource, target: Linke
     for (const r of out.http) out.ignored.push({ resource: r.resource, why: `not accepted: GRPCRoute ${out.grpc[0]!.name} also attaches to Server ${name}, and a GRPCRoute wins` });
     out.http = [];
   }
-  // linkerd2 `policy-controller/grpc/src/inbound/http.rs`, `to_route_list`: oldest first, then by reference.
+  // linkerd2 `policy-controller/grpc/src/inbound/http.rs`, `to_route_list`: oldest first, then by
+  // reference: name, group, kind (`policy-controller/core/src/routes.rs`, `Ord for GroupKindName`).
   const order = (a: InboundRoute, b: InboundRoute) =>
-    created(a.resource).localeCompare(created(b.resource)) || `${a.group}/${a.kind}/${a.name}`.localeCompare(`${b.group}/${b.kind}/${b.name}`);
+    byteOrder(created(a.resource), created(b.resource)) || byteOrder(a.name, b.name) || byteOrder(a.group, b.group) || byteOrder(a.kind, b.kind);
   out.http.sort(order);
   out.grpc.sort(order);
   return out;
 }
 
-/** `metadata.creationTimestamp` when a manifest carries one (an export of a live object); a timestamp sorts first, as in the proxy. */
+/** Rust's `str` order: by UTF-16 code unit here, which agrees with bytes for the names Kubernetes allows. */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * `metadata.creationTimestamp` as a sort key. The API server sets it on create, so a manifest
+ * carries one only as an export of a live object, which exists already and is older than any
+ * object still to be applied: one with a timestamp sorts first.
+ */
 export function created(resource: Resource): string {
   const meta = isObject(resource.value.metadata) ? resource.value.metadata : {};
   return typeof meta.creationTimestamp === 'string' ? `0${meta.creationTimestamp}` : '1';
