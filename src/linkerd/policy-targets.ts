@@ -105,6 +105,32 @@ function closeness(a: Resource, b: Resource): number {
   return n;
 }
 
+function copyKey(group: string, namespace: string | undefined, name: string | undefined): string {
+  return `${group}\0${namespace === undefined ? '\0' : namespace}\0${name ?? ''}`;
+}
+
+// The objects of a kind by lower-cased group, namespace and name, in input order: a tree
+// with thousands of policies resolves each reference without scanning them all.
+const copyIndexes = new WeakMap<ManifestTree, Map<string, Map<string, Resource[]>>>();
+
+function copiesByName(tree: ManifestTree, kind: string): Map<string, Resource[]> {
+  let byKind = copyIndexes.get(tree);
+  if (!byKind) copyIndexes.set(tree, (byKind = new Map()));
+  let index = byKind.get(kind);
+  if (!index) {
+    index = new Map();
+    for (const r of tree.ofKind(kind)) {
+      if (r.name === undefined) continue;
+      const k = copyKey(r.group.toLowerCase(), r.namespace, r.name);
+      const list = index.get(k);
+      if (list) list.push(r);
+      else index.set(k, [r]);
+    }
+    byKind.set(kind, index);
+  }
+  return index;
+}
+
 /**
  * The object a reference from `from` resolves to. A tree may hold several copies of one
  * object (overlays, variants, unrelated projects linted together): the one in the same file
@@ -120,8 +146,7 @@ export function resolveNearest(
 ): Resource | undefined {
   let best: Resource | undefined;
   let bestScore = -1;
-  for (const r of tree.ofKind(kind)) {
-    if (r.group.toLowerCase() !== group || r.name !== name || r.namespace !== namespace) continue;
+  for (const r of copiesByName(tree, kind).get(copyKey(group, namespace, name)) ?? []) {
     const score = closeness(from, r);
     if (score > bestScore) [best, bestScore] = [r, score];
   }
