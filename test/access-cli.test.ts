@@ -171,7 +171,7 @@ describe('access --from --to', () => {
     [['--path', '/x'], 'access --path: only with --from and --to'],
     [['--from', 'booksapp/books', '--to', 'booksapp/books:7002', '--path', 'x'], '--path "x": expected a path starting with /'],
     [['--from', 'booksapp/books', '--to', 'booksapp/books:7002', '--from-ip', '10.0.0.0/8'], '--from-ip "10.0.0.0/8": expected an IPv4 or IPv6 address'],
-    [['-f', 'html'], 'access --format: unknown format "html"; expected one of table, json, mermaid, dot'],
+    [['-f', 'svg'], 'access --format: unknown format "svg"; expected one of table, json, mermaid, dot, html'],
     [['--default-inbound-policy', 'open'], 'access --default-inbound-policy: "open" is not a policy; expected one of all-unauthenticated, all-authenticated, cluster-unauthenticated, cluster-authenticated, deny, audit'],
   ])('exits 2 on %j', (args, message) => {
     const r = access(['fixtures/access/booksapp', ...args]);

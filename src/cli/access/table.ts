@@ -68,9 +68,9 @@ function workloadText(w: WorkloadReport): string {
   return `${head}${note}\n${table(w.ports.flatMap(portRows), '    ')}`;
 }
 
-function serverText(s: ServerReport): string {
-  const head = `  Server ${s.name}${s.namespace ? ` in ${s.namespace}` : ''} · accessPolicy ${s.accessPolicy} · ${where(s.location)}`;
-  if (!s.applied) return `${head}\n    not applied: ${s.reason}`;
+const SERVER_HEAD = ['ROUTE', 'WHO MAY CALL', 'BY'];
+
+function serverRows(s: ServerReport): string[][] {
   const rows: string[][] = [];
   const explicit = s.routes.length > 0;
   for (const a of s.authorizations) rows.push([explicit ? 'every route' : 'every request', who(a), by(a)]);
@@ -79,10 +79,36 @@ function serverText(s: ServerReport): string {
     for (const a of r.authorizations) rows.push([routeCell(r), who(a), by(a)]);
   }
   if (rows.length === 0) rows.push(['every request', 'nobody (kubelet probes pass)', '']);
-  const head3 = ['ROUTE', 'WHO MAY CALL', 'BY'];
-  const widths = head3.map((_, i) => Math.max(...[head3, ...rows].map((r) => r[i]!.length)));
+  return rows;
+}
+
+function serverHeading(s: ServerReport): string {
+  return `Server ${s.name}${s.namespace ? ` in ${s.namespace}` : ''} · accessPolicy ${s.accessPolicy} · ${where(s.location)}`;
+}
+
+function serverText(s: ServerReport): string {
+  const head = `  ${serverHeading(s)}`;
+  if (!s.applied) return `${head}\n    not applied: ${s.reason}`;
+  const rows = serverRows(s);
+  const widths = SERVER_HEAD.map((_, i) => Math.max(...[SERVER_HEAD, ...rows].map((r) => r[i]!.length)));
   const line = (r: string[]) => `    ${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')}`.trimEnd();
-  return [head, ...[head3, ...rows].map(line)].join('\n');
+  return [head, ...[SERVER_HEAD, ...rows].map(line)].join('\n');
+}
+
+/** The report's tables as data, for the HTML page: one per workload, then one per Server that governs no workload port. */
+export function reportRows(report: AccessReport): { heading: string; head: string[]; rows: string[][] }[] {
+  const out: { heading: string; head: string[]; rows: string[][] }[] = [];
+  for (const ns of report.namespaces) {
+    for (const w of ns.workloads) {
+      const heading = `${ns.name ?? '(none set)'} · ${w.kind} ${w.name} · serviceaccount ${w.serviceAccount} · ${where(w.location)}`;
+      if (w.meshed === 'no') out.push({ heading: `${heading} · not meshed: no policy applies`, head: HEAD, rows: [] });
+      else out.push({ heading: w.meshed === 'unknown' ? `${heading} · meshed if its namespace injects it` : heading, head: HEAD, rows: w.ports.flatMap(portRows) });
+    }
+  }
+  for (const s of report.servers.filter((x) => x.selects.length === 0)) {
+    out.push({ heading: `${serverHeading(s)} · governs no workload port of the input${s.applied ? '' : ` · not applied: ${s.reason}`}`, head: SERVER_HEAD, rows: s.applied ? serverRows(s) : [] });
+  }
+  return out;
 }
 
 function describeDefault(report: AccessReport): string {
