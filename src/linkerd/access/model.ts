@@ -138,7 +138,7 @@ function candidateServers(tree: ManifestTree, workload: Workload, servers: Map<R
 
 function builtinRoutes(paths: readonly string[] | undefined, target: LinkerdTarget, grpc: boolean): RouteAccess[] {
   const out: RouteAccess[] = [{ builtin: 'default', authorizations: [], ignored: [] }];
-  // `ClusterInfo::default_inbound_http_routes`: GET on each probe path, from the probe networks (2.12 on).
+  // `ClusterInfo::default_inbound_http_routes`: GET on each probe path, from the probe networks (2.12 on, #9008).
   if (!grpc && paths?.length && atLeast(target, '2.12')) {
     out.push({
       builtin: 'probe',

@@ -15,7 +15,7 @@ import { nearestCopy } from './copies.js';
  * parent in another namespace, or with a `port` or `sectionName`, makes the policy controller
  * drop the whole route (linkerd2 `policy-controller/k8s/index/src/inbound/routes.rs`,
  * `InvalidParentRef`). From 2.16 an HTTPRoute is not accepted by a Server that a GRPCRoute
- * also attaches to (`policy-controller/k8s/status/src/index.rs`, `route_conflicted`; GEP-1426).
+ * also attaches to (`policy-controller/k8s/status/src/index.rs`, `route_conflicted`; #12782, GEP-1426).
  */
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
