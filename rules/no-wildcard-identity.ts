@@ -3,26 +3,7 @@ import { isObject } from '../src/model/k8s.js';
 import type { JsonPath } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
 import { describeServers, isPolicyResource, serverAuthorizationServers } from '../src/linkerd/policy-targets.js';
-
-/**
- * How an identity pattern ranges over the mesh. Linkerd reads `*` as every identity and
- * `*.<suffix>` as every identity ending in `.<suffix>` (linkerd2
- * policy-controller/core/src/identity_match.rs); mesh identities are
- * `<sa>.<ns>.serviceaccount.identity.<control-plane-ns>.<trust-domain>`
- * (policy-controller/k8s/index/src/cluster_info.rs). A suffix that names no namespace label
- * before `serviceaccount.identity`, or that is only the trust domain's tail, matches every
- * namespace's workloads; `*.<ns>.serviceaccount.identity...` is one namespace and fine.
- */
-function wildcardKind(identity: string, clusterDomain: string): 'all' | 'suffix' | undefined {
-  if (identity === '*') return 'all';
-  if (!identity.startsWith('*.')) return undefined;
-  const labels = identity.slice(2).split('.');
-  const sa = labels.findIndex((l, i) => l === 'serviceaccount' && labels[i + 1] === 'identity');
-  if (sa === 0) return 'suffix';
-  if (sa > 0) return undefined;
-  const suffix = labels.join('.');
-  return suffix === clusterDomain || suffix.endsWith(`.${clusterDomain}`) ? 'suffix' : undefined;
-}
+import { wildcardKind } from '../src/linkerd/access/identities.js';
 
 export default defineRule({
   meta: {

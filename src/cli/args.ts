@@ -170,6 +170,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
 
 export const HELP = `Usage: linkerd-lint [options] [paths...]
        linkerd-lint explain <rule-id>
+       linkerd-lint access [options] [paths...]   who may call whom (see linkerd-lint access --help)
 
 Lints Linkerd and Kubernetes manifests. Paths are files, directories (searched for
 *.yaml, *.yml and *.json) and globs; "-" reads standard input. A file or directory

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
-import { type Configs, loadConfigs } from '../engine/config-file.js';
+import { type Configs, loadConfig, loadConfigs } from '../engine/config-file.js';
 import { UsageError, systemErrorText } from '../model/errors.js';
 import { FORMAT_NAMES, loadFormatter } from '../report/index.js';
 import { type FileResult, countFindings } from '../report/types.js';
@@ -25,6 +25,8 @@ const rules = builtinRules;
 /** Runs the CLI and returns its exit code. Never throws: every failure becomes a message and code 2. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
+    // A subcommand with its own flags: `linkerd-lint access --help`.
+    if (argv[0] === 'access') return await (await import('./access.js')).access(argv.slice(1), io, { loadConfig, loadPaths, rules });
     return await run(parseCli(argv), io);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -107,6 +109,7 @@ function printConfig(config: ResolvedConfig, path: string | undefined): string {
     context: config.context,
     references: config.references,
     linkerdOutput: config.linkerdOutput,
+    defaultInboundPolicy: config.defaultInboundPolicy ?? null,
     rules: Object.fromEntries(
       [...settings.rules].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
     ),

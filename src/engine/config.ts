@@ -37,6 +37,8 @@ export interface ConfigInput {
   context?: string[];
   references?: ReferenceMode;
   linkerdOutput?: LinkerdOutputMode;
+  /** The install's `proxy.defaultInboundPolicy`, for the access report (`linkerd-lint access`). */
+  defaultInboundPolicy?: string;
   overrides?: OverrideInput[];
 }
 
@@ -148,6 +150,8 @@ export class ResolvedConfig {
     readonly linkerdOutput: LinkerdOutputMode = 'exempt',
     /** `--linkerd-version`, which no override changes. */
     private readonly cliVersion = false,
+    /** The install's default inbound policy, when the config states it. */
+    readonly defaultInboundPolicy: string | undefined = undefined,
   ) {
     this.ignoreMatchers = ignoreGlobs.map(({ glob, baseDir }) => ({ baseDir, match: picomatch(glob, { dot: true }) }));
   }
@@ -410,6 +414,7 @@ export function resolveLayers(
     last('references')?.value ?? 'closed-world',
     last('linkerdOutput')?.value ?? 'exempt',
     cli.linkerdVersion !== undefined,
+    last('defaultInboundPolicy')?.value,
   );
 }
 
