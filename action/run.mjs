@@ -98,6 +98,26 @@ function writeSummary(active, counts) {
   appendFileSync(file, `${head}\n| where | level | message | rule |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n${more}`);
 }
 
+/**
+ * With `access-base`, the job summary also says which client → workload edges the change
+ * opens, closes or changes against that git ref or directory (`linkerd-lint access --base`).
+ * It only informs: a failure to compare is said in the summary and does not fail the step.
+ */
+async function writeAccessChanges(main, base) {
+  let out = '';
+  let err = '';
+  const capture = { cwd: process.cwd(), env: process.env, stdout: { write: (t) => ((out += t), true) }, stderr: { write: (t) => ((err += t), true) }, readStdin: async () => Buffer.alloc(0) };
+  const accessArgs = ['access', '--base', base, ...(paths.length ? paths : ['.'])];
+  if (config) accessArgs.push('--config', config);
+  if (linkerdVersion) accessArgs.push('--linkerd-version', linkerdVersion);
+  const code = await main(accessArgs, capture);
+  process.stderr.write(err);
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  const body = code === 0 ? out.trimEnd() : `Could not compare: ${err.trim().replace(/^linkerd-lint: /gm, '')}`;
+  appendFileSync(file, `\n### Who can call whom: changes against ${base}\n\n\`\`\`\n${body}\n\`\`\`\n`);
+}
+
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   fail(`linkerd-lint needs Node.js 20.19 or newer; this runner has ${process.versions.node} (use actions/setup-node first)`);
@@ -157,8 +177,9 @@ const io = {
   readStdin: async () => Buffer.alloc(0),
 };
 let status;
+let main;
 try {
-  const { main } = await import(pathToFileURL(CLI).href);
+  ({ main } = await import(pathToFileURL(CLI).href));
   status = await main(args, io);
 } catch (err) {
   fail(`could not run linkerd-lint: ${err?.message ?? err}`);
@@ -177,6 +198,8 @@ const count = (level) => active.filter((r) => r.level === level).length;
 const counts = { errors: count('error'), warnings: count('warning'), infos: count('note') };
 setOutputs({ 'sarif-file': sarifFile, ...counts });
 writeSummary(active, counts);
+const accessBase = input('access-base');
+if (accessBase) await writeAccessChanges(main, accessBase);
 
 // `--max-warnings` given in `args` fails the step whatever the fail level, as it fails the CLI.
 const tooMany = status === 1 ? /^linkerd-lint found too many warnings.*$/m.exec(stderr) : null;

@@ -99,6 +99,31 @@ describe('action entry point', () => {
     expect(config.summary).toBe('### linkerd-lint\n\nCould not lint:\n\n```\ninvalid configuration:\n  .linkerd-lint.yaml:2:3: rules.no-such-rule: unknown rule "no-such-rule"\n```\n');
   });
 
+  it('with access-base, adds to the summary the client → workload edges the change opens and closes against a git ref', () => {
+    const dir = tree({});
+    cpSync(join(ROOT, 'fixtures', 'access', 'emojivoto'), join(dir, 'k8s'), { recursive: true });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=ci@example.org', '-c', 'user.name=ci', ...args], { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'base');
+    // The change opens the web front end to any meshed client.
+    writeFileSync(
+      join(dir, 'k8s', 'web-server.yaml'),
+      'apiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata: {name: web-http, namespace: emojivoto}\nspec:\n  podSelector: {matchLabels: {app: web-svc}}\n  port: http\n  accessPolicy: all-authenticated\n',
+    );
+    const r = runEntry(dir, { paths: 'k8s', 'access-base': 'HEAD', 'fail-level': 'none' });
+    expect(r.code).toBe(0);
+    expect(r.summary.slice(r.summary.indexOf('\n### Who can call whom'))).toBe(
+      '\n### Who can call whom: changes against HEAD\n\n```\naccess changes against HEAD: 1 opened, 1 closed, 0 changed\nopened:\n' +
+        '  + any meshed client → emojivoto/Deployment/web:8080 (accessPolicy all-authenticated)\nclosed:\n' +
+        '  - any client, unauthenticated → emojivoto/Deployment/web:8080 (default policy all-unauthenticated)\n```\n',
+    );
+    // A base that cannot be read is said in the summary and does not fail the step.
+    const bad = runEntry(dir, { paths: 'k8s', 'access-base': 'no-such-ref', 'fail-level': 'none' });
+    expect(bad.code).toBe(0);
+    expect(bad.summary).toContain('### Who can call whom: changes against no-such-ref\n\n```\nCould not compare: access --base "no-such-ref": neither a directory nor a commit of the git repository here\n```\n');
+  });
+
   it('takes fail-level in any case and writes correct plurals in the summary', () => {
     const dir = tree({ 't.yaml': TEMPLATE_WARNING });
     const r = runEntry(dir, { 'fail-level': 'Warning' });
@@ -201,7 +226,7 @@ const JOB_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.H
 describe('action.yml', () => {
   it('meets the action metadata rules', () => {
     expect(actionProblems(ACTION)).toEqual([]);
-    expect(Object.keys(ACTION.inputs ?? {})).toEqual(['paths', 'config', 'linkerd-version', 'fail-level', 'sarif-file', 'args', 'working-directory']);
+    expect(Object.keys(ACTION.inputs ?? {})).toEqual(['paths', 'config', 'linkerd-version', 'fail-level', 'sarif-file', 'args', 'access-base', 'working-directory']);
     expect(Object.keys(ACTION.outputs ?? {})).toEqual(['sarif-file', 'errors', 'warnings', 'infos']);
   });
 
