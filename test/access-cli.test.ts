@@ -146,6 +146,18 @@ describe('access --from --to', () => {
     expect(r.code).toBe(1);
   });
 
+  it('names the port of a workload without a proxy by the pod spec, and refuses a port it does not declare', () => {
+    const dir = tree({
+      'legacy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: legacy, namespace: booksapp}\nspec:\n  template:\n    metadata:\n      annotations: {linkerd.io/inject: disabled}\n    spec:\n      containers: [{name: app, ports: [{name: http, containerPort: 7000}]}]\n',
+    });
+    const r = access(['.', '--from', 'booksapp/books', '--to', 'booksapp/legacy:http'], dir);
+    expect(r.stdout.split('\n').slice(2, 4)).toEqual(['  to: Deployment legacy (legacy.yaml:2) port 7000 (http)', '    Deployment legacy has no proxy: no policy applies, every client reaches it']);
+    expect(r.code).toBe(0);
+    const bad = access(['.', '--from', 'booksapp/books', '--to', 'booksapp/legacy:admin'], dir);
+    expect([bad.code, bad.stderr]).toEqual([2, 'linkerd-lint: --to "booksapp/legacy:admin": Deployment legacy declares no port named admin\n']);
+  });
+
   it('checks a NetworkAuthentication against --from-ip', () => {
     const dir = tree({
       'app.yaml': readFileSync(join(FIXTURES, 'access', 'booksapp', 'app.yaml'), 'utf8'),

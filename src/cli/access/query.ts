@@ -92,7 +92,14 @@ export function resolveTo(model: AccessModel, spec: string): { destinations: Des
   const port = spec.slice(colon + 1);
   const workload = model.workloads.find((w) => w.namespace === ns && w.workload.resource.name === name);
   if (workload) {
-    if (workload.meshed === 'no') return { destinations: [{ workload, port: { port: Number(port) || 0 } as PortAccess }], lines: [] };
+    if (workload.meshed === 'no') {
+      // No proxy, so the model holds no ports: the pod spec's own give the number and names.
+      const declaredPorts = workload.workload.ports.filter((p) => (/^\d+$/.test(port) ? p.port === Number(port) : p.name === port));
+      if (declaredPorts.length === 0 && !/^\d+$/.test(port)) throw new UsageError(`--to "${spec}": ${workload.workload.resource.kind} ${name} declares no port named ${port}`);
+      const number = declaredPorts[0]?.port ?? Number(port);
+      const names = [...new Set(workload.workload.ports.filter((p) => p.port === number && p.name).map((p) => p.name!))];
+      return { destinations: [{ workload, port: { port: number, names } as unknown as PortAccess }], lines: [] };
+    }
     const ports = portsNamed(workload, port);
     if (ports.length === 0) throw new UsageError(`--to "${spec}": ${workload.workload.resource.kind} ${name} has no inbound port ${port} (it declares ${declared(workload)})`);
     return { destinations: ports.map((p) => ({ workload, port: p })), lines: [] };
