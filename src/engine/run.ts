@@ -139,24 +139,27 @@ export function runRules(opts: RunOptions): RunResult {
   };
   const envFor = opts.envFor ?? (() => sameEnv);
 
-  // Each rule asks for the resources of its kinds in its files: from the tree's index by
-  // kind, in input order, rather than by a scan of every resource for every rule.
-  const order = new Map(allResources.map((r, i) => [r, i]));
-  const byKinds = new Map<string, readonly Resource[]>();
-  const resourcesOf = (kinds: readonly string[] | '*', only: ReadonlySet<ParsedFile['file']> | undefined): readonly Resource[] => {
-    const key = kinds === '*' ? '*' : kinds.join('\0');
-    let list = byKinds.get(key);
-    if (!list) {
-      list = kinds === '*' ? allResources : kinds.length === 1 ? tree.ofKind(kinds[0]!).filter((r) => order.has(r)) : [...new Set(kinds)].flatMap((k) => tree.ofKind(k)).filter((r) => order.has(r)).sort((a, b) => order.get(a)! - order.get(b)!);
-      byKinds.set(key, list);
-    }
-    return only ? list.filter((r) => only.has(r.file)) : list;
-  };
+  // Each rule asks for the resources of its kinds in its files, Linkerd's own output left out
+  // or not: one list per kind set and mode, shared by the rules that ask for it, rather than a
+  // scan of every resource for every rule.
+  const linted = new Set(opts.files.map((f) => f.file));
   const rendered = new Map<Resource, boolean>();
   const isRendered = (r: Resource): boolean => {
     let is = rendered.get(r);
     if (is === undefined) rendered.set(r, (is = renderedByLinkerd(r)));
     return is;
+  };
+  const byKinds = new Map<string, readonly Resource[]>();
+  const resourcesOf = (kinds: readonly string[] | '*', skipRendered: boolean, only: ReadonlySet<ParsedFile['file']> | undefined): readonly Resource[] => {
+    const key = `${skipRendered ? 's' : 'a'}\0${kinds === '*' ? '*' : kinds.join('\0')}`;
+    let list = byKinds.get(key);
+    if (!list) {
+      const wanted = kinds === '*' ? undefined : new Set(kinds);
+      // allResources is in input order, so one pass keeps it.
+      list = allResources.filter((r) => (wanted === undefined || (r.kind !== undefined && wanted.has(r.kind))) && !(skipRendered && isRendered(r)));
+      byKinds.set(key, list);
+    }
+    return only ? list.filter((r) => only.has(r.file)) : list;
   };
 
   const buckets = bucketsOf(opts.files, opts.settingsFor, envFor);
@@ -168,9 +171,11 @@ export function runRules(opts: RunOptions): RunResult {
       const severity = setting.severity as Severity;
       const kinds = rule.meta.kinds;
       const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && isRendered(r);
+      const skipRendered = Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint';
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
-        const inScope = new Set(scope.map((f) => f.file));
-        const resources = kinds === undefined ? [] : resourcesOf(kinds, scope.length === opts.files.length ? undefined : inScope).filter((r) => !skipped(r));
+        const whole = scope.length === opts.files.length;
+        const inScope = whole ? linted : new Set(scope.map((f) => f.file));
+        const resources = kinds === undefined ? [] : resourcesOf(kinds, skipRendered, whole ? undefined : inScope);
         // A rule that looks across resources may judge one by what others leave unknown: see crossResourceDoubt.
         const touched = new Set<string>();
         const readUnknown = new Set<Resource>();
