@@ -18,6 +18,9 @@ export interface CliOptions {
   fix: boolean;
   unsafeFixes: boolean;
   fixDryRun: boolean;
+  /** `--cache`: reuse the last run's results when nothing that decides them changed. */
+  cache: boolean;
+  cacheLocation?: string;
   stdinFilename?: string;
   unusedDirectives?: SeveritySetting;
   color?: boolean;
@@ -42,6 +45,8 @@ const OPTIONS = {
   fix: { type: 'boolean' },
   'unsafe-fixes': { type: 'boolean' },
   'fix-dry-run': { type: 'boolean' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
   'stdin-filename': { type: 'string' },
   'report-unused-disable-directives': { type: 'boolean' },
   'no-report-unused-disable-directives': { type: 'boolean' },
@@ -159,6 +164,8 @@ export function parseCli(argv: readonly string[]): CliOptions {
     fix: v.fix ?? false,
     unsafeFixes: v['unsafe-fixes'] ?? false,
     fixDryRun: v['fix-dry-run'] ?? false,
+    cache: v.cache ?? false,
+    ...(v['cache-location'] !== undefined ? { cacheLocation: v['cache-location'] } : {}),
     ...(v['stdin-filename'] !== undefined ? { stdinFilename: v['stdin-filename'] } : {}),
     ...(unusedDirectives !== undefined ? { unusedDirectives } : {}),
     ...(color !== undefined ? { color } : {}),
@@ -203,6 +210,11 @@ Fixing:
       --unsafe-fixes             With --fix or --fix-dry-run: apply unsafe fixes too
       --fix-dry-run              Print the changes --fix would make as a diff on stdout, the
                                  report (what the fixes leave) on stderr; write nothing
+
+Cache:
+      --cache                    Reuse the last run's results when no linted file, config,
+                                 release or version changed (fix runs and stdin always lint)
+      --cache-location PATH      Cache file, or directory to keep it in (default .linkerd-lint-cache)
 
 Input:
       --context PATH             More manifests (file, directory or glob) that references are

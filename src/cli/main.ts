@@ -12,7 +12,9 @@ import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor } from './io.js';
-import { fixParsed, lintParsed, loadPaths, withIgnored } from '../engine/lint.js';
+import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, withIgnored } from '../engine/lint.js';
+import type { ParsedFile } from '../model/parsed.js';
+import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
 import { SourceFixer } from '../fix/source-fixer.js';
 import { writeFixed } from '../fix/write.js';
 import { watchInterruptions, yieldToSignals } from './interrupt.js';
@@ -167,7 +169,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const stdin = paths.includes('-')
     ? { bytes: await readStdin(io), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
     : undefined;
-  const { parsed, ignored, context } = await loadPaths({
+  const found = await readPaths({
     cwd: io.cwd,
     paths,
     ...(stdin ? { stdin } : {}),
@@ -175,14 +177,34 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern,
     warnIgnored: opts.warnIgnored,
   });
+  // A fix run needs the syntax trees, and standard input is never the same twice: both always lint.
+  const cacheFile = opts.cache && !(opts.fix || opts.fixDryRun) && !stdin ? cacheFilePath(io.cwd, opts.cacheLocation) : undefined;
+  // The cache file is no manifest, whatever its name.
+  const read = cacheFile ? { ...found, sources: found.sources.filter((s) => (s.ok ? s.file.path : s.failed.file.path) !== cacheFile) } : found;
+  const { ignored } = read;
   for (const notice of new Set(configs.used().flatMap((c) => c.targets().map(gatewayApiNotice)))) {
     if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
   }
   const fixer = new SourceFixer();
   const fixing = opts.fix || opts.fixDryRun;
-  const run = fixing
-    ? fixParsed(parsed, { config: configs, rules, fixer, context, unsafe: opts.unsafeFixes })
-    : { ...lintParsed(parsed, { config: configs, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
+  const key = cacheFile ? cacheKey(read, configs, Object.keys(rules), VERSION, io.cwd) : undefined;
+  const hit = cacheFile && key ? readCache(cacheFile, key, read) : undefined;
+  let parsed: ParsedFile[] = [];
+  let run;
+  if (hit) {
+    run = { results: hit, ruleErrors: [], changed: new Map<SourceFile, string>(), rejected: [] };
+  } else {
+    const loaded = await parseReads(read);
+    parsed = loaded.parsed;
+    const { context } = loaded;
+    run = fixing
+      ? fixParsed(parsed, { config: configs, rules, fixer, context, unsafe: opts.unsafeFixes })
+      : { ...lintParsed(parsed, { config: configs, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
+    if (cacheFile && key && run.ruleErrors.length === 0) {
+      const problem = writeCache(cacheFile, key, run.results);
+      if (problem) io.stderr.write(`linkerd-lint: ${problem}\n`);
+    }
+  }
   const { ruleErrors } = run;
   const results = withIgnored(run.results, ignored);
 

@@ -77,8 +77,18 @@ function ignoredResult(p: IgnoredPath, cwd: string, configFile: string | undefin
   return { file, findings: [{ ruleId: IGNORED_PATH, severity: 'warning', message, messageId: p.kind, file, range: { start: at, end: at } }] };
 }
 
-/** Finds, reads and parses the given paths (and standard input). */
-export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
+/** The given paths (and standard input) found and read, not yet parsed. */
+export interface ReadOutput {
+  /** Standard input first, then the files in path order. */
+  sources: ReadResult[];
+  /** The files of the config's `context` paths (and `--context`) that are not linted themselves. */
+  context: ReadResult[];
+  /** One result with one `ignored-path` warning for each named path the config ignores. */
+  ignored: FileResult[];
+}
+
+/** Finds and reads the given paths (and standard input). */
+export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<ReadOutput> {
   const { cwd } = input;
   const configs = configsOf(input.config);
   const fsPaths = input.paths.filter((p) => p !== '-');
@@ -94,28 +104,40 @@ export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
-  await prepareTypeScript(sources.flatMap((s) => (s.ok ? [s.file] : [])));
   const configOf = (p: IgnoredPath) => (p.kind === 'file' ? configs.forPath(p.path) : configs.forDirectory(p.path)).file;
   // The context of every config in play joins the one tree the cross-resource rules see.
   const contextPaths = [...new Set(configs.used().flatMap((c) => c.context))];
   return {
-    context: await loadContext(contextPaths, new Set(files), cwd),
-    parsed: sources.map(parseRead),
+    sources,
+    context: await readContext(contextPaths, new Set(files), cwd),
     ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, configOf(p))),
   };
 }
 
+/** Parses what `readPaths` read. */
+export async function parseReads(read: ReadOutput): Promise<LoadOutput> {
+  await prepareTypeScript([...read.sources, ...read.context].flatMap((s) => (s.ok ? [s.file] : [])));
+  return {
+    context: read.context.flatMap((r) => parseRead(r).resources),
+    parsed: read.sources.map(parseRead),
+    ignored: read.ignored,
+  };
+}
+
+/** Finds, reads and parses the given paths (and standard input). */
+export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
+  return parseReads(await readPaths(input));
+}
+
 /**
- * The resources of the context paths: found as the linted paths are (ignoring what the
- * config ignores), without the files that are linted anyway. Their problems are not
- * reported: they are not being linted, only read for what they define.
+ * The files of the context paths: found as the linted paths are (ignoring what the config
+ * ignores), without the files that are linted anyway. Their problems are not reported: they
+ * are not being linted, only read for what they define.
  */
-async function loadContext(paths: readonly string[], linted: ReadonlySet<string>, cwd: string): Promise<Resource[]> {
+async function readContext(paths: readonly string[], linted: ReadonlySet<string>, cwd: string): Promise<ReadResult[]> {
   if (paths.length === 0) return [];
   const { files } = await discover(paths, { cwd, ignoredBy: () => [], errorOnUnmatchedPattern: true });
-  const reads = files.filter((path) => !linted.has(path)).map((path) => readSource(path, displayPathOf(path, cwd)));
-  await prepareTypeScript(reads.flatMap((s) => (s.ok ? [s.file] : [])));
-  return reads.flatMap((read) => parseRead(read).resources);
+  return files.filter((path) => !linted.has(path)).map((path) => readSource(path, displayPathOf(path, cwd)));
 }
 
 /** Lint results and ignored-path results in one list: standard input first, then by path. */
