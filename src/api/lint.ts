@@ -6,12 +6,15 @@ import { type LintOutput, type LoadOutput, fixParsed, lintParsed, loadPaths, wit
 import { SourceFixer } from '../fix/source-fixer.js';
 import { writeFixed } from '../fix/write.js';
 import type { FileResult } from '../model/finding.js';
+import type { SourceFile } from '../model/source.js';
 import { eslintResults } from '../report/json.js';
 import type { LintFilesOptions, LintOptions, LintResult, LintTextOptions } from './types.js';
 
 /** What formatting and writing a result needs of the run that made it, out of sight of the plain result object. */
 export interface RunOf {
   result: FileResult;
+  /** The file as read, before fixes: what `outputFixes` checks is still on disk. */
+  read: SourceFile | undefined;
   cwd: string;
   config: ResolvedConfig;
   fixMode: 'none' | 'safe' | 'unsafe';
@@ -61,7 +64,11 @@ function lintLoaded(loaded: LoadOutput, configs: Configs, options: LintOptions, 
   const fileResults = withIgnored(run.results, ignored);
   const fixMode = options.fix ? (options.unsafeFixes ? 'unsafe' : 'safe') : 'none';
   const results: LintResult[] = eslintResults(fileResults);
-  results.forEach((r, i) => runs.set(r, { result: fileResults[i]!, cwd, config: configs.root, fixMode }));
+  const read = new Map(parsed.map((p) => [p.file.path, p.file]));
+  results.forEach((r, i) => {
+    const result = fileResults[i]!;
+    runs.set(r, { result, read: read.get(result.file.path), cwd, config: configs.root, fixMode });
+  });
   return results;
 }
 
@@ -115,8 +122,8 @@ export async function outputFixes(results: readonly LintResult[]): Promise<void>
   const problems: string[] = [];
   for (const r of results) {
     const run = runs.get(r);
-    if (r.output === undefined || !run || run.result.file.stdin) continue;
-    const problem = writeFixed(run.result.file, r.output);
+    if (r.output === undefined || !run?.read || run.read.stdin) continue;
+    const problem = writeFixed(run.read, r.output);
     if (problem) problems.push(problem);
   }
   if (problems.length > 0) throw new Error(problems.join('\n'));
