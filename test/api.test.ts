@@ -70,6 +70,16 @@ describe('lintText', () => {
     expect(at(await lintText(KUBE_SYSTEM_INJECTED, { cwd: dir, filePath: 'loud/ns.yaml' }))).toEqual([['6:24 no-inject-system-namespace']]);
   });
 
+  it('takes a file path outside cwd, or absolute', async () => {
+    write('deploy/.linkerd-lint.yaml', 'rules:\n  no-inject-system-namespace: warning\n');
+    const cwd = join(dir, 'elsewhere');
+    for (const filePath of ['../deploy/ns.yaml', join(dir, 'deploy', 'ns.yaml')]) {
+      const [r] = await lintText(KUBE_SYSTEM_INJECTED, { cwd, filePath });
+      expect(r!.filePath).toBe(join(dir, 'deploy', 'ns.yaml'));
+      expect(r!.messages.map((m) => `${m.ruleId} ${m.level}`)).toEqual(['no-inject-system-namespace warning']);
+    }
+  });
+
   it('parses TypeScript when the file path says so', async () => {
     const source = "export const ns = { apiVersion: 'v1', kind: 'Namespace',\n  metadata: { name: 'kube-system', annotations: { 'linkerd.io/inject': 'enabled' } } };\n";
     expect(at(await lintText(source, { cwd: dir, filePath: 'ns.ts', configLookup: false }))).toEqual([['2:72 no-inject-system-namespace']]);
