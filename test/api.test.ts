@@ -128,6 +128,27 @@ describe('lintFiles', () => {
     expect(at(old)[0]).not.toContain('1:13 deprecated-api-version');
   });
 
+  it('reads `context` paths to resolve references, reporting nothing in them', async () => {
+    write('policy.yaml', `apiVersion: policy.linkerd.io/v1alpha1
+kind: AuthorizationPolicy
+metadata: {name: web, namespace: shop}
+spec:
+  targetRef: {group: policy.linkerd.io, kind: Server, name: web}
+  requiredAuthenticationRefs: [{name: web, kind: ServiceAccount}]
+`);
+    const server = (name: string) => `apiVersion: policy.linkerd.io/v1beta3\nkind: Server\nmetadata: {name: ${name}, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: web}}\n  port: 8080\n`;
+    write('other/server.yaml', server('api'));
+    write('base/server.yaml', server('web'));
+    const options = { cwd: dir, configLookup: false, rules: { 'dangling-reference': 'error' as const } };
+    const dangling = await lintFiles('policy.yaml', { ...options, context: ['other'] });
+    expect(dangling.map((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`))).toEqual([
+      ['5:61 dangling-reference AuthorizationPolicy web targets Server web, which is not defined in namespace shop; Servers there: api'],
+    ]);
+    const results = await lintFiles('policy.yaml', { ...options, context: ['base'] });
+    expect(results.map((r) => r.filePath)).toEqual([join(dir, 'policy.yaml')]);
+    expect(at(results)).toEqual([[]]);
+  });
+
   it('rejects a bad inline config, naming the setting', async () => {
     await expect(lintFiles('.', { cwd: dir, config: { rules: { 'no-such-rule': 'error' } } })).rejects.toThrow(/^invalid configuration:\n {2}config: /);
   });
