@@ -12,7 +12,7 @@ export const formatterNames: readonly string[] = FORMAT_NAMES;
 
 /**
  * The formatter the CLI's `--format <name>` uses (`stylish`, `json`, `json-with-metadata`,
- * `sarif`, `github`, `junit`). Its `format` takes results of `lintFiles` or `lintText`
+ * `sarif`, `github`, `junit`; default `stylish`). Its `format` takes results of `lintFiles` or `lintText`
  * (it reads what the plain result objects leave out: the source text, the config's Linkerd
  * release). Rejects for an unknown name.
  */
