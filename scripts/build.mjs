@@ -1,9 +1,11 @@
 // Builds the CLI: standalone schema validators, rule examples for `explain`, then one
-// bundled ESM module (dist/main.js, exporting `main(argv, io)`) whose rarely used parts are
-// split into lazily loaded chunks, and the entry that runs it (dist/cli.js). The GitHub
-// Action (action/run.mjs) runs `main` in its own process.
+// bundled ESM module (dist/main.js, exporting `main(argv, io)` and the programmatic API)
+// whose rarely used parts are split into lazily loaded chunks, the entry that runs it
+// (dist/cli.js), the package's entry (dist/index.js, the API alone) and its declarations
+// (dist/types/). The GitHub Action (action/run.mjs) runs `main` in its own process.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { buildSchemas } from './build-schemas.mjs';
@@ -27,7 +29,7 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const main = await build({
-  entryPoints: { main: join(root, 'src', 'cli', 'main.ts') },
+  entryPoints: { main: join(root, 'src', 'api', 'bundle.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -54,9 +56,11 @@ const main = await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   metafile: true,
 });
-// dist/cli.js runs dist/main.js. One bundle, not two entries of one build: code the two
-// entries shared would move into dist/chunks/, where paths relative to the module (the
-// resource validators') no longer hold.
+// dist/cli.js runs dist/main.js, and dist/index.js re-exports its API. One bundle, not
+// several entries of one build: code the entries shared would move into dist/chunks/, where
+// paths relative to the module (the resource validators') no longer hold.
+const apiNames = main.metafile.outputs['dist/main.js'].exports.filter((name) => name !== 'main');
+writeFileSync(join(root, 'dist', 'index.js'), `export { ${apiNames.sort().join(', ')} } from './main.js';\n`);
 await build({
   entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
   outdir: join(root, 'dist'),
@@ -94,3 +98,40 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
 });
+
+// The declarations of the API: tsc emits one .d.ts per source file the entry reaches, of
+// which the package ships those the entry's declarations import. yaml is bundled, not a
+// dependency, so the few yaml types the rule API names become opaque ones of our own.
+execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
+await pruneDeclarations(join(root, 'dist', 'types'), join(root, 'dist', 'types', 'src', 'api', 'index.d.ts'));
+
+async function pruneDeclarations(dir, entry) {
+  const { default: ts } = await import('typescript');
+  const stub = join(dir, 'yaml.d.ts');
+  writeFileSync(
+    stub,
+    '// The yaml types the declarations name, opaque: the package bundles yaml and does not depend on it.\nexport interface Node {}\nexport interface Pair<K = unknown, V = unknown> { key: K; value: V }\nexport interface Document {}\nexport declare namespace Document { interface Parsed {} }\n',
+  );
+  const keep = new Set([stub]);
+  const visit = (file) => {
+    if (keep.has(file)) return;
+    keep.add(file);
+    let text = readFileSync(file, 'utf8');
+    for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
+      if (fileName === 'yaml') {
+        const to = relative(dirname(file), stub).replace(/\.d\.ts$/, '.js');
+        text = text.replaceAll(`from 'yaml'`, `from '${to.startsWith('.') ? to : `./${to}`}'`);
+        writeFileSync(file, text);
+      } else if (fileName.startsWith('.')) visit(join(dirname(file), fileName.replace(/\.js$/, '.d.ts')));
+      else if (!fileName.startsWith('node:')) throw new Error(`${relative(root, file)}: the declarations import "${fileName}", which the package does not ship`);
+    }
+  };
+  visit(entry);
+  const all = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(d, e.name)) : [join(d, e.name)]));
+  for (const file of all(dir)) if (!keep.has(file)) rmSync(file);
+  const removeEmpty = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) if (e.isDirectory()) removeEmpty(join(d, e.name));
+    if (readdirSync(d).length === 0) rmSync(d, { recursive: true });
+  };
+  removeEmpty(dir);
+}

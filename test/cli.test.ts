@@ -137,6 +137,15 @@ describe('input', () => {
     expect(r.stdout).toContain('deploy/kube-system.yaml\n  6:24  error');
   });
 
+  it('--stdin-filename takes an absolute path, and its config', () => {
+    const dir = tree({ 'deploy/.linkerd-lint.yaml': 'rules:\n  no-inject-system-namespace: warning\n' });
+    const r = cli(['-', '--stdin-filename', join(dir, 'deploy', 'ns.yaml'), '-f', 'json'], { cwd: ROOT, input: KUBE_SYSTEM_INJECTED });
+    const [result] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; level: string }[] }[];
+    expect(result!.filePath).toBe(join(dir, 'deploy', 'ns.yaml'));
+    expect(result!.messages.map((m) => `${m.ruleId} ${m.level}`)).toEqual(['no-inject-system-namespace warning']);
+    expect(r.code).toBe(0);
+  });
+
   it('a broken document does not hide findings in the other documents of the file', () => {
     const text = `${KUBE_SYSTEM_INJECTED}---\nkind: Broken\nmetadata: {name: x\n---\n${KUBE_SYSTEM_INJECTED.replace('kube-system', 'cert-manager')}`;
     const dir = tree({ 'all.yaml': text });

@@ -1,8 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import typescript from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { KUBE_SYSTEM_INJECTED } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
@@ -13,6 +14,59 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
+
+/** The script of the README's "Programmatic API" section and the output the README shows for it. */
+function readmeExample(): { script: string; output: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n## Programmatic API\n'));
+  const script = /```js\n([\s\S]*?)```/.exec(section)![1]!;
+  const output = /prints:\n\n```text\n([\s\S]*?)```/.exec(section)![1]!;
+  return { script, output };
+}
+
+/** A user's TypeScript calling every export of the API, as its declarations type it. */
+const TYPED_USE = `import {
+  type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule,
+  builtinRules, defineRule, formatterNames, lintFiles, lintText, loadFormatter, optionDefaults, outputFixes, version,
+} from 'linkerd-lint';
+
+const options: LintOptions = {
+  cwd: '.',
+  config: { linkerdVersion: '2.18', ignore: ['vendor/**'], rules: { 'proxy-resources': ['warning', {}] } },
+  rules: { 'no-open-network': 'off' },
+  context: ['base/'],
+  fix: true,
+  unsafeFixes: false,
+};
+const results: LintResult[] = await lintFiles(['.'], { ...options, errorOnUnmatchedPattern: false });
+const first: LintMessage | undefined = results[0]?.messages[0];
+const line: number | undefined = first?.line;
+const fixed: string | undefined = (await lintText('kind: Namespace\\n', { filePath: 'ns.yaml' }))[0]?.output;
+await outputFixes(results);
+const report: string = (await loadFormatter('sarif')).format(results, { color: false });
+const info: RuleInfo | undefined = builtinRules['proxy-resources'];
+const names: readonly string[] = formatterNames;
+const rule: Rule<{ max: number }, 'tooMany'> = defineRule({
+  meta: {
+    id: 'max-resources',
+    description: 'Report files with too many resources',
+    category: 'best-practice',
+    defaultSeverity: 'warning',
+    fix: 'none',
+    messages: { tooMany: 'the file holds {{count}} resources; expected at most {{max}}' },
+    docs: { why: 'Small files review better.', howToFix: 'Split the file.' },
+    defaultOptions: optionDefaults<{ max: number }>({ max: 10 }),
+  },
+  check(ctx) {
+    for (const file of ctx.files) {
+      if (file.resources.length > ctx.options.max) {
+        ctx.report({ resource: file.resources[0]!, messageId: 'tooMany', data: { count: file.resources.length, max: ctx.options.max } });
+      }
+    }
+  },
+});
+export const used = [version, line, fixed, report.length, info?.url, names, rule.meta.id];
+`;
 
 describe('npm package', () => {
   it('has the Apache License 2.0 its package.json names, copyright the linkerd-lint authors', () => {
@@ -58,10 +112,10 @@ describe('npm package', () => {
     expect(packedPkg.scripts.build).toBe('node scripts/build.mjs');
     expect(readFileSync(join(source, 'package.json'), 'utf8')).toBe(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(readFileSync(join(scratch, 'package', 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
-    // 1,459 kB: about 355 kB of linkerd-lint (with config lookup per file and the access report) and the chunk of typescript-estree
-    // with the TypeScript compiler (about 1,140 kB), loaded only to read TypeScript sources. The budget catches an
-    // accidental bundle of another dependency or of test data.
-    expect(statSync(tarball).size).toBeLessThan(1_500_000);
+    // 1,506 kB: about 355 kB of linkerd-lint (with config lookup per file and the access report), 16 kB of the programmatic
+    // API and its declarations, and the chunk of typescript-estree with the TypeScript compiler (about 1,140 kB), loaded only
+    // to read TypeScript sources. The budget catches an accidental bundle of another dependency or of test data.
+    expect(statSync(tarball).size).toBeLessThan(1_516_500);
     const paths = packed[0]!.files.map((f) => f.path);
     expect(paths).toContain('dist/cli.js');
     expect(paths).toContain('schemas/config.schema.json');
@@ -100,5 +154,36 @@ describe('npm package', () => {
     const explain = npx(['explain', 'no-inject-system-namespace']);
     expect(explain.status).toBe(0);
     expect(explain.stdout).toContain('Example (fixtures/no-inject-system-namespace/invalid/example.yaml)');
+
+    // The README's example of the programmatic API, run as written, prints what the README says.
+    const example = readmeExample();
+    writeFileSync(join(app, 'example.mjs'), example.script);
+    const run = spawnSync(process.execPath, ['example.mjs'], { cwd: app, env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe(example.output);
+    expect(run.status).toBe(0);
+
+    // The shipped declarations type-check a user's code on their own: no @types/node, no yaml, no library check skipped.
+    const shipped = filesUnder(join(app, 'node_modules', 'linkerd-lint', 'dist', 'types'));
+    for (const file of shipped) {
+      const imports = typescript.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((i) => i.fileName);
+      for (const spec of imports) {
+        expect(spec, file).toMatch(/^\.\.?\//);
+        expect(existsSync(join(dirname(file), spec.replace(/\.js$/, '.d.ts'))), `${file} imports ${spec}`).toBe(true);
+      }
+    }
+    writeFileSync(join(app, 'check.mts'), TYPED_USE);
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, types: [], lib: ['ES2023'] }, files: ['check.mts'] }),
+    );
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    expect(tsc.stdout).toBe('');
+    expect(tsc.status).toBe(0);
+    // And would catch a mistake: a misspelt option does not compile.
+    writeFileSync(join(app, 'check.mts'), "import { lintText } from 'linkerd-lint';\nawait lintText('', { filePaht: 'ns.yaml' });\n");
+    const wrong = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    expect(wrong.stdout).toContain("error TS2561: Object literal may only specify known properties, but 'filePaht' does not exist in type 'LintTextOptions'.");
+    expect(wrong.status).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { type ConfigSource, configIn, readConfigFile } from '../load/config-file.js';
 import { displayPathOf } from '../load/discover.js';
 import { UsageError } from '../model/errors.js';
@@ -106,9 +106,24 @@ export function loadConfig(opts: ConfigOptions, registry: Readonly<Record<string
 
 /** A config file and the files it extends, resolved. */
 export function loadConfigFile(path: string, cwd: string, registry: Readonly<Record<string, Rule<any, any>>>, cli: CliOverrides): ResolvedConfig {
+  return resolveChain(readConfigFile(path, cwd), cwd, registry, cli);
+}
+
+/**
+ * A config given as an object rather than a file (the programmatic API's inline config):
+ * its paths (`ignore`, `context`, `overrides`, a config file it `extends`) are relative to
+ * `cwd`, and problems are reported at the setting's path, there being no file:line.
+ */
+export function inlineConfig(raw: unknown, cwd: string, registry: Readonly<Record<string, Rule<any, any>>>, cli: CliOverrides): ResolvedConfig {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError('config: expected an object of settings');
+  const source: ConfigSource = { path: join(cwd, '<inline config>'), raw: raw as Record<string, unknown>, locate: () => 'config' };
+  return resolveChain(source, cwd, registry, cli);
+}
+
+function resolveChain(first: ConfigSource, cwd: string, registry: Readonly<Record<string, Rule<any, any>>>, cli: CliOverrides): ResolvedConfig {
   const chain: ConfigSource[] = [];
-  for (let file = path; ; ) {
-    const source = readConfigFile(file, cwd);
+  for (let file = first.path; ; ) {
+    const source = chain.length === 0 ? first : readConfigFile(file, cwd);
     chain.push(source);
     const parent = source.raw?.['extends'];
     if (typeof parent !== 'string' || isPreset(parent) || !/\.ya?ml$/i.test(parent)) break;

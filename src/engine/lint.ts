@@ -100,7 +100,7 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
   const sources: ReadResult[] = [];
   if (input.paths.includes('-')) {
     const name = input.stdin?.filename;
-    const path = name ? `${cwd}/${name}` : '<stdin>';
+    const path = name ? resolve(cwd, name) : '<stdin>';
     sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));

@@ -20,6 +20,7 @@ export type { Finding, Fix, Fixer, Severity, Suppression, TextEdit };
 export const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 export const CATEGORIES: readonly Category[] = ['security', 'reliability', 'deprecation', 'correctness', 'best-practice'];
 
+/** What a rule passes to `ctx.report`: where the finding is, its message, and how to fix it. */
 export interface ReportDescriptor<M extends string = string> {
   /** The resource the finding is about. Omit only with `file` and `range`. */
   resource?: Resource;
@@ -47,6 +48,7 @@ export interface ReportDescriptor<M extends string = string> {
   fix?: (fixer: Fixer) => Fix | null | undefined;
 }
 
+/** What a rule's `check` is given: the resources and files it runs on, the target, its options, and `report`. */
 export interface RuleContext<O = RuleOptions, M extends string = string> {
   /** Resources of the kinds the rule declared, from the files this rule runs on. */
   readonly resources: readonly Resource[];
@@ -65,6 +67,7 @@ export interface RuleContext<O = RuleOptions, M extends string = string> {
   report(descriptor: ReportDescriptor<M>): void;
 }
 
+/** A rule's documentation, as `explain` and the rules page show it. */
 export interface RuleDocs<M extends string = string> {
   /** Why the problem matters: what breaks, in one or two paragraphs of Markdown. */
   why: string;
@@ -81,6 +84,7 @@ export interface RuleDocs<M extends string = string> {
 
 export type RuleOptions = Record<string, unknown>;
 
+/** What a rule is: its id, what it reports, its messages, options and docs. */
 export interface RuleMeta<M extends string = string, O = RuleOptions> {
   /** Kebab-case id: the file name, the fixture folder, and the public name in configs. */
   id: string;
@@ -119,6 +123,7 @@ export interface RuleMeta<M extends string = string, O = RuleOptions> {
   precision?: 'very-high' | 'high' | 'medium' | 'low';
 }
 
+/** A rule: its `meta` and the `check` that reports findings. */
 export interface Rule<O = RuleOptions, M extends string = string> {
   meta: RuleMeta<M, O>;
   /** Absent only for rules whose findings the engine itself reports (`meta.reportedByEngine`). */
