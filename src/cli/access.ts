@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { builtinRules } from '../../rules/index.js';
 import type { loadConfig } from '../engine/config-file.js';
@@ -9,7 +9,7 @@ import type { loadPaths } from '../engine/lint.js';
 import { DEFAULT_CONTROL_PLANE_NAMESPACE } from '../linkerd/access/identities.js';
 import { type ClusterDefault, DEFAULT_POLICIES, INSTALL_DEFAULT_POLICY, isDefaultPolicy } from '../linkerd/access/defaults.js';
 import { buildAccessModel } from '../linkerd/access/model.js';
-import { UsageError, systemErrorText } from '../model/errors.js';
+import { UsageError } from '../model/errors.js';
 import { didYouMean } from '../model/text.js';
 import { ManifestTree } from '../model/tree.js';
 import { diffReports, renderDiff } from './access/diff.js';
@@ -19,7 +19,7 @@ import { answer } from './access/query.js';
 import { type AccessReport, buildReport } from './access/report.js';
 import { renderTable } from './access/table.js';
 import { EXIT_FINDINGS, EXIT_OK } from './exit-codes.js';
-import type { CliIo } from './io.js';
+import { type CliIo, writeReport } from './io.js';
 
 /**
  * `linkerd-lint access [paths]`: who may call whom, from the manifests. Without `--from`
@@ -281,13 +281,4 @@ function checkoutOf(base: string, cwd: string): { cwd: string; dispose(): void }
     throw new UsageError(`access --base "${base}": cannot read the commit's files: ${(extract.stderr || String(extract.error)).trim()}`);
   }
   return { cwd: join(tree, prefix), dispose };
-}
-
-function writeReport(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${systemErrorText(err)}`);
-  }
 }

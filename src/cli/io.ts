@@ -1,3 +1,7 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UsageError, systemErrorText } from '../model/errors.js';
+
 /** What the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIo {
   cwd: string;
@@ -27,4 +31,14 @@ export function useColor(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTT
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return Boolean(isTTY) && env.TERM !== 'dumb';
+}
+
+/** Writes a report (or a list) to a file, making its directory; a failure is a usage error naming the path. */
+export function writeReport(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UsageError(`cannot write ${path}: ${systemErrorText(err)}`);
+  }
 }

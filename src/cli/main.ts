@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
 import { type Configs, loadConfig, loadConfigs } from '../engine/config-file.js';
@@ -11,7 +10,7 @@ import { type CliOptions, HELP, parseCli } from './args.js';
 import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
-import { type CliIo, processIo, useColor } from './io.js';
+import { type CliIo, processIo, useColor, writeReport } from './io.js';
 import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, withIgnored } from '../engine/lint.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
@@ -293,14 +292,5 @@ async function readStdin(io: CliIo): Promise<Buffer> {
     return await io.readStdin();
   } catch (err) {
     throw new UsageError(`cannot read standard input: ${systemErrorText(err)}`);
-  }
-}
-
-function writeReport(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  } catch (err) {
-    throw new UsageError(`cannot write ${path}: ${systemErrorText(err)}`);
   }
 }
