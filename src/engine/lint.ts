@@ -3,7 +3,7 @@ import { ResolvedConfig } from './config.js';
 import { type Configs, singleConfig } from './config-file.js';
 import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
-import { type IgnoredPath, discover, displayPathOf, toPosix } from '../load/discover.js';
+import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';

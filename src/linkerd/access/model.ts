@@ -169,7 +169,7 @@ function routesFor(server: ServerAccess, protocol: PortProtocol, paths: readonly
   };
 }
 
-function portAccessList(tree: ManifestTree, workload: Workload, namespace: Resource | undefined, candidates: ServerAccess[], options: AccessOptions, defaults: PodDefault): PortAccess[] {
+function portAccessList(workload: Workload, namespace: Resource | undefined, candidates: ServerAccess[], options: AccessOptions, defaults: PodDefault): PortAccess[] {
   const { target } = options;
   const proxy = proxyViewOf(workload, namespace, target);
   const ports = inboundPorts(workload, target);
@@ -245,7 +245,7 @@ export function buildAccessModel(tree: ManifestTree, options: AccessOptions): Ac
       ? podDefaultPolicy(workload, namespace, options.clusterDefault)
       : { value: 'all-unauthenticated', from: 'cluster', clusterFrom: 'install' };
     const candidates = meshed === 'no' ? [] : candidateServers(tree, workload, servers);
-    const ports = meshed === 'no' ? [] : portAccessList(tree, workload, namespace, candidates, options, defaults);
+    const ports = meshed === 'no' ? [] : portAccessList(workload, namespace, candidates, options, defaults);
     workloads.push({ workload, namespace: workload.namespace, meshed: meshed === 'no' ? 'no' : meshed === 'unknown' ? 'unknown' : 'yes', defaultPolicy: defaults, ports });
   }
   return { options, tree, workloads, servers: [...servers.values()] };
