@@ -65,6 +65,14 @@ spec:
 });
 
 describe('parseSource', () => {
+  it('leaves a JSON file with comments that names no apiVersion or kind alone (tsconfig.json), but not a broken manifest', () => {
+    const tsconfig = '// generated\n{\n  "compilerOptions": {},\n  "include": ["**/*.ts"], // sources\n}\n';
+    expect(parse(tsconfig, 'tsconfig.json').problems).toEqual([]);
+    // The same text as YAML, or a JSON manifest with the same mistakes, is still reported.
+    expect(parse(tsconfig, 'tsconfig.yaml').problems.length).toBeGreaterThan(0);
+    expect(parse('// note\n{"kind": "Namespace", "metadata": {"name": "x"}}\n', 'ns.json').problems.length).toBeGreaterThan(0);
+  });
+
   it('unwraps List items with their own paths and positions', () => {
     const { resources } = parse('apiVersion: v1\nkind: List\nitems:\n  - kind: Service\n    metadata: {name: a, namespace: n}\n');
     expect(resources.map((r) => [r.kind, r.name, r.namespace, r.docPath, span(r.headRange)])).toEqual([

@@ -29,11 +29,20 @@ const DIRECTIVE_MARK = 'linkerd-lint-';
  */
 export function parseSource(file: SourceFile): ParsedFile {
   const { text } = file;
-  if (!text.includes('{{') && !DIRECTIVE_LINE.test(text)) {
-    const parsed = parseByDocument(file);
-    if (parsed) return parsed;
-  }
-  return parseWhole(file);
+  const parsed = (!text.includes('{{') && !DIRECTIVE_LINE.test(text) && parseByDocument(file)) || parseWhole(file);
+  return notAManifest(parsed) ? { ...parsed, problems: [] } : parsed;
+}
+
+/**
+ * A `.json` file that does not parse and names no `apiVersion` or `kind` is some tool's own
+ * JSON with comments (tsconfig.json, devcontainer.json, VS Code settings), found beside the
+ * manifests of a cdk8s or Pulumi project: not a manifest, so its syntax is not ours to report.
+ */
+function notAManifest(parsed: ParsedFile): boolean {
+  const { file, problems, resources } = parsed;
+  if (file.language !== 'json' || problems.length === 0 || resources.length > 0) return false;
+  // Only the parser's syntax errors: limits the linter itself enforces (nesting depth, aliases) stay reported.
+  return problems.every((p) => /^[A-Z_]+$/.test(p.code)) && !/"(apiVersion|kind)"\s*:/.test(file.text);
 }
 
 const DIRECTIVE_LINE = /^%/m;
