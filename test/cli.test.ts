@@ -350,6 +350,17 @@ describe('configuration', () => {
     const fileWarning =
       'file ignored: it matches the "ignore" glob "vendor/**" in .linkerd-lint.yaml; pass --no-warn-ignored to hide this warning';
 
+    it('standard input named as an ignored file is not linted, and --fix gives the text back unchanged', () => {
+      const dir = tree(files);
+      const args = ['-', '--stdin-filename', 'vendor/other.yaml', '-f', 'json'];
+      const r = cli(args, { cwd: dir, input: KUBE_SYSTEM_INJECTED });
+      const [result] = JSON.parse(r.stdout) as { filePath: string; messages: { ruleId: string; message: string }[] }[];
+      expect([r.code, result!.filePath, result!.messages.map((m) => [m.ruleId, m.message])]).toEqual([0, join(dir, 'vendor', 'other.yaml'), [['ignored-path', fileWarning]]]);
+      const fixed = cli([...args, '--fix', '--unsafe-fixes'], { cwd: dir, input: KUBE_SYSTEM_INJECTED });
+      expect([fixed.code, fixed.stdout]).toEqual([0, KUBE_SYSTEM_INJECTED]);
+      expect(cli([...args, '--no-warn-ignored'], { cwd: dir, input: KUBE_SYSTEM_INJECTED })).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
+    });
+
     it('a named file is not linted but reported with a warning: exit 0, or 1 with --max-warnings 0', () => {
       const dir = tree(files);
       expect(cli(['vendor/ns.yaml'], { cwd: dir })).toEqual({

@@ -237,7 +237,8 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     }
     if (stdin) {
       const stdinFile = parsed.find((p) => p.file.stdin)?.file;
-      io.stdout.write(stdinFile ? (run.changed.get(stdinFile) ?? stdinFile.text) : '');
+      // Text the config ignores was not linted: it comes back as it was given.
+      io.stdout.write(stdinFile ? (run.changed.get(stdinFile) ?? stdinFile.text) : stdin.bytes.toString('utf8'));
       report = io.stderr;
     }
   }

@@ -101,7 +101,10 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
   if (input.paths.includes('-')) {
     const name = input.stdin?.filename;
     const path = name ? resolve(cwd, name) : '<stdin>';
-    sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
+    // Text given as a file the config ignores is not linted, as a named file is not (ESLint does the same with --stdin-filename).
+    const globs = name ? configs.forPath(path).ignoredBy(path) : [];
+    if (globs.length > 0) ignored.unshift({ path, kind: 'file', globs });
+    else sources.push(decode(path, name ? displayPathOf(path, cwd) : '<stdin>', input.stdin?.bytes ?? Buffer.alloc(0), true));
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
   const configOf = (p: IgnoredPath) => (p.kind === 'file' ? configs.forPath(p.path) : configs.forDirectory(p.path)).file;
