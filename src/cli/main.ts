@@ -14,6 +14,7 @@ import { type CliIo, processIo, useColor, writeReport } from './io.js';
 import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, withIgnored } from '../engine/lint.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
+import { fileOfRead } from '../load/read.js';
 import { SourceFixer } from '../fix/source-fixer.js';
 import { writeFixed } from '../fix/write.js';
 import { watchInterruptions, yieldToSignals } from './interrupt.js';
@@ -179,7 +180,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   // A fix run needs the syntax trees, and standard input is never the same twice: both always lint.
   const cacheFile = opts.cache && !(opts.fix || opts.fixDryRun) && !stdin ? cacheFilePath(io.cwd, opts.cacheLocation) : undefined;
   // The cache file is no manifest, whatever its name.
-  const read = cacheFile ? { ...found, sources: found.sources.filter((s) => (s.ok ? s.file.path : s.failed.file.path) !== cacheFile) } : found;
+  const read = cacheFile ? { ...found, sources: found.sources.filter((s) => fileOfRead(s).path !== cacheFile) } : found;
   const { ignored } = read;
   for (const notice of new Set(configs.used().flatMap((c) => c.targets().map(gatewayApiNotice)))) {
     if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);

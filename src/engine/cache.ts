@@ -7,7 +7,7 @@ import type { JsonPath } from '../model/path.js';
 import type { Range } from '../model/range.js';
 import type { Resource } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
-import type { ReadResult } from '../load/read.js';
+import { type ReadResult, fileOfRead } from '../load/read.js';
 import type { FileSettings } from './config.js';
 import type { Configs } from './config-file.js';
 import type { ReadOutput } from './lint.js';
@@ -41,16 +41,12 @@ function contentOf(read: ReadResult): string {
   return read.ok ? read.file.text : `\0unreadable\0${read.failed.problems.map((p) => `${p.code}:${p.message}`).join('\n')}`;
 }
 
-function pathOf(read: ReadResult): string {
-  return read.ok ? read.file.path : read.failed.file.path;
-}
-
 /** What decides the results of a run, as one hash. */
 export function cacheKey(read: ReadOutput, configs: Configs, ruleIds: readonly string[], version: string, cwd: string): string {
   const settingsIds = new Map<FileSettings, number>();
   const settingsText: string[] = [];
   const files = read.sources.map((source) => {
-    const path = pathOf(source);
+    const path = fileOfRead(source).path;
     const settings = configs.forPath(path).forFile(path);
     let id = settingsIds.get(settings);
     if (id === undefined) {
@@ -60,7 +56,7 @@ export function cacheKey(read: ReadOutput, configs: Configs, ruleIds: readonly s
     }
     return [path, sha(contentOf(source)), id];
   });
-  const context = read.context.map((c) => [pathOf(c), sha(contentOf(c))]);
+  const context = read.context.map((c) => [fileOfRead(c).path, sha(contentOf(c))]);
   // Messages name other files by their path from the working directory.
   return sha(JSON.stringify({ version, format: FORMAT, cwd, rules: ruleIds, settings: settingsText, files, context }));
 }
@@ -106,7 +102,7 @@ export function readCache(file: string, key: string, read: ReadOutput): FileResu
     return undefined;
   }
   if (cached?.format !== FORMAT || cached.key !== key || !Array.isArray(cached.results)) return undefined;
-  const files = new Map<string, SourceFile>(read.sources.map((s) => (s.ok ? [s.file.path, s.file] : [s.failed.file.path, s.failed.file])));
+  const files = new Map<string, SourceFile>(read.sources.map((s) => [fileOfRead(s).path, fileOfRead(s)]));
   const results: FileResult[] = [];
   for (const r of cached.results) {
     const source = files.get(r.path);

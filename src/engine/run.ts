@@ -170,8 +170,8 @@ export function runRules(opts: RunOptions): RunResult {
       if (!appliesTo(rule, env.target)) continue;
       const severity = setting.severity as Severity;
       const kinds = rule.meta.kinds;
-      const skipped = (r: Resource) => Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint' && isRendered(r);
       const skipRendered = Boolean(rule.meta.skipLinkerdOutput) && env.linkerdOutput !== 'lint';
+      const skipped = (r: Resource) => skipRendered && isRendered(r);
       const check = (scope: readonly ParsedFile[], into: Finding[]) => {
         const whole = scope.length === opts.files.length;
         const inScope = whole ? linted : new Set(scope.map((f) => f.file));
@@ -240,7 +240,11 @@ export function runRules(opts: RunOptions): RunResult {
     list.push(f);
   }
   const doubtedByFile = new Map<ParsedFile['file'], Finding[]>();
-  for (const f of doubted) doubtedByFile.set(f.file, [...(doubtedByFile.get(f.file) ?? []), f]);
+  for (const f of doubted) {
+    const list = doubtedByFile.get(f.file);
+    if (list) list.push(f);
+    else doubtedByFile.set(f.file, [f]);
+  }
   for (const parsed of opts.files) {
     const settings = opts.settingsFor(parsed);
     const unusedSetting = settings.get(UNUSED_DIRECTIVE_RULE)?.severity;

@@ -12,6 +12,11 @@ export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export type ReadResult = { ok: true; file: SourceFile } | { ok: false; failed: ParsedFile };
 
+/** The file a read was of, whether it could be read or not. */
+export function fileOfRead(read: ReadResult): SourceFile {
+  return read.ok ? read.file : read.failed.file;
+}
+
 function failure(path: string, displayPath: string, code: string, message: string): ReadResult {
   const file = new SourceFile(path, displayPath, '', languageOf(path));
   const at = { line: 1, column: 1, offset: 0 };
