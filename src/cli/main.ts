@@ -11,7 +11,8 @@ import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor, writeReport } from './io.js';
-import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, withIgnored } from '../engine/lint.js';
+import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, rulesInPlay, withIgnored } from '../engine/lint.js';
+import { ruleFingerprint } from '../engine/policies.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
 import { fileOfRead } from '../load/read.js';
@@ -63,7 +64,9 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
     }
     case 'explain': {
       const [{ explain }, { examples }] = await Promise.all([import('./explain.js'), import('../generated/examples.js')]);
-      io.stdout.write(explain(opts.paths[0], rules, examples));
+      // A policy is known to the config that declares it: the working directory's.
+      const known = opts.paths[0]?.includes('/') ? rulesInPlay(configsFor(opts, io), rules) : rules;
+      io.stdout.write(explain(opts.paths[0], known, examples));
       return EXIT_OK;
     }
     case 'print-config': {
@@ -187,7 +190,9 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   }
   const fixer = new SourceFixer();
   const fixing = opts.fix || opts.fixDryRun;
-  const key = cacheFile ? cacheKey(read, configs, Object.keys(rules), VERSION, io.cwd) : undefined;
+  const key = cacheFile
+    ? cacheKey(read, configs, Object.entries(rulesInPlay(configs, rules)).map(([id, rule]) => ruleFingerprint(id, rule)), VERSION, io.cwd)
+    : undefined;
   const hit = cacheFile && key ? readCache(cacheFile, key, read) : undefined;
   let parsed: ParsedFile[] = [];
   let run;
@@ -260,7 +265,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
     const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
-    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules, target: config.target, tool: TOOL, fixMode, warn });
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules: rulesInPlay(configs, rules), target: config.target, tool: TOOL, fixMode, warn });
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }

@@ -4,6 +4,7 @@ import { type ConfigSource, configIn, readConfigFile } from '../load/config-file
 import { displayPathOf } from '../load/discover.js';
 import { UsageError } from '../model/errors.js';
 import { ConfigError, type CliOverrides, type ResolvedConfig, isPreset, resolveLayers } from './config.js';
+import { PolicyError } from './policies.js';
 import type { Rule } from './rule.js';
 
 export interface ConfigOptions {
@@ -145,10 +146,11 @@ function resolveOrExplain(
   cwd: string,
   cli: CliOverrides,
 ): ResolvedConfig {
-  const layers = chain.length > 0 ? chain.map((c) => ({ raw: c.raw, baseDir: dirname(c.path), file: c.path })) : [{ raw: undefined, baseDir: cwd }];
+  const layers = chain.length > 0 ? chain.map((c) => ({ raw: c.raw, baseDir: dirname(c.path), file: c.path, locate: c.locate })) : [{ raw: undefined, baseDir: cwd }];
   try {
-    return resolveLayers(layers, registry, cli);
+    return resolveLayers(layers, registry, cli, cwd);
   } catch (err) {
+    if (err instanceof PolicyError) throw new UsageError(`invalid configuration:\n${err.problems.map((p) => `  ${p.at}: ${p.message}`).join('\n')}`);
     if (!(err instanceof ConfigError)) throw err;
     const lines = err.problems.map((p) => {
       const source = p.layer !== undefined ? chain[p.layer] : undefined;

@@ -11,6 +11,7 @@ import { didYouMean } from '../model/text.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import { describeSchemaErrors } from './schema-errors.js';
+import { policyRules } from './policies.js';
 
 export type Preset = 'recommended' | 'strict' | 'all';
 export const PRESETS: readonly Preset[] = ['recommended', 'strict', 'all'];
@@ -39,6 +40,8 @@ export interface ConfigInput {
   linkerdOutput?: LinkerdOutputMode;
   /** The install's `proxy.defaultInboundPolicy`, for the access report (`linkerd-lint access`). */
   defaultInboundPolicy?: string;
+  /** CEL policies, or paths of policy files (src/engine/policies.ts). */
+  policies?: unknown[];
   overrides?: OverrideInput[];
 }
 
@@ -152,6 +155,8 @@ export class ResolvedConfig {
     private readonly cliVersion = false,
     /** The install's default inbound policy, when the config states it. */
     readonly defaultInboundPolicy: string | undefined = undefined,
+    /** The rules this config knows: the built-in ones and those of its policies. */
+    readonly rules: Readonly<Record<string, Rule<any, any>>> = {},
   ) {
     this.ignoreMatchers = ignoreGlobs.map(({ glob, baseDir }) => ({ baseDir, match: picomatch(glob, { dot: true }) }));
   }
@@ -262,6 +267,8 @@ export interface ConfigLayer {
   raw: unknown;
   baseDir: string;
   file?: string;
+  /** Where the setting at a path is written (`file:line:col`), for problems found past the schema. */
+  locate?: (path: JsonPath) => string;
 }
 
 /**
@@ -288,6 +295,8 @@ export function resolveLayers(
   layers: readonly ConfigLayer[],
   registry: Readonly<Record<string, Rule<unknown, string>>>,
   cli: CliOverrides = {},
+  /** The directory paths in messages are shown relative to. */
+  cwd: string = process.cwd(),
 ): ResolvedConfig {
   const problems: ConfigProblem[] = [];
   layers.forEach(({ raw }, layer) => {
@@ -298,6 +307,15 @@ export function resolveLayers(
   if (problems.length > 0) throw new ConfigError(problems);
 
   const inputs = layers.map((l) => (l.raw ?? {}) as ConfigInput);
+  if (inputs.some((input) => input.policies !== undefined)) {
+    registry = {
+      ...registry,
+      ...policyRules(
+        layers.map((l, i) => ({ entries: inputs[i]!.policies ?? [], baseDir: l.baseDir, locate: l.locate ?? formatAt })),
+        cwd,
+      ),
+    };
+  }
   const ordered = [...inputs.keys()].reverse(); // root of the chain first
   const last = <K extends keyof ConfigInput>(key: K): { value: ConfigInput[K]; layer: number } | undefined => {
     const layer = inputs.findIndex((input) => input[key] !== undefined);
@@ -415,6 +433,7 @@ export function resolveLayers(
     last('linkerdOutput')?.value ?? 'exempt',
     cli.linkerdVersion !== undefined,
     last('defaultInboundPolicy')?.value,
+    registry,
   );
 }
 

@@ -186,6 +186,14 @@ export function fixParsed(
   return { ...out, changed: loop.changed, rejected: loop.rejected };
 }
 
+/**
+ * The rules of every config asked about so far: the built-in ones (`base`), and the
+ * policies each config declares. What the runner runs and what reports describe.
+ */
+export function rulesInPlay(configs: Configs, base: LintInput['rules']): LintInput['rules'] {
+  return Object.assign({}, base, ...configs.used().map((c) => c.rules)) as LintInput['rules'];
+}
+
 /** What linting parsed files needs: the config, the rules, a fixer for fixes, and context resources. */
 export interface LintOptions extends Pick<LintInput, 'config' | 'rules' | 'fixer'> {
   /** Resources read only to resolve references (`--context`), never reported on. */
@@ -203,9 +211,11 @@ export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput 
     parsed.map((p) => [p.file, isAbsolute(p.file.path) ? configs.forPath(p.file.path).forFile(p.file.path) : configs.root.baseSettings] as const),
   );
   const root = configs.root;
+  // The rules of every config in play: the built-in ones, and the policies each config declares.
+  const rules = rulesInPlay(configs, input.rules);
   const run = runRules({
     files: parsed,
-    rules: input.rules,
+    rules,
     settingsFor: (p) => settings.get(p.file)!.rules,
     envFor: (p) => settings.get(p.file)!.env,
     target: root.target,

@@ -53,6 +53,9 @@ export function describeSchemaErrors(errors: readonly ValidationError[], prefix 
       case 'required':
         push(e.instancePath, `${at} is missing the required key "${String(e.params.missingProperty)}"`);
         break;
+      // An if/then/else says which branch failed; the branch's own errors say why.
+      case 'if':
+        break;
       case 'anyOf':
         push(e.instancePath, `${at} is ${show(e.data)}; expected ${String(e.parentSchema?.description ?? 'another value')}`);
         break;

@@ -1,0 +1,361 @@
+import { resolve } from 'node:path';
+import { type ConfigSource, readConfigFile } from '../load/config-file.js';
+import { displayPathOf } from '../load/discover.js';
+import { validateConfig } from '../load/validators.js';
+import { isObject } from '../model/k8s.js';
+import type { JsonPath } from '../model/path.js';
+import type { Resource } from '../model/resource.js';
+import { type LabelSelector, matchesSelector } from '../model/selectors.js';
+import type { ManifestTree } from '../model/tree.js';
+import { type CelProgram, compileCel, toCel } from '../policy/policy-cel.js';
+import type { Category, Rule, RuleContext, Severity } from './rule.js';
+import { describeSchemaErrors } from './schema-errors.js';
+
+/** A CEL policy as written in a config's `policies:` (or a policy file), after schema validation. */
+export interface PolicySpec {
+  id: string;
+  description?: string;
+  explain?: string;
+  severity?: Severity;
+  category?: Category;
+  match?: {
+    apiGroups?: string[];
+    kinds?: string[];
+    namespaces?: string[];
+    excludeNamespaces?: string[];
+    labelSelector?: LabelSelector;
+  };
+  variables?: { name: string; expression: string }[];
+  validations: { expression: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string }[];
+}
+
+/** The rule id of a policy's findings. */
+export const policyRuleId = (id: string): string => `policy/${id}`;
+
+/** A problem in a policy, where it is written (`file:line:col`, or the setting path of an inline config). */
+export interface PolicyProblem {
+  at: string;
+  message: string;
+}
+
+export class PolicyError extends Error {
+  override name = 'PolicyError';
+  constructor(readonly problems: PolicyProblem[]) {
+    super(problems.map((p) => `${p.at}: ${p.message}`).join('\n'));
+  }
+}
+
+/** One config file's `policies:` list: where it was written, to resolve paths and report problems. */
+export interface PolicyLayer {
+  entries: readonly unknown[];
+  /** The directory paths in `entries` are relative to. */
+  baseDir: string;
+  /** Where the setting at `path` (from the config's root) is written. */
+  locate(path: JsonPath): string;
+}
+
+interface LocatedSpec {
+  spec: PolicySpec;
+  /** Where a key of this policy is written, given its path inside the policy. */
+  locate(path: JsonPath): string;
+}
+
+// Compiled policies are shared by every config that reads the same file (an `extends` chain
+// read from several directories, the same policy file named twice), so one rule object
+// stands for one written policy.
+const fromFiles = new Map<string, LocatedSpec[]>();
+
+function readPolicyFile(path: string, cwd: string, problems: PolicyProblem[]): LocatedSpec[] {
+  const cached = fromFiles.get(path);
+  if (cached) return cached;
+  let source: ConfigSource;
+  try {
+    source = readConfigFile(path, cwd);
+  } catch (err) {
+    problems.push({ at: displayPathOf(path, cwd), message: err instanceof Error ? err.message.replace(/config file/g, 'policy file') : String(err) });
+    return [];
+  }
+  const raw = source.raw ?? {};
+  const extra = Object.keys(raw).filter((k) => k !== 'policies' && k !== '$schema');
+  if (extra.length > 0 || !Array.isArray(raw['policies'])) {
+    problems.push({
+      at: extra.length > 0 ? source.locate([extra[0]!]) : displayPathOf(path, cwd),
+      message: 'a policy file holds one setting, `policies:`, a list of policies',
+    });
+    return [];
+  }
+  const list = raw['policies'] as unknown[];
+  const specs: LocatedSpec[] = [];
+  list.forEach((entry, i) => {
+    if (typeof entry === 'string') {
+      problems.push({ at: source.locate(['policies', i]), message: 'a policy file lists policies, not the paths of other policy files' });
+      return;
+    }
+    if (!validateConfig({ policies: [entry] })) {
+      for (const p of describeSchemaErrors(validateConfig.errors ?? [])) {
+        const inner = p.path.slice(2);
+        problems.push({ at: source.locate(['policies', i, ...inner]), message: p.message.replace(/^policies\[0\]/, `policies[${i}]`) });
+      }
+      return;
+    }
+    specs.push({ spec: entry as PolicySpec, locate: (p) => source.locate(['policies', i, ...p]) });
+  });
+  fromFiles.set(path, specs);
+  return specs;
+}
+
+/**
+ * The rules of the policies a config chain declares, layers given from the config that
+ * applies to the root of its chain: each policy file is read and every CEL expression is
+ * compiled now, so a mistake is a config error at its file:line, never a failure mid-run.
+ * A policy id declared twice is an error at the second one.
+ */
+export function policyRules(layers: readonly PolicyLayer[], cwd: string): Record<string, Rule<any, any>> {
+  const problems: PolicyProblem[] = [];
+  const located: LocatedSpec[] = [];
+  for (const layer of [...layers].reverse()) {
+    layer.entries.forEach((entry, i) => {
+      if (typeof entry === 'string') located.push(...readPolicyFile(resolve(layer.baseDir, entry), cwd, problems));
+      else located.push({ spec: entry as PolicySpec, locate: (p) => layer.locate(['policies', i, ...p]) });
+    });
+  }
+  const rules: Record<string, Rule<any, any>> = {};
+  const firstAt = new Map<string, string>();
+  for (const item of located) {
+    const id = policyRuleId(item.spec.id);
+    const seen = firstAt.get(id);
+    if (seen !== undefined) {
+      problems.push({ at: item.locate(['id']), message: `policy "${item.spec.id}" is declared twice (first at ${seen})` });
+      continue;
+    }
+    firstAt.set(id, item.locate(['id']));
+    const rule = compiled(item, problems);
+    if (rule) rules[id] = rule;
+  }
+  if (problems.length > 0) throw new PolicyError(problems);
+  return rules;
+}
+
+const compiledRules = new WeakMap<PolicySpec, Rule<any, any> | null>();
+const specOfRule = new WeakMap<Rule<any, any>, PolicySpec>();
+
+/**
+ * What identifies a rule's behaviour for the run cache: its id, and for a policy what it
+ * says (a changed expression must not reuse findings of the old one).
+ */
+export function ruleFingerprint(id: string, rule: Rule<any, any>): string {
+  const spec = specOfRule.get(rule);
+  return spec ? `${id} ${JSON.stringify(spec)}` : id;
+}
+
+function compiled(item: LocatedSpec, problems: PolicyProblem[]): Rule<any, any> | undefined {
+  const known = compiledRules.get(item.spec);
+  if (known !== undefined) return known ?? undefined;
+  const before = problems.length;
+  const compile = (expression: string, path: JsonPath): CelProgram | undefined => {
+    const result = compileCel(expression);
+    if (result.ok) return result.program;
+    problems.push({ at: item.locate(path), message: `CEL expression does not compile: ${result.error}` });
+    return undefined;
+  };
+  const { spec } = item;
+  const variables = (spec.variables ?? []).map((v, i) => ({ name: v.name, program: compile(v.expression, ['variables', i, 'expression']) }));
+  const validations = spec.validations.map((v, i) => ({
+    ...v,
+    program: compile(v.expression, ['validations', i, 'expression']),
+    messageProgram: v.messageExpression !== undefined ? compile(v.messageExpression, ['validations', i, 'messageExpression']) : undefined,
+    fieldPathParsed: v.fieldPath !== undefined ? parseFieldPath(v.fieldPath) : undefined,
+  }));
+  validations.forEach((v, i) => {
+    if (v.fieldPath !== undefined && v.fieldPathParsed === undefined) {
+      problems.push({ at: item.locate(['validations', i, 'fieldPath']), message: `fieldPath "${v.fieldPath}" is not a path such as spec.ports[0].port or metadata.labels['app']` });
+    }
+  });
+  if (problems.length > before) {
+    compiledRules.set(spec, null);
+    return undefined;
+  }
+  const rule = policyRule(spec, variables as { name: string; program: CelProgram }[], validations as CompiledValidation[]);
+  compiledRules.set(spec, rule);
+  specOfRule.set(rule, spec);
+  return rule;
+}
+
+interface CompiledValidation {
+  expression: string;
+  message?: string;
+  reason?: string;
+  program: CelProgram;
+  messageProgram?: CelProgram;
+  fieldPathParsed?: JsonPath;
+}
+
+/**
+ * A ValidatingAdmissionPolicy `fieldPath` as a path: dotted field names, `[n]` list
+ * indexes and `['key']` map keys (k8s.io/apiserver/pkg/admission/plugin/policy/validating,
+ * which accepts the same forms), with or without a leading dot.
+ */
+export function parseFieldPath(text: string): JsonPath | undefined {
+  const path: (string | number)[] = [];
+  let i = text.startsWith('.') ? 1 : 0;
+  while (i < text.length) {
+    const rest = text.slice(i);
+    let m: RegExpMatchArray | null;
+    if ((m = rest.match(/^[A-Za-z_$][\w$-]*/))) {
+      path.push(m[0]);
+    } else if ((m = rest.match(/^\[(\d+)\]/))) {
+      path.push(Number(m[1]));
+    } else if ((m = rest.match(/^\[\s*'((?:[^'\\]|\\.)*)'\s*\]/) ?? rest.match(/^\[\s*"((?:[^"\\]|\\.)*)"\s*\]/))) {
+      path.push(m[1]!.replace(/\\(.)/g, '$1'));
+    } else return undefined;
+    i += m[0].length;
+    if (i < text.length && text[i] === '.') {
+      i++;
+      if (i === text.length) return undefined;
+    } else if (i < text.length && text[i] !== '[') return undefined;
+  }
+  return path.length > 0 ? path : undefined;
+}
+
+function matcher(spec: PolicySpec): (r: Resource) => boolean {
+  const m = spec.match ?? {};
+  const groups = m.apiGroups && !m.apiGroups.includes('*') ? new Set(m.apiGroups) : undefined;
+  const kinds = m.kinds && !m.kinds.includes('*') ? new Set(m.kinds) : undefined;
+  const namespaces = m.namespaces ? new Set(m.namespaces) : undefined;
+  const excluded = m.excludeNamespaces ? new Set(m.excludeNamespaces) : undefined;
+  return (r) => {
+    if (groups && !groups.has(r.group)) return false;
+    if (kinds && (r.kind === undefined || !kinds.has(r.kind))) return false;
+    // A Namespace is in its own namespace, as a ValidatingAdmissionPolicy's namespaceSelector sees it.
+    const ns = r.kind === 'Namespace' && r.group === '' ? r.name : r.namespace;
+    if (namespaces && (ns === undefined || !namespaces.has(ns))) return false;
+    if (excluded && ns !== undefined && excluded.has(ns)) return false;
+    if (m.labelSelector) {
+      const labels = isObject(r.value['metadata']) ? r.value['metadata']['labels'] : undefined;
+      if (!matchesSelector(m.labelSelector, isObject(labels) ? labels : {})) return false;
+    }
+    return true;
+  };
+}
+
+// The tree a policy's `resources()` reads while its expressions run (they run synchronously, one rule at a time).
+let currentTree: ManifestTree | undefined;
+const celValues = new WeakMap<Resource, unknown>();
+
+function celValueOf(r: Resource): unknown {
+  let v = celValues.get(r);
+  if (v === undefined) {
+    v = toCel(r.value);
+    celValues.set(r, v);
+  }
+  return v;
+}
+
+/** `resources(group, kind[, namespace])` in a policy: the objects of that kind in the input. */
+export function treeResources(group: string, kind: string, namespace?: string): unknown[] {
+  if (!currentTree) return [];
+  const found = namespace === undefined ? currentTree.ofKind(kind, group) : currentTree.inNamespace(kind, namespace === '' ? undefined : namespace, group);
+  return found.map(celValueOf);
+}
+
+function policyRule(spec: PolicySpec, variables: { name: string; program: CelProgram }[], validations: CompiledValidation[]): Rule<any, any> {
+  const matches = matcher(spec);
+  const kinds = spec.match?.kinds && !spec.match.kinds.includes('*') ? spec.match.kinds : ('*' as const);
+  const listed = validations.map((v) => `- \`${v.expression}\`${v.message ? `: ${v.message}` : ''}`).join('\n');
+  return {
+    meta: {
+      id: policyRuleId(spec.id),
+      description: spec.description ?? `Enforce the policy "${spec.id}"`,
+      category: spec.category ?? 'best-practice',
+      defaultSeverity: spec.severity ?? 'error',
+      fix: 'none',
+      kinds,
+      messages: {
+        violation: '{{message}}',
+        evaluation: 'policy "{{policy}}" could not be evaluated on this object: {{error}}',
+      },
+      docs: {
+        why: spec.explain ?? `A policy of this project's configuration: every matched resource must satisfy each of its CEL validations.`,
+        howToFix: `Change the resource so that each validation holds:\n\n${listed}`,
+        messages: { violation: "The validation's message, or the result of its messageExpression." },
+      },
+      precision: 'very-high',
+    },
+    check(ctx: RuleContext<any, 'violation' | 'evaluation'>) {
+      currentTree = ctx.tree;
+      try {
+        for (const resource of ctx.resources) {
+          if (!matches(resource)) continue;
+          checkResource(spec, resource, ctx, variables, validations);
+        }
+      } finally {
+        currentTree = undefined;
+      }
+    },
+  };
+}
+
+function checkResource(
+  spec: PolicySpec,
+  resource: Resource,
+  ctx: RuleContext<any, 'violation' | 'evaluation'>,
+  variables: { name: string; program: CelProgram }[],
+  validations: CompiledValidation[],
+): void {
+  const nsName = resource.kind === 'Namespace' && resource.group === '' ? resource.name : resource.namespace;
+  const namespace = nsName !== undefined ? ctx.tree.namespace(nsName) : undefined;
+  const vars: Record<string, unknown> = {};
+  const activation: Record<string, unknown> = {
+    object: celValueOf(resource),
+    oldObject: null,
+    namespaceObject: namespace ? celValueOf(namespace) : null,
+    // The admission request the object would come in, as far as a manifest tells it.
+    request: {
+      kind: { group: resource.group, version: resource.version, kind: resource.kind ?? '' },
+      name: resource.name ?? '',
+      namespace: resource.namespace ?? '',
+      operation: 'CREATE',
+    },
+    variables: vars,
+  };
+  const fail = (error: unknown) => ctx.report({ resource, messageId: 'evaluation', data: { policy: spec.id, error: errorText(error) } });
+  // Variables are evaluated in order, each seeing those before it, as a ValidatingAdmissionPolicy's are.
+  for (const { name, program } of variables) {
+    try {
+      vars[name] = program.evaluate(activation);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+  }
+  for (const v of validations) {
+    let result: unknown;
+    try {
+      result = v.program.evaluate(activation);
+    } catch (error) {
+      fail(error);
+      continue;
+    }
+    if (result === true) continue;
+    if (result !== false) {
+      fail(`the expression \`${v.expression}\` gave ${typeof result === 'bigint' ? 'an int' : typeof result}, not a bool`);
+      continue;
+    }
+    let message = v.message ?? `failed expression: ${v.expression}`;
+    if (v.messageProgram) {
+      try {
+        const m = v.messageProgram.evaluate(activation);
+        if (typeof m === 'string' && m.trim() !== '' && !m.includes('\n')) message = m;
+      } catch {
+        // Kubernetes falls back to `message` when messageExpression fails, and so does this.
+      }
+    }
+    if (v.reason) message = `${message} (${v.reason})`;
+    ctx.report({ resource, ...(v.fieldPathParsed ? { path: v.fieldPathParsed } : {}), messageId: 'violation', data: { message } });
+  }
+}
+
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!;
+}
