@@ -33,7 +33,7 @@ export async function loadFormatter(name: string = 'stylish'): Promise<LoadedFor
         cwd,
         sourceRoot: findSourceRoot(cwd),
         color: options.color === true,
-        rules: builtinRules,
+        rules: Object.assign({}, builtinRules, ...runs.map((run) => run.rules)),
         // A report names one target release: that of the first run's working directory, as the CLI's does.
         target: first ? first.config.target : defaultTarget(),
         tool: TOOL,

@@ -4,7 +4,7 @@ import { type ConfigSource, configIn, readConfigFile } from '../load/config-file
 import { displayPathOf } from '../load/discover.js';
 import { UsageError } from '../model/errors.js';
 import { ConfigError, type CliOverrides, type ResolvedConfig, isPreset, resolveLayers } from './config.js';
-import { PolicyError } from './policies.js';
+import { PolicyError, policyErrorText } from './policies.js';
 import type { Rule } from './rule.js';
 
 export interface ConfigOptions {
@@ -150,7 +150,7 @@ function resolveOrExplain(
   try {
     return resolveLayers(layers, registry, cli, cwd);
   } catch (err) {
-    if (err instanceof PolicyError) throw new UsageError(`invalid configuration:\n${err.problems.map((p) => `  ${p.at}: ${p.message}`).join('\n')}`);
+    if (err instanceof PolicyError) throw new UsageError(policyErrorText(err));
     if (!(err instanceof ConfigError)) throw err;
     const lines = err.problems.map((p) => {
       const source = p.layer !== undefined ? chain[p.layer] : undefined;

@@ -6,7 +6,10 @@ import { type RunResult, runRules } from './run.js';
 import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
-import { type ReadResult, decode, readSource } from '../load/read.js';
+import { type ReadResult, decode, fileOfRead, readSource } from '../load/read.js';
+import { loadCel, loadedCel } from '../policy/index.js';
+import { PolicyError, compilePolicies, holdsPolicies, policyErrorText } from './policies.js';
+import { UsageError } from '../model/errors.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { Resource } from '../model/resource.js';
 import { compareRanges } from '../model/range.js';
@@ -108,6 +111,13 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
   }
   for (const path of files) sources.push(readSource(path, displayPathOf(path, cwd)));
   const configOf = (p: IgnoredPath) => (p.kind === 'file' ? configs.forPath(p.path) : configs.forDirectory(p.path)).file;
+  // Every file's config, looked up now: the policies they declare need the CEL engine loaded
+  // before rules run, and their context joins the tree.
+  for (const source of sources) {
+    const { path } = fileOfRead(source);
+    if (isAbsolute(path)) configs.forPath(path);
+  }
+  if (configs.used().some((c) => holdsPolicies(c.rules))) await loadCel();
   // The context of every config in play joins the one tree the cross-resource rules see.
   const contextPaths = [...new Set(configs.used().flatMap((c) => c.context))];
   return {

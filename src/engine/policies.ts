@@ -6,8 +6,7 @@ import { isObject } from '../model/k8s.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { type LabelSelector, matchesSelector } from '../model/selectors.js';
-import type { ManifestTree } from '../model/tree.js';
-import { type CelProgram, compileCel, toCel } from '../policy/policy-cel.js';
+import { type CelEngine, type CelProgram, loadedCel } from '../policy/index.js';
 import type { Category, Rule, RuleContext, Severity } from './rule.js';
 import { describeSchemaErrors } from './schema-errors.js';
 
@@ -36,6 +35,11 @@ export const policyRuleId = (id: string): string => `policy/${id}`;
 export interface PolicyProblem {
   at: string;
   message: string;
+}
+
+/** The problems of a PolicyError as the CLI shows a configuration error. */
+export function policyErrorText(err: PolicyError): string {
+  return `invalid configuration:\n${err.problems.map((p) => `  ${p.at}: ${p.message}`).join('\n')}`;
 }
 
 export class PolicyError extends Error {
@@ -129,56 +133,90 @@ export function policyRules(layers: readonly PolicyLayer[], cwd: string): Record
       continue;
     }
     firstAt.set(id, item.locate(['id']));
-    const rule = compiled(item, problems);
+    const rule = ruleOf(item, problems);
     if (rule) rules[id] = rule;
   }
   if (problems.length > 0) throw new PolicyError(problems);
   return rules;
 }
 
-const compiledRules = new WeakMap<PolicySpec, Rule<any, any> | null>();
-const specOfRule = new WeakMap<Rule<any, any>, PolicySpec>();
+/** What a policy rule holds besides its meta: the policy, where it is written, and its programs once compiled. */
+interface PolicyState {
+  item: LocatedSpec;
+  fieldPaths: (JsonPath | undefined)[];
+  compiled?: { variables: { name: string; program: CelProgram }[]; validations: CompiledValidation[] };
+}
+
+const policyOf = new WeakMap<Rule<any, any>, PolicyState>();
+const ruleOfSpec = new WeakMap<PolicySpec, Rule<any, any> | null>();
 
 /**
  * What identifies a rule's behaviour for the run cache: its id, and for a policy what it
  * says (a changed expression must not reuse findings of the old one).
  */
 export function ruleFingerprint(id: string, rule: Rule<any, any>): string {
-  const spec = specOfRule.get(rule);
-  return spec ? `${id} ${JSON.stringify(spec)}` : id;
+  const state = policyOf.get(rule);
+  return state ? `${id} ${JSON.stringify(state.item.spec)}` : id;
 }
 
-function compiled(item: LocatedSpec, problems: PolicyProblem[]): Rule<any, any> | undefined {
-  const known = compiledRules.get(item.spec);
+/** Whether any of `rules` is a policy, whose expressions need the CEL engine. */
+export function holdsPolicies(rules: Readonly<Record<string, Rule<any, any>>>): boolean {
+  return Object.values(rules).some((r) => policyOf.has(r));
+}
+
+/** A policy as a rule; its expressions are compiled by `compilePolicies`, once the CEL engine is loaded. */
+function ruleOf(item: LocatedSpec, problems: PolicyProblem[]): Rule<any, any> | undefined {
+  const known = ruleOfSpec.get(item.spec);
   if (known !== undefined) return known ?? undefined;
   const before = problems.length;
-  const compile = (expression: string, path: JsonPath): CelProgram | undefined => {
-    const result = compileCel(expression);
-    if (result.ok) return result.program;
-    problems.push({ at: item.locate(path), message: `CEL expression does not compile: ${result.error}` });
-    return undefined;
-  };
-  const { spec } = item;
-  const variables = (spec.variables ?? []).map((v, i) => ({ name: v.name, program: compile(v.expression, ['variables', i, 'expression']) }));
-  const validations = spec.validations.map((v, i) => ({
-    ...v,
-    program: compile(v.expression, ['validations', i, 'expression']),
-    messageProgram: v.messageExpression !== undefined ? compile(v.messageExpression, ['validations', i, 'messageExpression']) : undefined,
-    fieldPathParsed: v.fieldPath !== undefined ? parseFieldPath(v.fieldPath) : undefined,
-  }));
-  validations.forEach((v, i) => {
-    if (v.fieldPath !== undefined && v.fieldPathParsed === undefined) {
-      problems.push({ at: item.locate(['validations', i, 'fieldPath']), message: `fieldPath "${v.fieldPath}" is not a path such as spec.ports[0].port or metadata.labels['app']` });
-    }
+  const fieldPaths = item.spec.validations.map((v, i) => {
+    if (v.fieldPath === undefined) return undefined;
+    const path = parseFieldPath(v.fieldPath);
+    if (!path) problems.push({ at: item.locate(['validations', i, 'fieldPath']), message: `fieldPath "${v.fieldPath}" is not a path such as spec.ports[0].port or metadata.labels['app']` });
+    return path;
   });
   if (problems.length > before) {
-    compiledRules.set(spec, null);
+    ruleOfSpec.set(item.spec, null);
     return undefined;
   }
-  const rule = policyRule(spec, variables as { name: string; program: CelProgram }[], validations as CompiledValidation[]);
-  compiledRules.set(spec, rule);
-  specOfRule.set(rule, spec);
+  const state: PolicyState = { item, fieldPaths };
+  const rule = policyRule(state);
+  policyOf.set(rule, state);
+  ruleOfSpec.set(item.spec, rule);
   return rule;
+}
+
+/**
+ * Compiles the expressions of the policies among `rules` (each once), before any runs:
+ * one that does not compile is an error at its file:line:col, with the CEL error.
+ */
+export function compilePolicies(rules: Readonly<Record<string, Rule<any, any>>>, engine: CelEngine): void {
+  const problems: PolicyProblem[] = [];
+  for (const rule of Object.values(rules)) {
+    const state = policyOf.get(rule);
+    if (!state || state.compiled) continue;
+    const { spec, locate } = state.item;
+    const before = problems.length;
+    const compile = (expression: string, path: JsonPath, returns?: 'bool' | 'string'): CelProgram | undefined => {
+      const result = engine.compile(expression, returns ? { returns } : {});
+      if (result.ok) return result.program;
+      const { message, line, column } = result.error;
+      const inside = expression.includes('\n') ? ` (line ${line}, column ${column} of the expression)` : column > 1 ? ` (column ${column} of the expression)` : '';
+      problems.push({ at: locate(path), message: `CEL expression does not compile: ${message}${inside}` });
+      return undefined;
+    };
+    const variables = (spec.variables ?? []).map((v, i) => ({ name: v.name, program: compile(v.expression, ['variables', i, 'expression'])! }));
+    const validations = spec.validations.map((v, i) => ({
+      expression: v.expression,
+      ...(v.message !== undefined ? { message: v.message } : {}),
+      ...(v.reason !== undefined ? { reason: v.reason } : {}),
+      program: compile(v.expression, ['validations', i, 'expression'], 'bool')!,
+      ...(v.messageExpression !== undefined ? { messageProgram: compile(v.messageExpression, ['validations', i, 'messageExpression'], 'string')! } : {}),
+      ...(state.fieldPaths[i] ? { fieldPath: state.fieldPaths[i] } : {}),
+    }));
+    if (problems.length === before) state.compiled = { variables, validations };
+  }
+  if (problems.length > 0) throw new PolicyError(problems);
 }
 
 interface CompiledValidation {
@@ -187,7 +225,7 @@ interface CompiledValidation {
   reason?: string;
   program: CelProgram;
   messageProgram?: CelProgram;
-  fieldPathParsed?: JsonPath;
+  fieldPath?: JsonPath;
 }
 
 /**
@@ -238,30 +276,22 @@ function matcher(spec: PolicySpec): (r: Resource) => boolean {
   };
 }
 
-// The tree a policy's `resources()` reads while its expressions run (they run synchronously, one rule at a time).
-let currentTree: ManifestTree | undefined;
 const celValues = new WeakMap<Resource, unknown>();
 
-function celValueOf(r: Resource): unknown {
+function celValueOf(engine: CelEngine, r: Resource): unknown {
   let v = celValues.get(r);
   if (v === undefined) {
-    v = toCel(r.value);
+    v = engine.toCel(r.value);
     celValues.set(r, v);
   }
   return v;
 }
 
-/** `resources(group, kind[, namespace])` in a policy: the objects of that kind in the input. */
-export function treeResources(group: string, kind: string, namespace?: string): unknown[] {
-  if (!currentTree) return [];
-  const found = namespace === undefined ? currentTree.ofKind(kind, group) : currentTree.inNamespace(kind, namespace === '' ? undefined : namespace, group);
-  return found.map(celValueOf);
-}
-
-function policyRule(spec: PolicySpec, variables: { name: string; program: CelProgram }[], validations: CompiledValidation[]): Rule<any, any> {
+function policyRule(state: PolicyState): Rule<any, any> {
+  const { spec } = state.item;
   const matches = matcher(spec);
   const kinds = spec.match?.kinds && !spec.match.kinds.includes('*') ? spec.match.kinds : ('*' as const);
-  const listed = validations.map((v) => `- \`${v.expression}\`${v.message ? `: ${v.message}` : ''}`).join('\n');
+  const listed = spec.validations.map((v) => `- \`${v.expression.replace(/\s+/g, ' ')}\`${v.message ? `: ${v.message}` : ''}`).join('\n');
   return {
     meta: {
       id: policyRuleId(spec.id),
@@ -282,20 +312,22 @@ function policyRule(spec: PolicySpec, variables: { name: string; program: CelPro
       precision: 'very-high',
     },
     check(ctx: RuleContext<any, 'violation' | 'evaluation'>) {
-      currentTree = ctx.tree;
-      try {
-        for (const resource of ctx.resources) {
-          if (!matches(resource)) continue;
-          checkResource(spec, resource, ctx, variables, validations);
-        }
-      } finally {
-        currentTree = undefined;
-      }
+      const engine = loadedCel();
+      if (!engine || !state.compiled) throw new Error(`policy "${spec.id}" ran before its expressions were compiled`);
+      const { variables, validations } = state.compiled;
+      const resources = (group: string, kind: string, namespace?: string) => {
+        const found = namespace === undefined ? ctx.tree.ofKind(kind, group) : ctx.tree.inNamespace(kind, namespace === '' ? undefined : namespace, group);
+        return found.map((r) => celValueOf(engine, r));
+      };
+      engine.withResources(resources, () => {
+        for (const resource of ctx.resources) if (matches(resource)) checkResource(engine, spec, resource, ctx, variables, validations);
+      });
     },
   };
 }
 
 function checkResource(
+  engine: CelEngine,
   spec: PolicySpec,
   resource: Resource,
   ctx: RuleContext<any, 'violation' | 'evaluation'>,
@@ -305,10 +337,9 @@ function checkResource(
   const nsName = resource.kind === 'Namespace' && resource.group === '' ? resource.name : resource.namespace;
   const namespace = nsName !== undefined ? ctx.tree.namespace(nsName) : undefined;
   const vars: Record<string, unknown> = {};
-  const activation: Record<string, unknown> = {
-    object: celValueOf(resource),
-    oldObject: null,
-    namespaceObject: namespace ? celValueOf(namespace) : null,
+  const activation = {
+    object: celValueOf(engine, resource),
+    namespaceObject: namespace ? celValueOf(engine, namespace) : null,
     // The admission request the object would come in, as far as a manifest tells it.
     request: {
       kind: { group: resource.group, version: resource.version, kind: resource.kind ?? '' },
@@ -318,44 +349,27 @@ function checkResource(
     },
     variables: vars,
   };
-  const fail = (error: unknown) => ctx.report({ resource, messageId: 'evaluation', data: { policy: spec.id, error: errorText(error) } });
+  const fail = (error: string) => ctx.report({ resource, messageId: 'evaluation', data: { policy: spec.id, error } });
   // Variables are evaluated in order, each seeing those before it, as a ValidatingAdmissionPolicy's are.
   for (const { name, program } of variables) {
-    try {
-      vars[name] = program.evaluate(activation);
-    } catch (error) {
-      fail(error);
-      return;
-    }
+    const result = program.evaluate(activation);
+    if (!result.ok) return fail(result.error);
+    vars[name] = result.value;
   }
   for (const v of validations) {
-    let result: unknown;
-    try {
-      result = v.program.evaluate(activation);
-    } catch (error) {
-      fail(error);
+    const result = v.program.evaluate(activation);
+    if (!result.ok) {
+      fail(result.error);
       continue;
     }
-    if (result === true) continue;
-    if (result !== false) {
-      fail(`the expression \`${v.expression}\` gave ${typeof result === 'bigint' ? 'an int' : typeof result}, not a bool`);
-      continue;
-    }
-    let message = v.message ?? `failed expression: ${v.expression}`;
+    if (result.value === true) continue;
+    let message = v.message ?? `failed expression: ${v.expression.replace(/\s+/g, ' ')}`;
     if (v.messageProgram) {
-      try {
-        const m = v.messageProgram.evaluate(activation);
-        if (typeof m === 'string' && m.trim() !== '' && !m.includes('\n')) message = m;
-      } catch {
-        // Kubernetes falls back to `message` when messageExpression fails, and so does this.
-      }
+      const m = v.messageProgram.evaluate(activation);
+      // Kubernetes keeps `message` when messageExpression fails or gives an empty or multi-line string.
+      if (m.ok && typeof m.value === 'string' && m.value.trim() !== '' && !m.value.includes('\n')) message = m.value;
     }
     if (v.reason) message = `${message} (${v.reason})`;
-    ctx.report({ resource, ...(v.fieldPathParsed ? { path: v.fieldPathParsed } : {}), messageId: 'violation', data: { message } });
+    ctx.report({ resource, ...(v.fieldPath ? { path: v.fieldPath } : {}), messageId: 'violation', data: { message } });
   }
-}
-
-function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!;
 }
