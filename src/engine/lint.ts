@@ -7,6 +7,7 @@ import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, readSource } from '../load/read.js';
+import { prepareCel } from '../policy/index.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { Resource } from '../model/resource.js';
 import { compareRanges } from '../model/range.js';
@@ -120,11 +121,13 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
 /** Parses what `readPaths` read. */
 export async function parseReads(read: ReadOutput): Promise<LoadOutput> {
   await prepareTypeScript([...read.sources, ...read.context].flatMap((s) => (s.ok ? [s.file] : [])));
-  return {
+  const loaded = {
     context: read.context.flatMap((r) => parseRead(r).resources),
     parsed: read.sources.map(parseRead),
     ignored: read.ignored,
   };
+  await prepareCel([...loaded.context, ...loaded.parsed.flatMap((p) => p.resources)]);
+  return loaded;
 }
 
 /** Finds, reads and parses the given paths (and standard input). */

@@ -1,0 +1,113 @@
+// The CEL engine itself, in its own chunk of the build: compiling expressions in the admission
+// environment and evaluating them over manifest values. Loaded by `loadCel` (index.ts).
+import { EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
+import type { Activation, CelEngine, CompileOptions, CompileResult, EvalResult } from './types.js';
+
+import { ADMISSION_VARIABLES, admissionEnvironment } from './environment.js';
+
+/** The variables an activation leaves out: null, as for a CREATE without params. */
+const ABSENT: Record<string, null> = Object.fromEntries(ADMISSION_VARIABLES.map((name) => [name, null]));
+
+let env: ReturnType<typeof admissionEnvironment> | undefined;
+
+function environment() {
+  return (env ??= admissionEnvironment());
+}
+
+/** Line and column (1-based) of an offset in the expression's text. */
+function position(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}
+
+interface CelError {
+  summary?: string;
+  message: string;
+  range?: { start: number };
+}
+
+function summaryOf(err: CelError): string {
+  return err.summary ?? err.message.split('\n')[0]!;
+}
+
+/** Whether the AST reads the identifier `name` (a variable, not a field of that name). */
+function readsIdentifier(node: unknown, name: string): boolean {
+  const stack = [node];
+  while (stack.length > 0) {
+    const n = stack.pop() as { op?: string; args?: unknown } | undefined;
+    if (!n || typeof n !== 'object') continue;
+    if (n.op === 'id' && n.args === name) return true;
+    const args = n.args;
+    if (Array.isArray(args)) for (const a of args) stack.push(...(Array.isArray(a) ? a : [a]));
+    else if (args && typeof args === 'object') stack.push(args);
+  }
+  return false;
+}
+
+function compile(expression: string, options: CompileOptions = {}): CompileResult {
+  let parsed: ParseResult;
+  try {
+    parsed = environment().parse(expression);
+  } catch (err) {
+    return failure(expression, err as CelError);
+  }
+  const checked = parsed.check();
+  if (!checked.valid) return failure(expression, checked.error as CelError);
+  const type = checked.type ?? 'dyn';
+  if (options.returns && type !== 'dyn' && type !== options.returns) {
+    return { ok: false, error: { message: `expression must evaluate to ${options.returns}, not ${type}`, offset: 0, line: 1, column: 1 } };
+  }
+  const usesAuthorizer = readsIdentifier(parsed.ast, 'authorizer');
+  return {
+    ok: true,
+    program: {
+      expression,
+      type,
+      usesAuthorizer,
+      evaluate(activation: Activation): EvalResult {
+        if (usesAuthorizer) return { ok: false, unsupported: true, error: 'the expression reads authorizer, which cannot be evaluated offline' };
+        try {
+          const value: unknown = parsed({ ...ABSENT, ...activation });
+          if (options.returns === 'bool' && typeof value !== 'boolean') return { ok: false, error: `expression must evaluate to bool, not ${typeName(value)}` };
+          if (options.returns === 'string' && typeof value !== 'string') return { ok: false, error: `expression must evaluate to string, not ${typeName(value)}` };
+          return { ok: true, value };
+        } catch (err) {
+          if (err instanceof EvaluationError || (err as Error).name === 'EvaluationError') return { ok: false, error: summaryOf(err as CelError) };
+          if (err instanceof RangeError) return { ok: false, error: 'expression is nested too deeply to evaluate' };
+          throw err;
+        }
+      },
+    },
+  };
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'number') return 'double';
+  if (Array.isArray(v)) return 'list';
+  return typeof v === 'object' ? 'map' : typeof v;
+}
+
+function failure(expression: string, err: CelError): CompileResult {
+  const offset = err.range?.start ?? 0;
+  return { ok: false, error: { message: summaryOf(err), offset, ...position(expression, offset) } };
+}
+
+/**
+ * A manifest value as CEL sees it: integers as CEL ints (bigint), other numbers as doubles,
+ * lists and maps alike, so `object.spec.replicas == 3` compares ints as the API server does.
+ */
+function toCel(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
+  if (Array.isArray(value)) return value.map(toCel);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: toCel(v), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
+
+export const engine: CelEngine = { compile, toCel };
