@@ -44,6 +44,8 @@ describe('compile', () => {
   it('gives a syntax error with its line and column in the expression', () => {
     expect(cel.compile('object.spec.replicas <=')).toEqual({ ok: false, error: { message: 'Unexpected token: EOF', offset: 23, line: 1, column: 24 } });
     expect(cel.compile('object.spec.replicas <= 5 &&\n  object.spec.x ==')).toMatchObject({ ok: false, error: { line: 2, column: 19 } });
+    // A missing operand at the end of a block scalar's text is shown after its last character, not on the blank line after it.
+    expect(cel.compile('object.spec.replicas <=\n\n')).toMatchObject({ ok: false, error: { offset: 23, line: 1, column: 24 } });
   });
 
   it('gives an unknown function or overload as a compile error', () => {
@@ -65,5 +67,10 @@ describe('compile', () => {
     expect(r.ok && r.program.evaluate({})).toEqual({ ok: false, unsupported: true, error: 'the expression reads authorizer, which cannot be evaluated offline' });
     const field = cel.compile('object.authorizer == null');
     expect(field.ok && field.program.usesAuthorizer).toBe(false);
+  });
+
+  it('tells which admission variables an expression reads', () => {
+    const r = cel.compile('object.metadata.name in params.names && [1].all(x, has(namespaceObject.metadata.labels)) && variables.ok');
+    expect(r.ok && [...r.program.reads].sort()).toEqual(['namespaceObject', 'object', 'params', 'variables']);
   });
 });

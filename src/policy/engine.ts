@@ -31,18 +31,21 @@ function summaryOf(err: CelError): string {
   return err.summary ?? err.message.split('\n')[0]!;
 }
 
-/** Whether the AST reads the identifier `name` (a variable, not a field of that name). */
-function readsIdentifier(node: unknown, name: string): boolean {
+/** The admission variables the AST reads (as identifiers, not as fields of that name). */
+function variablesRead(node: unknown): Set<string> {
+  const names = new Set<string>(ADMISSION_VARIABLES);
+  const read = new Set<string>();
   const stack = [node];
   while (stack.length > 0) {
-    const n = stack.pop() as { op?: string; args?: unknown } | undefined;
-    if (!n || typeof n !== 'object') continue;
-    if (n.op === 'id' && n.args === name) return true;
-    const args = n.args;
-    if (Array.isArray(args)) for (const a of args) stack.push(...(Array.isArray(a) ? a : [a]));
-    else if (args && typeof args === 'object') stack.push(args);
+    const n = stack.pop();
+    if (Array.isArray(n)) stack.push(...n);
+    else if (n && typeof n === 'object') {
+      const { op, args } = n as { op?: string; args?: unknown };
+      if (op === 'id' && typeof args === 'string' && names.has(args)) read.add(args);
+      else stack.push(args);
+    }
   }
-  return false;
+  return read;
 }
 
 function compile(expression: string, options: CompileOptions = {}): CompileResult {
@@ -58,12 +61,14 @@ function compile(expression: string, options: CompileOptions = {}): CompileResul
   if (options.returns && type !== 'dyn' && type !== options.returns) {
     return { ok: false, error: { message: `expression must evaluate to ${options.returns}, not ${type}`, offset: 0, line: 1, column: 1 } };
   }
-  const usesAuthorizer = readsIdentifier(parsed.ast, 'authorizer');
+  const reads = variablesRead(parsed.ast);
+  const usesAuthorizer = reads.has('authorizer');
   return {
     ok: true,
     program: {
       expression,
       type,
+      reads,
       usesAuthorizer,
       evaluate(activation: Activation): EvalResult {
         if (usesAuthorizer) return { ok: false, unsupported: true, error: 'the expression reads authorizer, which cannot be evaluated offline' };
@@ -91,7 +96,8 @@ function typeName(v: unknown): string {
 }
 
 function failure(expression: string, err: CelError): CompileResult {
-  const offset = err.range?.start ?? 0;
+  // An error at the end of input (a missing operand) is shown just after the last character, not past trailing blank lines.
+  const offset = Math.min(err.range?.start ?? 0, expression.trimEnd().length);
   return { ok: false, error: { message: summaryOf(err), offset, ...position(expression, offset) } };
 }
 

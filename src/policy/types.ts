@@ -30,6 +30,8 @@ export interface CelProgram {
   readonly expression: string;
   /** The checked type (`bool`, `string`, `dyn`...). */
   readonly type: string;
+  /** The admission variables the expression reads (`object`, `params`, `namespaceObject`...). */
+  readonly reads: ReadonlySet<string>;
   /** Reads `authorizer`: every evaluation is then `unsupported`. */
   readonly usesAuthorizer: boolean;
   evaluate(activation: Activation): EvalResult;
