@@ -42,6 +42,7 @@ import unknownAnnotation from './unknown-annotation.js';
 import unknownApiVersion from './unknown-api-version.js';
 import unknownLinkerdConfig from './unknown-linkerd-config.js';
 import unusedDisableDirective from './unused-disable-directive.js';
+import validatingAdmissionPolicy from './validating-admission-policy.js';
 import waitBeforeExitExceedsGrace from './wait-before-exit-exceeds-grace.js';
 
 type AnyRule = Rule<any, any>;
@@ -89,5 +90,6 @@ export const builtinRules: Readonly<Record<string, AnyRule>> = {
   'unknown-api-version': unknownApiVersion,
   'unknown-linkerd-config': unknownLinkerdConfig,
   'unused-disable-directive': unusedDisableDirective,
+  'validating-admission-policy': validatingAdmissionPolicy,
   'wait-before-exit-exceeds-grace': waitBeforeExitExceedsGrace,
 };

@@ -11,14 +11,16 @@ const TABLE: Record<string, readonly string[] | '*'> = {
   'src/cli': '*',
   // The programmatic API runs the engine as the CLI does; of the CLI it shares `main`'s bundle and the source root.
   'src/api': ['src/engine', 'src/model', 'src/linkerd', 'src/load', 'src/fix', 'src/report', 'rules', 'src/version.ts', 'src/cli/main.ts', 'src/cli/source-root.ts'],
-  'src/engine': ['src/model', 'src/linkerd', 'src/load', 'src/fix'],
+  'src/engine': ['src/model', 'src/linkerd', 'src/load', 'src/fix', 'src/policy'],
   'src/load': ['src/model', 'src/generated'],
   'src/fix': ['src/model'],
   'src/report': ['src/model'],
   'src/linkerd': ['src/model'],
+  // The CEL engine (ValidatingAdmissionPolicies, CEL policies): Kubernetes' CEL environment, nothing of the pipeline.
+  'src/policy': ['src/model', 'src/linkerd'],
   'src/model': [],
   // The rule API is one file of the engine: rules see nothing else of it.
-  rules: ['src/model', 'src/linkerd', 'src/engine/rule.ts'],
+  rules: ['src/model', 'src/linkerd', 'src/engine/rule.ts', 'src/policy'],
   // The package version and home page: read by the CLI, imports nothing.
   'src/version.ts': [],
 };

@@ -8,9 +8,14 @@ import type { Finding } from '../src/engine/rule.js';
 import { parseSource } from '../src/load/parse.js';
 import { decode } from '../src/load/read.js';
 import { walkManifests } from '../src/load/walk.js';
+import { loadCel } from '../src/policy/index.js';
 
 export const ROOT = join((import.meta.dirname ?? process.cwd()), '..');
 export const FIXTURES = join(ROOT, 'fixtures');
+
+// Fixture runs are synchronous, as rules are: the CEL engine that ValidatingAdmissionPolicy
+// fixtures need is loaded up front, as the lint run loads it before rules run.
+await loadCel();
 
 /**
  * A path inside `../shared` (real-world corpus, upstream CRDs, the SARIF schema), or

@@ -7,7 +7,7 @@ import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
 import { parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, fileOfRead, readSource } from '../load/read.js';
-import { loadCel, loadedCel } from '../policy/index.js';
+import { loadCel, loadedCel, prepareCel } from '../policy/index.js';
 import { PolicyError, compilePolicies, holdsPolicies, policyErrorText } from './policies.js';
 import { UsageError } from '../model/errors.js';
 import type { ParsedFile } from '../model/parsed.js';
@@ -130,11 +130,13 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
 /** Parses what `readPaths` read. */
 export async function parseReads(read: ReadOutput): Promise<LoadOutput> {
   await prepareTypeScript([...read.sources, ...read.context].flatMap((s) => (s.ok ? [s.file] : [])));
-  return {
+  const loaded = {
     context: read.context.flatMap((r) => parseRead(r).resources),
     parsed: read.sources.map(parseRead),
     ignored: read.ignored,
   };
+  await prepareCel([...loaded.context, ...loaded.parsed.flatMap((p) => p.resources)]);
+  return loaded;
 }
 
 /** Finds, reads and parses the given paths (and standard input). */
@@ -223,6 +225,16 @@ export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput 
   const root = configs.root;
   // The rules of every config in play: the built-in ones, and the policies each config declares.
   const rules = rulesInPlay(configs, input.rules);
+  if (holdsPolicies(rules)) {
+    const engine = loadedCel();
+    if (!engine) throw new Error('the CEL engine was not loaded before linting files whose config declares policies');
+    try {
+      compilePolicies(rules, engine);
+    } catch (err) {
+      if (err instanceof PolicyError) throw new UsageError(policyErrorText(err));
+      throw err;
+    }
+  }
   const run = runRules({
     files: parsed,
     rules,

@@ -198,7 +198,7 @@ export function compilePolicies(rules: Readonly<Record<string, Rule<any, any>>>,
     const { spec, locate } = state.item;
     const before = problems.length;
     const compile = (expression: string, path: JsonPath, returns?: 'bool' | 'string'): CelProgram | undefined => {
-      const result = engine.compile(expression, returns ? { returns } : {});
+      const result = engine.compile(expression, { environment: 'policy', ...(returns ? { returns } : {}) });
       if (result.ok) return result.program;
       const { message, line, column } = result.error;
       const inside = expression.includes('\n') ? ` (line ${line}, column ${column} of the expression)` : column > 1 ? ` (column ${column} of the expression)` : '';

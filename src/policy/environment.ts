@@ -1,0 +1,29 @@
+// The CEL environment of Kubernetes admission (ValidatingAdmissionPolicy): the variables
+// k8s.io/apiserver/pkg/admission/plugin/cel/compile.go declares, over the extension libraries
+// of k8s.io/apiserver/pkg/cel/environment/base.go, on the @marcbachmann/cel-js evaluator.
+import { Environment } from '@marcbachmann/cel-js';
+import { AUTHORIZER_TYPE, registerAuthz } from './library/authz.js';
+import { registerLists } from './library/lists.js';
+import { registerNet } from './library/net.js';
+import { registerQuantity } from './library/quantity.js';
+import { registerRegex } from './library/regex.js';
+import { registerStrings } from './library/strings.js';
+import { registerURL } from './library/url.js';
+
+/** The variables of an admission expression, in the order compile.go declares them. */
+export const ADMISSION_VARIABLES = ['object', 'oldObject', 'request', 'params', 'namespaceObject', 'authorizer', 'variables'] as const;
+
+export function admissionEnvironment(): Environment {
+  // Optional types (`.?field`, `optional.of`) are on in the API server's base environment;
+  // its list and map literals are homogeneous, as the evaluator's default is.
+  const env = new Environment({ enableOptionalTypes: true });
+  registerAuthz(env);
+  for (const name of ADMISSION_VARIABLES) env.registerVariable(name, name === 'authorizer' ? AUTHORIZER_TYPE : 'dyn');
+  registerStrings(env);
+  registerLists(env);
+  registerRegex(env);
+  registerQuantity(env);
+  registerNet(env);
+  registerURL(env);
+  return env;
+}

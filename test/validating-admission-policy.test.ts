@@ -1,0 +1,83 @@
+// What the fixture goldens do not show: the severities that validationActions give, the
+// rule's own severity over them, and a CLI run that reads the policy from --context.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { builtinRules } from '../rules/index.js';
+import { resolveConfig } from '../src/engine/config.js';
+import { cli, tree } from './cli-helpers.js';
+import { FIXTURES, ROOT, fixtureConfig, lintCase, lintText } from './helpers.js';
+
+const ID = 'validating-admission-policy';
+const invalid = (name: string) => join(FIXTURES, ID, 'invalid', name);
+const summary = (file: string, config = fixtureConfig(ID)) =>
+  lintCase(file, config)
+    .findings.filter((f) => f.ruleId === ID)
+    .map((f) => `${f.range.start.line} ${f.severity} ${f.messageId}`);
+
+const POLICY = (actions: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: two-replicas
+spec:
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        operations: [CREATE]
+        resources: [deployments]
+  validations:
+    - expression: object.spec.replicas >= 2
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: two-replicas
+spec:
+  policyName: two-replicas
+  validationActions: ${actions}
+`;
+
+const DEPLOYMENT = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+`;
+
+describe('validating-admission-policy severities', () => {
+  it('maps Deny, Warn and Audit to error, warning and info, the highest of several', () => {
+    const severities = (actions: string) => lintText(`${POLICY(actions)}---\n${DEPLOYMENT}`, ID).map((f) => f.severity);
+    expect(severities('[Deny]')).toEqual(['error']);
+    expect(severities('[Warn]')).toEqual(['warning']);
+    expect(severities('[Audit]')).toEqual(['info']);
+    expect(severities('[Warn, Audit]')).toEqual(['warning']);
+    expect(severities('[Deny, Audit]')).toEqual(['error']);
+  });
+
+  it('keeps the higher severity where two bindings of one policy apply', () => {
+    expect(summary(invalid('actions.yaml'))).toEqual(['61 warning violation', '80 info violation']);
+  });
+
+  it('reports an authorizer expression at info, and a compile error at the rule severity', () => {
+    expect(summary(invalid('authorizer.yaml'))).toEqual(['16 info notEvaluable', '41 info notEvaluable', '54 error violation']);
+    expect(summary(invalid('compile-error.yaml'))).toEqual(['16 error compileError', '17 error compileError', '18 error compileError', '20 error compileError', '32 error failed']);
+  });
+
+  it('never raises a finding above the severity the config gives the rule', () => {
+    const config = resolveConfig({ rules: { [ID]: 'warning' } }, builtinRules, ROOT);
+    expect(summary(invalid('example.yaml'), config)).toEqual(['61 warning violation']);
+  });
+});
+
+describe('validating-admission-policy from the command line', () => {
+  it('evaluates a policy given as --context against the linted files', () => {
+    const dir = tree({ 'cluster/policy.yaml': POLICY('[Deny]'), 'app/web.yaml': DEPLOYMENT });
+    const run = cli(['--no-config-lookup', '--format', 'json', '--context', 'cluster', 'app'], { cwd: dir });
+    const results = JSON.parse(run.stdout) as { filePath: string; messages: { ruleId: string; line: number; column: number; message: string }[] }[];
+    expect(results.map((r) => [r.filePath, r.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)])).toEqual([
+      [join(dir, 'app', 'web.yaml'), ['2:1 validating-admission-policy policy "two-replicas": failed expression: object.spec.replicas >= 2']],
+    ]);
+    expect(run.code).toBe(1);
+  });
+});
