@@ -44,6 +44,7 @@ const main = await build({
   define: {
     __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version),
     __RESOURCE_MODULES__: JSON.stringify('./resources/'),
+    __AJV_MODULE__: JSON.stringify('./ajv.cjs'),
     // The TypeScript compiler (in the lazily loaded typescript-estree chunk) reads the
     // CommonJS module path at load time; ES modules have it on import.meta (Node 20.11+).
     __filename: 'import.meta.filename',
@@ -95,6 +96,21 @@ await build({
   target: 'node20',
   minifyWhitespace: true,
   minifySyntax: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// The JSON Schema compiler, for the options schemas of plugin rules (the built-in rules'
+// are precompiled): one CommonJS file that src/load/options-schema.ts requires on first use.
+await build({
+  entryPoints: { ajv: join(root, 'node_modules', 'ajv', 'dist', 'ajv.js') },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
   legalComments: 'none',
   logLevel: 'warning',
 });

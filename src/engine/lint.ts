@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from '../model/errors.js';
 import { ResolvedConfig } from './config.js';
 import { type Configs, singleConfig } from './config-file.js';
 import type { Fixer, Rule } from './rule.js';
@@ -21,7 +22,11 @@ export interface LintInput {
   stdin?: { bytes: Buffer; filename?: string };
   /** One config for every file, or each file's own (see `ConfigLookup`). */
   config: ResolvedConfig | Configs;
-  rules: Readonly<Record<string, Rule<any, any>>>;
+  /**
+   * Unused: each file is linted with the rules of its own config (the registry it was
+   * resolved with and its plugins). Kept so callers that pass the registry still compile.
+   */
+  rules?: Readonly<Record<string, Rule<any, any>>>;
   errorOnUnmatchedPattern?: boolean;
   /** Report named paths that the config ignores (default true), as ESLint's `--no-warn-ignored` turns off. */
   warnIgnored?: boolean;
@@ -150,6 +155,34 @@ export function withIgnored(results: readonly FileResult[], ignored: readonly Fi
   return [...results, ...ignored].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
+/**
+ * The rules of the given configs together. A plugin's rules are the same objects in every
+ * config that loads its module; two different plugins under one name, each in its own
+ * config file, cannot be told apart in one report.
+ */
+export function rulesOf(configs: Iterable<ResolvedConfig>): Readonly<Record<string, Rule<any, any>>> {
+  const list = [...new Set(configs)];
+  if (list.length === 1) return list[0]!.rules;
+  const out: Record<string, Rule<any, any>> = {};
+  const from = new Map<string, ResolvedConfig>();
+  for (const config of list) {
+    for (const [id, rule] of Object.entries(config.rules)) {
+      const seen = out[id];
+      if (seen !== undefined && seen !== rule) {
+        const name = id.slice(0, id.indexOf('/'));
+        const module = (c: ResolvedConfig) => c.plugins.find((p) => p.name === name)?.module ?? 'another registry';
+        const where = (c: ResolvedConfig) => (c.file ? displayPathOf(c.file, process.cwd()) : 'the defaults');
+        throw new UsageError(
+          `plugin "${name}" is two different modules in one run: ${module(from.get(id)!)} (${where(from.get(id)!)}) and ${module(config)} (${where(config)}); give them different names`,
+        );
+      }
+      out[id] = rule;
+      if (!from.has(id)) from.set(id, config);
+    }
+  }
+  return out;
+}
+
 /** Reads, parses and lints the given paths. */
 export async function lintPaths(input: LintInput): Promise<LintOutput> {
   const { parsed, ignored, context } = await loadPaths(input);
@@ -205,7 +238,7 @@ export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput 
   const root = configs.root;
   const run = runRules({
     files: parsed,
-    rules: input.rules,
+    rules: rulesOf([root, ...new Set(parsed.map((p) => (isAbsolute(p.file.path) ? configs.forPath(p.file.path) : root)))]),
     settingsFor: (p) => settings.get(p.file)!.rules,
     envFor: (p) => settings.get(p.file)!.env,
     target: root.target,
