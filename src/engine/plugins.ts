@@ -81,6 +81,8 @@ export function loadPlugin(specifier: string, configFile: string): LoadedPlugin 
     throw new PluginError(`plugin "${specifier}" failed to load: ${describe(err)}`);
   }
   // An ES module's default export, or what a CommonJS module assigns to module.exports.
+  const isEsm = Object.prototype.toString.call(mod) === '[object Module]';
+  if (isEsm && !('default' in (mod as object))) throw new PluginError(`plugin "${specifier}": the module has no default export; export default { name, rules }`);
   const exported = mod !== null && typeof mod === 'object' && 'default' in mod ? (mod as { default: unknown }).default : mod;
   const loaded = checkPlugin(exported, `plugin "${specifier}"`, path);
   byPath.set(path, loaded);
