@@ -28,7 +28,7 @@ import { SourceFixer } from '../fix/source-fixer.js';
 import { didYouMean } from '../model/text.js';
 import { CASE_FILE, type CaseRun, caseConfig, caseSettings, encodeFixed, fixCase, fixtureCases, goldenOf, lintCase, readManifest } from './fixtures.js';
 
-export type { Plugin };
+export type { Plugin, Rule };
 
 /** What `fixtureTests` and `runFixtures` take. */
 export interface FixtureOptions {
@@ -37,9 +37,14 @@ export interface FixtureOptions {
   /** The id of the rule under test within the plugin (`require-owner`, not `acme/require-owner`). */
   rule: string;
   /** The rule's fixture folder, holding `valid/`, `invalid/` and `fixed/`: a path or a `file:` URL. */
-  dir: string | URL;
+  dir: string | FileUrl;
   /** What file cases are named from in findings that name files. Default: `process.cwd()`. */
   cwd?: string;
+}
+
+/** A `file:` URL (`new URL('./fixtures/', import.meta.url)`), typed without the DOM's or Node's declarations. */
+export interface FileUrl {
+  readonly href: string;
 }
 
 /** One test of a rule's fixtures: its name, and a function that throws an `AssertionError` when it fails. */
@@ -71,7 +76,7 @@ export function fixtureTests(options: FixtureOptions): FixtureTest[] {
   if (!rule) {
     throw new Error(`plugin "${plugin.name}" has no rule "${options.rule}"${didYouMean(options.rule, Object.keys(plugin.rules).map((id) => id.slice(plugin.name.length + 1)))}`);
   }
-  const dir = typeof options.dir === 'string' ? resolve(options.dir) : fileURLToPath(options.dir);
+  const dir = typeof options.dir === 'string' ? resolve(options.dir) : fileURLToPath(options.dir.href);
   const cwd = options.cwd ?? process.cwd();
   const registry = { ...builtinRules, ...plugin.rules };
   const configFor = (file: string): ResolvedConfig => resolveConfig(caseSettings(ruleId, rule.meta.defaultSeverity, caseConfig(file)), registry, dir);
