@@ -37,7 +37,7 @@ function readmePlugin(): { files: Record<string, string>; report: string } {
 
 /** A user's TypeScript calling every export of the API, as its declarations type it. */
 const TYPED_USE = `import {
-  type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule,
+  type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule, type Plugin,
   builtinRules, defineRule, formatterNames, lintFiles, lintText, loadFormatter, optionDefaults, outputFixes, version,
 } from 'linkerd-lint';
 import { type FixtureTest, fixtureTests, runFixtures } from 'linkerd-lint/testing';
@@ -77,7 +77,8 @@ const rule: Rule<{ max: number }, 'tooMany'> = defineRule({
     }
   },
 });
-const fixtures: FixtureTest[] = fixtureTests({ plugin: { name: 'acme', rules: { 'max-resources': rule } }, rule: 'max-resources', dir: 'fixtures/max-resources' });
+const plugin: Plugin = { name: 'acme', rules: { 'max-resources': rule } };
+const fixtures: FixtureTest[] = fixtureTests({ plugin, rule: 'max-resources', dir: 'fixtures/max-resources' });
 runFixtures({ plugin: { name: 'acme', rules: { 'max-resources': rule } }, rule: 'max-resources', dir: { href: 'file:///fixtures/' }, describe: (_name: string, fn: () => void) => fn(), it: () => {} });
 export const used = [version, line, fixed, report.length, info?.url, names, rule.meta.id, fixtures.map((t) => t.name)];
 `;
