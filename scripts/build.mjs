@@ -61,7 +61,7 @@ const main = await build({
 // several entries of one build: code the entries shared would move into dist/chunks/, where
 // paths relative to the module (the resource validators') no longer hold.
 // dist/testing.js, the fixture runner of `linkerd-lint/testing`, re-exports its names alike.
-const TESTING_NAMES = ['fixtureTests', 'runFixtures'];
+const TESTING_NAMES = ['fixtureTests', 'pluginDocs', 'runFixtures'];
 const exported = main.metafile.outputs['dist/main.js'].exports;
 for (const name of TESTING_NAMES) if (!exported.includes(name)) throw new Error(`src/api/bundle.ts does not export ${name}`);
 const apiNames = exported.filter((name) => name !== 'main' && !TESTING_NAMES.includes(name));

@@ -40,7 +40,7 @@ const TYPED_USE = `import {
   type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule, type Plugin,
   builtinRules, defineRule, formatterNames, lintFiles, lintText, loadFormatter, optionDefaults, outputFixes, version,
 } from 'linkerd-lint';
-import { type FixtureTest, fixtureTests, runFixtures } from 'linkerd-lint/testing';
+import { type FixtureTest, fixtureTests, pluginDocs, runFixtures } from 'linkerd-lint/testing';
 
 const options: LintOptions = {
   cwd: '.',
@@ -79,8 +79,9 @@ const rule: Rule<{ max: number }, 'tooMany'> = defineRule({
 });
 const plugin: Plugin = { name: 'acme', rules: { 'max-resources': rule } };
 const fixtures: FixtureTest[] = fixtureTests({ plugin, rule: 'max-resources', dir: 'fixtures/max-resources' });
-runFixtures({ plugin: { name: 'acme', rules: { 'max-resources': rule } }, rule: 'max-resources', dir: { href: 'file:///fixtures/' }, describe: (_name: string, fn: () => void) => fn(), it: () => {} });
-export const used = [version, line, fixed, report.length, info?.url, names, rule.meta.id, fixtures.map((t) => t.name)];
+runFixtures({ plugin, rule: 'max-resources', dir: { href: 'file:///fixtures/' }, describe: (_name: string, fn: () => void) => fn(), it: () => {} });
+const page: string = pluginDocs({ plugin, dir: 'fixtures' });
+export const used = [version, line, fixed, report.length, info?.url, names, rule.meta.id, fixtures.map((t) => t.name), page.length];
 `;
 
 describe('npm package', () => {
@@ -187,12 +188,15 @@ describe('npm package', () => {
       '.linkerd-lint.yaml',
       'namespaces.yaml',
       'policies/index.js',
-      'test/fixtures/namespace-policy/fixed/missing.yaml',
-      'test/fixtures/namespace-policy/invalid/missing.out',
-      'test/fixtures/namespace-policy/invalid/missing.yaml',
+      'scripts/docs.js',
+      'test/fixtures/namespace-policy/fixed/example.yaml',
+      'test/fixtures/namespace-policy/invalid/example.out',
+      'test/fixtures/namespace-policy/invalid/example.yaml',
       'test/fixtures/namespace-policy/valid/annotated.yaml',
       'test/policies.test.js',
     ]);
+    // As the README says of ES modules in .js files.
+    writeFileSync(join(app, 'package.json'), '{"name":"app","private":true,"type":"module"}\n');
     for (const [path, text] of Object.entries(plugin.files)) {
       mkdirSync(dirname(join(app, path)), { recursive: true });
       writeFileSync(join(app, path), text);
@@ -219,12 +223,18 @@ describe('npm package', () => {
       manifest.replace('  name: payments\n', '  name: payments\n  annotations:\n    config.linkerd.io/default-inbound-policy: cluster-authenticated\n'),
     );
     const fixtureRun = spawnSync(process.execPath, ['--test', 'test/'], { cwd: app, env, encoding: 'utf8' });
+    expect(fixtureRun.stderr).toBe('');
     expect(fixtureRun.stdout).toContain('\n# pass 4\n# fail 0\n');
     expect(fixtureRun.status).toBe(0);
+    // Its rules page, with the example fixture.
+    expect(spawnSync(process.execPath, ['scripts/docs.js'], { cwd: app, env, encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+    const page = readFileSync(join(app, 'RULES.md'), 'utf8');
+    expect(page.split('\n')[0]).toBe('# acme rules');
+    expect(page).toContain(`Findings:\n\n\`\`\`text\n${plugin.files['test/fixtures/namespace-policy/invalid/example.out']}\`\`\``);
     // And fails on a golden that is wrong.
-    writeFileSync(join(app, 'test/fixtures/namespace-policy/invalid/missing.out'), plugin.files['test/fixtures/namespace-policy/invalid/missing.out']!.replace('4:9', '4:3'));
+    writeFileSync(join(app, 'test/fixtures/namespace-policy/invalid/example.out'), plugin.files['test/fixtures/namespace-policy/invalid/example.out']!.replace('4:9', '4:3'));
     const failing = spawnSync(process.execPath, ['--test', 'test/'], { cwd: app, env, encoding: 'utf8' });
-    expect(failing.stdout).toContain('not ok 2 - invalid/missing.yaml matches its .out');
+    expect(failing.stdout).toContain('not ok 2 - invalid/example.yaml matches its .out');
     expect(failing.status).toBe(1);
 
     // The shipped declarations type-check a user's code on their own: no @types/node, no yaml, no library check skipped.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fixtureTests, runFixtures } from '../src/testing/index.js';
+import { fixtureTests, pluginDocs, runFixtures } from '../src/testing/index.js';
 import acme from './plugin-fixtures/acme.js';
 import { ROOT } from './helpers.js';
 
@@ -38,26 +38,26 @@ describe('fixtureTests', () => {
     expect(fixtureTests({ plugin: acme, rule: 'namespace-policy', dir: DIR }).map((t) => t.name)).toEqual([
       'valid/annotated.yaml has no finding',
       'invalid/deny.yaml matches its .out',
-      'invalid/missing.yaml matches its .out',
+      'invalid/example.yaml matches its .out',
       'invalid/tree matches its .out',
       'invalid/deny.yaml → fixed/deny.yaml',
-      'invalid/missing.yaml → fixed/missing.yaml',
+      'invalid/example.yaml → fixed/example.yaml',
       'every message id is reported by an invalid case',
     ]);
   });
 
   it('fails an invalid case whose findings differ from its .out', () => {
     const dir = copy();
-    writeFileSync(join(dir, 'invalid', 'missing.out'), '4:3 acme/namespace-policy wrong\n');
-    expect(failure(dir, 'invalid/missing.yaml matches its .out')).toContain("-   '4:3 acme/namespace-policy wrong'");
+    writeFileSync(join(dir, 'invalid', 'example.out'), '4:3 acme/namespace-policy wrong\n');
+    expect(failure(dir, 'invalid/example.yaml matches its .out')).toContain("-   '4:3 acme/namespace-policy wrong'");
   });
 
   it('fails a valid case with a finding, a fixed/ file that differs, and one that is missing', () => {
     const dir = copy();
-    cpSync(join(dir, 'invalid', 'missing.yaml'), join(dir, 'valid', 'bare.yaml'));
+    cpSync(join(dir, 'invalid', 'example.yaml'), join(dir, 'valid', 'bare.yaml'));
     expect(failure(dir, 'valid/bare.yaml has no finding')).toContain('4:9 acme/namespace-policy Namespace "payments" sets no');
-    writeFileSync(join(dir, 'fixed', 'missing.yaml'), 'kind: Namespace\n');
-    expect(failure(dir, 'invalid/missing.yaml → fixed/missing.yaml')).toContain('Expected values to be strictly equal');
+    writeFileSync(join(dir, 'fixed', 'example.yaml'), 'kind: Namespace\n');
+    expect(failure(dir, 'invalid/example.yaml → fixed/example.yaml')).toContain('Expected values to be strictly equal');
     rmSync(join(dir, 'fixed', 'deny.yaml'));
     expect(failure(dir, 'invalid/deny.yaml → fixed/deny.yaml')).toBe(
       'fixed/deny.yaml is missing; the fixes give:\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: vault\n  labels:\n    team: security\n  annotations:\n    config.linkerd.io/default-inbound-policy: deny\n',
@@ -73,5 +73,28 @@ describe('fixtureTests', () => {
   it('throws at once for a rule the plugin lacks and for a malformed plugin', () => {
     expect(() => fixtureTests({ plugin: acme, rule: 'namespace-polcy', dir: DIR })).toThrow('plugin "acme" has no rule "namespace-polcy"; did you mean "namespace-policy"?');
     expect(() => fixtureTests({ plugin: { name: 'Acme', rules: {} }, rule: 'x', dir: DIR })).toThrow('plugin "Acme": name "Acme" is not kebab-case (lower-case words joined by -)');
+  });
+});
+
+describe('pluginDocs', () => {
+  it('writes the plugin\'s rules page as docs/rules.md is written, with each rule\'s example fixture', () => {
+    const docs = pluginDocs({ plugin: acme, dir: join(ROOT, 'test', 'plugin-fixtures') });
+    expect(docs.split('\n').slice(0, 12)).toEqual([
+      '# acme rules',
+      '',
+      "The rules of the linkerd-lint plugin `acme`, off until a config's `rules` turns them on. Generated from each rule's metadata and its `<rule>/invalid/example` fixture.",
+      '',
+      '- [`acme/namespace-policy`](#acmenamespace-policy): Require every Namespace to set its default inbound policy',
+      '',
+      '## acme/namespace-policy',
+      '',
+      'Require every Namespace to set its default inbound policy.',
+      '',
+      'Category: security · Default severity: error · Fix: unsafe',
+      '',
+    ]);
+    expect(docs).toContain('### Example\n\n```yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n```\n\nFindings:\n\n```text\n4:9 acme/namespace-policy');
+    expect(docs).toContain('After `--fix`:\n\n```yaml\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n  annotations:\n    config.linkerd.io/default-inbound-policy: all-authenticated\n```\n');
+    expect(pluginDocs({ plugin: acme })).not.toContain('### Example');
   });
 });

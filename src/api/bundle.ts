@@ -4,4 +4,4 @@
 export { main } from '../cli/main.js';
 export * from './index.js';
 // `linkerd-lint/testing` (dist/testing.js re-exports these): in the same bundle, for the same reason.
-export { fixtureTests, runFixtures } from '../testing/index.js';
+export { fixtureTests, pluginDocs, runFixtures } from '../testing/index.js';

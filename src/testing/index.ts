@@ -29,6 +29,8 @@ import { didYouMean } from '../model/text.js';
 import { CASE_FILE, type CaseRun, caseConfig, caseSettings, encodeFixed, fixCase, fixtureCases, goldenOf, lintCase, readManifest } from './fixtures.js';
 
 export type { Plugin, Rule };
+export { type FileUrl, type PluginDocsOptions, pluginDocs } from './docs.js';
+import type { FileUrl } from './docs.js';
 
 /** What `fixtureTests` and `runFixtures` take. */
 export interface FixtureOptions {
@@ -40,11 +42,6 @@ export interface FixtureOptions {
   dir: string | FileUrl;
   /** What file cases are named from in findings that name files. Default: `process.cwd()`. */
   cwd?: string;
-}
-
-/** A `file:` URL (`new URL('./fixtures/', import.meta.url)`), typed without the DOM's or Node's declarations. */
-export interface FileUrl {
-  readonly href: string;
 }
 
 /** One test of a rule's fixtures: its name, and a function that throws an `AssertionError` when it fails. */
