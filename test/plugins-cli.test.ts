@@ -133,6 +133,20 @@ metadata:
     expect(r.code).toBe(2);
   });
 
+  it('one module named by two config files is one plugin; two modules under one name in one run are exit 2', () => {
+    const sub = 'plugins: [../policies/acme.mjs]\nrules:\n  acme/namespace-policy: warning\n';
+    const dir = project({ 'a/.linkerd-lint.yaml': sub, 'a/ns.yaml': NAMESPACE, 'b/.linkerd-lint.yaml': sub, 'b/ns.yaml': NAMESPACE });
+    const r = cli(['.', '-f', 'github'], { cwd: dir });
+    expect(r.stdout.split('\n').filter((l) => l.includes('acme/')).map((l) => l.slice(0, l.indexOf(',')))).toEqual(['::warning file=a/ns.yaml', '::warning file=b/ns.yaml', '::error file=ns.yaml']);
+    expect(r.code).toBe(1);
+    const twice = project({ 'a/.linkerd-lint.yaml': 'plugins: [./acme.mjs]\n', 'a/acme.mjs': ACME_PLUGIN, 'a/ns.yaml': NAMESPACE });
+    expect(cli(['.'], { cwd: twice })).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `linkerd-lint: plugin "acme" is two different modules in one run: ${join(twice, 'policies', 'acme.mjs')} (.linkerd-lint.yaml) and ${join(twice, 'a', 'acme.mjs')} (a/.linkerd-lint.yaml); give them different names\n`,
+    });
+  });
+
   it('--cache results depend on the plugin module\'s text', () => {
     const dir = project();
     expect(cli(['ns.yaml', '--cache', '-f', 'github'], { cwd: dir }).code).toBe(1);
