@@ -44,6 +44,7 @@ const main = await build({
   define: {
     __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version),
     __RESOURCE_MODULES__: JSON.stringify('./resources/'),
+    __AJV_MODULE__: JSON.stringify('./ajv.cjs'),
     // The TypeScript compiler (in the lazily loaded typescript-estree chunk) reads the
     // CommonJS module path at load time; ES modules have it on import.meta (Node 20.11+).
     __filename: 'import.meta.filename',
@@ -59,8 +60,13 @@ const main = await build({
 // dist/cli.js runs dist/main.js, and dist/index.js re-exports its API. One bundle, not
 // several entries of one build: code the entries shared would move into dist/chunks/, where
 // paths relative to the module (the resource validators') no longer hold.
-const apiNames = main.metafile.outputs['dist/main.js'].exports.filter((name) => name !== 'main');
+// dist/testing.js, the fixture runner of `linkerd-lint/testing`, re-exports its names alike.
+const TESTING_NAMES = ['fixtureTests', 'pluginDocs', 'runFixtures'];
+const exported = main.metafile.outputs['dist/main.js'].exports;
+for (const name of TESTING_NAMES) if (!exported.includes(name)) throw new Error(`src/api/bundle.ts does not export ${name}`);
+const apiNames = exported.filter((name) => name !== 'main' && !TESTING_NAMES.includes(name));
 writeFileSync(join(root, 'dist', 'index.js'), `export { ${apiNames.sort().join(', ')} } from './main.js';\n`);
+writeFileSync(join(root, 'dist', 'testing.js'), `export { ${TESTING_NAMES.join(', ')} } from './main.js';\n`);
 await build({
   entryPoints: { cli: join(root, 'src', 'cli', 'entry.ts') },
   outdir: join(root, 'dist'),
@@ -99,13 +105,31 @@ await build({
   logLevel: 'warning',
 });
 
+// The JSON Schema compiler, for the options schemas of plugin rules (the built-in rules'
+// are precompiled): one CommonJS file that src/load/options-schema.ts requires on first use.
+await build({
+  entryPoints: { ajv: join(root, 'node_modules', 'ajv', 'dist', 'ajv.js') },
+  outdir: join(root, 'dist'),
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 // The declarations of the API: tsc emits one .d.ts per source file the entry reaches, of
 // which the package ships those the entry's declarations import. yaml is bundled, not a
 // dependency, so the few yaml types the rule API names become opaque ones of our own.
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
-await pruneDeclarations(join(root, 'dist', 'types'), join(root, 'dist', 'types', 'src', 'api', 'index.d.ts'));
+await pruneDeclarations(join(root, 'dist', 'types'), [
+  join(root, 'dist', 'types', 'src', 'api', 'index.d.ts'),
+  join(root, 'dist', 'types', 'src', 'testing', 'index.d.ts'),
+]);
 
-async function pruneDeclarations(dir, entry) {
+async function pruneDeclarations(dir, entries) {
   const { default: ts } = await import('typescript');
   const stub = join(dir, 'yaml.d.ts');
   writeFileSync(
@@ -126,7 +150,7 @@ async function pruneDeclarations(dir, entry) {
       else if (!fileName.startsWith('node:')) throw new Error(`${relative(root, file)}: the declarations import "${fileName}", which the package does not ship`);
     }
   };
-  visit(entry);
+  for (const entry of entries) visit(entry);
   const all = (d) => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(d, e.name)) : [join(d, e.name)]));
   for (const file of all(dir)) if (!keep.has(file)) rmSync(file);
   const removeEmpty = (d) => {

@@ -9,6 +9,13 @@ type RuleLike = { meta: { id: string; description: string; options?: Schema } };
 
 const SEVERITY = { $ref: '#/definitions/severity' };
 
+/** The id of a plugin's rule: the plugin's name and the rule's, both kebab-case. */
+export const PLUGIN_RULE_ID = '^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$';
+const PLUGIN_RULE: Schema = {
+  description: "A plugin's rule: one of off, info, warning, error, or [severity, {options}]",
+  anyOf: [SEVERITY, { type: 'array', minItems: 1, items: [SEVERITY, { type: 'object' }], additionalItems: false }],
+};
+
 /**
  * What the config loader itself checks against: any rule id, severity or [severity, {options}].
  * It reports unknown ids (with a suggestion) and bad options (from the rule's own
@@ -39,6 +46,8 @@ export function rulesDefinition(rules: Readonly<Record<string, RuleLike>> = buil
     type: 'object',
     description: 'Rule id to severity (off, info, warning, error), or to [severity, options] for a rule that takes options.',
     properties,
+    // A plugin's rules, `name/rule-id`: their options are checked against the plugin's own schema when the config loads.
+    patternProperties: { [PLUGIN_RULE_ID]: PLUGIN_RULE },
     additionalProperties: false,
   };
 }

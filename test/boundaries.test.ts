@@ -10,7 +10,10 @@ import { ROOT } from './helpers.js';
 const TABLE: Record<string, readonly string[] | '*'> = {
   'src/cli': '*',
   // The programmatic API runs the engine as the CLI does; of the CLI it shares `main`'s bundle and the source root.
-  'src/api': ['src/engine', 'src/model', 'src/linkerd', 'src/load', 'src/fix', 'src/report', 'rules', 'src/version.ts', 'src/cli/main.ts', 'src/cli/source-root.ts'],
+  'src/api': ['src/engine', 'src/model', 'src/linkerd', 'src/load', 'src/fix', 'src/report', 'rules', 'src/version.ts', 'src/cli/main.ts', 'src/cli/source-root.ts', 'src/testing/index.ts'],
+  // The fixture runner of `linkerd-lint/testing` runs the engine over fixtures, with the built-in rules beside the plugin's.
+  // It writes a plugin's rules page as the docs generator writes the built-in rules'.
+  'src/testing': ['src/engine', 'src/model', 'src/load', 'src/fix', 'rules', 'src/cli/docs.ts'],
   'src/engine': ['src/model', 'src/linkerd', 'src/load', 'src/fix', 'src/policy'],
   'src/load': ['src/model', 'src/generated'],
   'src/fix': ['src/model'],

@@ -3,3 +3,5 @@
 // code is not split into chunks (see scripts/build.mjs).
 export { main } from '../cli/main.js';
 export * from './index.js';
+// `linkerd-lint/testing` (dist/testing.js re-exports these): in the same bundle, for the same reason.
+export { fixtureTests, pluginDocs, runFixtures } from '../testing/index.js';

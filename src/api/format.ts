@@ -33,7 +33,8 @@ export async function loadFormatter(name: string = 'stylish'): Promise<LoadedFor
         cwd,
         sourceRoot: findSourceRoot(cwd),
         color: options.color === true,
-        rules: Object.assign({}, builtinRules, ...runs.map((run) => run.rules)),
+        // The built-in rules and the plugin rules of every run given.
+        rules: runs.length === 0 ? builtinRules : Object.assign({}, ...new Set(runs.map((run) => run.rules))),
         // A report names one target release: that of the first run's working directory, as the CLI's does.
         target: first ? first.config.target : defaultTarget(),
         tool: TOOL,

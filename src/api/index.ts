@@ -15,6 +15,8 @@ export { formatterNames, loadFormatter } from './format.js';
 export { builtinRules } from './rules.js';
 export { defineRule, optionDefaults } from '../engine/rule.js';
 export type { Rule, RuleContext, RuleMeta, RuleDocs, ReportDescriptor, Fixer, Fix, TextEdit, Category, FixKind } from '../engine/rule.js';
+/** What a plugin module exports by default: `{ name, rules }` (see the README's "Writing a plugin"). */
+export type { Plugin } from '../engine/plugins.js';
 export type {
   ConfigInput,
   EditInfo,

@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import type { CliOverrides, ResolvedConfig } from '../engine/config.js';
 import { type Configs, inlineConfig, loadConfigs, singleConfig } from '../engine/config-file.js';
-import { type LintOutput, type LoadOutput, fixParsed, lintParsed, loadPaths, rulesInPlay, withIgnored } from '../engine/lint.js';
+import { type LintOutput, type LoadOutput, fixParsed, lintParsed, loadPaths, rulesOf, withIgnored } from '../engine/lint.js';
 import type { Rule } from '../engine/rule.js';
 import { SourceFixer } from '../fix/source-fixer.js';
 import { writeFixed } from '../fix/write.js';
@@ -19,7 +19,7 @@ export interface RunOf {
   cwd: string;
   config: ResolvedConfig;
   fixMode: 'none' | 'safe' | 'unsafe';
-  /** The rules of the run: the built-in ones and those the configs declare. */
+  /** Every rule of the run, plugins' too, for the reports' rule metadata. */
   rules: Readonly<Record<string, Rule<any, any>>>;
 }
 
@@ -68,7 +68,7 @@ function lintLoaded(loaded: LoadOutput, configs: Configs, options: LintOptions, 
   const fixMode = options.fix ? (options.unsafeFixes ? 'unsafe' : 'safe') : 'none';
   const results: LintResult[] = eslintResults(fileResults);
   const read = new Map(parsed.map((p) => [p.file.path, p.file]));
-  const rules = rulesInPlay(configs, builtinRules);
+  const rules = rulesOf(configs.used());
   results.forEach((r, i) => {
     const result = fileResults[i]!;
     runs.set(r, { result, read: read.get(result.file.path), cwd, config: configs.root, fixMode, rules });

@@ -28,12 +28,15 @@ export function explain(
 ): string {
   if (!id) throw new UsageError('explain needs a rule id, e.g. "linkerd-lint explain no-inject-system-namespace"');
   const rule = Object.hasOwn(rules, id) ? rules[id] : undefined;
+  if (!rule && id.includes('/')) {
+    throw new UsageError(`unknown rule "${id}"${didYouMean(id, Object.keys(rules))}; a plugin's rules are known from the config file that names the plugin (run explain where that config applies)`);
+  }
   if (!rule) throw new UsageError(`unknown rule "${id}"${didYouMean(id, Object.keys(rules))}; run "linkerd-lint --list-rules" to see them all`);
   const m = rule.meta;
   const out = [
     `${m.id}: ${m.description}`,
     '',
-    `Category: ${m.category} · Default severity: ${m.defaultSeverity} · Fix: ${m.fix}${m.since ? ` · Since Linkerd ${m.since}` : ''}${m.until ? ` · Until ${m.until}` : ''}`,
+    `Category: ${m.category} · Default severity: ${m.defaultSeverity}${id.includes('/') ? ' (once the config turns it on)' : ''} · Fix: ${m.fix}${m.since ? ` · Since Linkerd ${m.since}` : ''}${m.until ? ` · Until ${m.until}` : ''}`,
     '',
     'Why',
     indent(m.docs.why),
@@ -53,6 +56,8 @@ export function explain(
     out.push('', `Example (fixtures/${id}/invalid/${example.name})`, indent(example.input), '', 'Findings', indent(example.findings));
     if (example.fixed !== undefined) out.push('', 'After --fix', indent(example.fixed));
   }
-  out.push('', `Documentation: ${ruleDocsUrl(id)}`, '');
+  // A plugin's rule links to its own page, if it names one.
+  const url = m.docs.url ?? (id.includes('/') ? undefined : ruleDocsUrl(id));
+  out.push(...(url ? ['', `Documentation: ${url}`] : []), '');
   return out.join('\n');
 }

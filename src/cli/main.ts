@@ -11,8 +11,9 @@ import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor, writeReport } from './io.js';
-import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, rulesInPlay, withIgnored } from '../engine/lint.js';
-import { ruleFingerprint } from '../engine/policies.js';
+import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, rulesOf, withIgnored } from '../engine/lint.js';
+import { pluginFingerprints } from '../engine/plugins.js';
+import { policyFingerprints } from '../engine/policies.js';
 import type { ParsedFile } from '../model/parsed.js';
 import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
 import { fileOfRead } from '../load/read.js';
@@ -64,8 +65,8 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
     }
     case 'explain': {
       const [{ explain }, { examples }] = await Promise.all([import('./explain.js'), import('../generated/examples.js')]);
-      // A policy is known to the config that declares it: the working directory's.
-      const known = opts.paths[0]?.includes('/') ? rulesInPlay(configsFor(opts, io), rules) : rules;
+      // A plugin's rule or a policy is known from the config that declares it: that of the working directory.
+      const known = opts.paths[0]?.includes('/') ? configsFor(opts, io).root.rules : rules;
       io.stdout.write(explain(opts.paths[0], known, examples));
       return EXIT_OK;
     }
@@ -115,6 +116,7 @@ function printConfig(config: ResolvedConfig, path: string | undefined): string {
     references: config.references,
     linkerdOutput: config.linkerdOutput,
     defaultInboundPolicy: config.defaultInboundPolicy ?? null,
+    plugins: Object.fromEntries(config.plugins.map((p) => [p.name, p.module])),
     rules: Object.fromEntries(
       [...settings.rules].map(([id, s]) => [id, Object.keys(s.options).length > 0 ? [s.severity, s.options] : s.severity]),
     ),
@@ -190,8 +192,10 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   }
   const fixer = new SourceFixer();
   const fixing = opts.fix || opts.fixDryRun;
+  // A plugin's module and a policy's text are part of what the results depend on (a plugin's own imports are not: see the README).
+  const fileConfigs = cacheFile ? read.sources.map((s) => configs.forPath(fileOfRead(s).path)) : [];
   const key = cacheFile
-    ? cacheKey(read, configs, Object.entries(rulesInPlay(configs, rules)).map(([id, rule]) => ruleFingerprint(id, rule)), VERSION, io.cwd)
+    ? cacheKey(read, configs, [...Object.keys(rules), ...pluginFingerprints(fileConfigs), ...policyFingerprints(fileConfigs)], VERSION, io.cwd)
     : undefined;
   const hit = cacheFile && key ? readCache(cacheFile, key, read) : undefined;
   let parsed: ParsedFile[] = [];
@@ -260,12 +264,14 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     report = io.stderr;
   }
   const sourceRoot = findSourceRoot(io.cwd);
+  // Reports describe every rule of the run: the built-in ones and those of each config's plugins.
+  const reported = rulesOf(configs.used());
   for (const target of targets) {
     const formatter = (await loadFormatter(target.format))!;
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
     const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
-    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules: rulesInPlay(configs, rules), target: config.target, tool: TOOL, fixMode, warn });
+    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules: reported, target: config.target, tool: TOOL, fixMode, warn });
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }
@@ -273,7 +279,9 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   for (const e of ruleErrors) {
     const detail = opts.debug && e.stack ? `\n${e.stack}` : '';
     const hint = opts.debug ? '' : ' (--debug shows where)';
-    io.stderr.write(`linkerd-lint: internal error: rule "${e.ruleId}" failed on ${e.file} with ${e.message}${hint}; its findings there are missing, the rest of the run is complete${detail}\n`);
+    // A plugin's rule that throws is a bug in the plugin, not in linkerd-lint.
+    const what = Object.hasOwn(rules, e.ruleId) ? 'internal error: rule' : 'plugin rule';
+    io.stderr.write(`linkerd-lint: ${what} "${e.ruleId}" failed on ${e.file} with ${e.message}${hint}; its findings there are missing, the rest of the run is complete${detail}\n`);
   }
   if (ruleErrors.length > 0 || failed) return EXIT_USAGE;
 

@@ -11,7 +11,9 @@ import { didYouMean } from '../model/text.js';
 import type { Rule, Severity, SeveritySetting } from './rule.js';
 import { SEVERITIES } from './rule.js';
 import { describeSchemaErrors } from './schema-errors.js';
-import { policyRules } from './policies.js';
+import { POLICY_PREFIX, policyRules } from './policies.js';
+import { type LoadedPlugin, PluginError, compiledOptionsValidator, loadPlugin } from './plugins.js';
+import type { Validator } from '../model/schema.js';
 
 export type Preset = 'recommended' | 'strict' | 'all';
 export const PRESETS: readonly Preset[] = ['recommended', 'strict', 'all'];
@@ -43,6 +45,12 @@ export interface ConfigInput {
   /** CEL policies, or paths of policy files (src/engine/policies.ts). */
   policies?: unknown[];
   overrides?: OverrideInput[];
+  /**
+   * Modules of more rules: paths relative to this file (`./policies/index.js`) or package
+   * names resolved from its directory. Each one's default export is `{ name, rules }`; its
+   * rules are `name/rule-id`, off until `rules` turns them on.
+   */
+  plugins?: string[];
 }
 
 export function isPreset(value: unknown): value is Preset {
@@ -155,8 +163,10 @@ export class ResolvedConfig {
     private readonly cliVersion = false,
     /** The install's default inbound policy, when the config states it. */
     readonly defaultInboundPolicy: string | undefined = undefined,
-    /** The rules this config knows: the built-in ones and those of its policies. */
+    /** Every rule this config can run: the registry it was resolved with and its plugins' rules. */
     readonly rules: Readonly<Record<string, Rule<any, any>>> = {},
+    /** The plugins of the config files read, in the order they are named (the chain's root first). */
+    readonly plugins: readonly LoadedPlugin[] = [],
   ) {
     this.ignoreMatchers = ignoreGlobs.map(({ glob, baseDir }) => ({ baseDir, match: picomatch(glob, { dot: true }) }));
   }
@@ -307,16 +317,47 @@ export function resolveLayers(
   if (problems.length > 0) throw new ConfigError(problems);
 
   const inputs = layers.map((l) => (l.raw ?? {}) as ConfigInput);
-  if (inputs.some((input) => input.policies !== undefined)) {
-    registry = {
-      ...registry,
-      ...policyRules(
+  const ordered = [...inputs.keys()].reverse(); // root of the chain first
+  const plugins = loadPlugins(layers, inputs, ordered);
+  // A config's CEL policies are rules of its own, `policy/<id>`: on at their severity, as written.
+  const policies = inputs.some((input) => input.policies !== undefined)
+    ? policyRules(
         layers.map((l, i) => ({ entries: inputs[i]!.policies ?? [], baseDir: l.baseDir, locate: l.locate ?? formatAt })),
         cwd,
-      ),
-    };
+      )
+    : {};
+  const builtin = registry;
+  if (plugins.length > 0 || Object.keys(policies).length > 0) {
+    registry = Object.assign({}, builtin, ...plugins.map((p) => p.rules), policies) as typeof registry;
   }
-  const ordered = [...inputs.keys()].reverse(); // root of the chain first
+  /** Why an id is not in the registry, with the nearest id where one is near. */
+  const unknownRule = (id: string): string => {
+    const slash = id.indexOf('/');
+    if (slash === -1 || Object.hasOwn(builtin, id)) return `unknown rule "${id}"${didYouMean(id, Object.keys(builtin))}`;
+    const name = id.slice(0, slash);
+    if (name === POLICY_PREFIX) {
+      const ids = Object.keys(policies);
+      return `unknown rule "${id}": no policy "${id.slice(slash + 1)}" is declared under policies${ids.length > 0 ? didYouMean(id, ids) : ''}`;
+    }
+    const plugin = plugins.find((p) => p.name === name);
+    if (!plugin) {
+      const names = plugins.map((p) => p.name);
+      return `unknown rule "${id}": no plugin "${name}" is loaded${names.length > 0 ? didYouMean(name, names) : '; name its module under plugins'}`;
+    }
+    return `unknown rule "${id}": plugin "${name}" has no rule "${id.slice(slash + 1)}"${didYouMean(id, Object.keys(plugin.rules))}`;
+  };
+  /** The validator of a rule's options: precompiled for built-in rules, compiled from meta.options for the others. */
+  const optionsValidator = (id: string, rule: Rule<unknown, string>, path: JsonPath, layer: number | undefined): Validator | undefined | null => {
+    const precompiled = ruleOptionValidators[id];
+    if (precompiled) return precompiled;
+    try {
+      return compiledOptionsValidator(rule);
+    } catch (err) {
+      if (!(err instanceof PluginError)) throw err;
+      problems.push({ path, message: err.message, ...(layer !== undefined ? { layer } : {}) });
+      return null;
+    }
+  };
   const last = <K extends keyof ConfigInput>(key: K): { value: ConfigInput[K]; layer: number } | undefined => {
     const layer = inputs.findIndex((input) => input[key] !== undefined);
     return layer === -1 ? undefined : { value: inputs[layer]![key], layer };
@@ -354,7 +395,8 @@ export function resolveLayers(
   const base = new Map<string, EffectiveRule>();
   for (const [id, rule] of Object.entries(registry)) {
     // Options here are what the config sets; the runner lays them over meta.defaultOptions.
-    base.set(id, { severity: presetSeverity(rule, preset), options: {} });
+    // A plugin's rules are off until the config turns them on, whatever the preset, as in ESLint.
+    base.set(id, { severity: Object.hasOwn(builtin, id) || Object.hasOwn(policies, id) ? presetSeverity(rule, preset) : 'off', options: {} });
   }
 
   const readRules = (rules: Record<string, RuleEntry> | undefined, at: JsonPath, layer: number): Map<string, EffectiveRule> => {
@@ -362,12 +404,13 @@ export function resolveLayers(
     for (const [id, entry] of Object.entries(rules ?? {})) {
       const rule = Object.hasOwn(registry, id) ? registry[id] : undefined;
       if (!rule) {
-        problems.push({ path: [...at, id], message: `${formatAt([...at, id])}: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}`, layer });
+        problems.push({ path: [...at, id], message: `${formatAt([...at, id])}: ${unknownRule(id)}`, layer });
         continue;
       }
       const [severity, options] = Array.isArray(entry) ? entry : [entry];
       if (options !== undefined) {
-        const validate = ruleOptionValidators[id];
+        const validate = optionsValidator(id, rule, [...at, id, 1], layer);
+        if (validate === null) continue;
         if (!validate) {
           problems.push({ path: [...at, id, 1], message: `${formatAt([...at, id])}: rule "${id}" takes no options`, layer });
         } else if (!validate(options)) {
@@ -407,10 +450,11 @@ export function resolveLayers(
 
   const cliRules = new Map<string, { severity: SeveritySetting; options?: Record<string, unknown> }>();
   for (const [id, severity, options] of cli.rules ?? []) {
-    if (!Object.hasOwn(registry, id)) problems.push({ path: [], message: `--rule: unknown rule "${id}"${didYouMean(id, Object.keys(registry))}` });
+    if (!Object.hasOwn(registry, id)) problems.push({ path: [], message: `--rule: ${unknownRule(id)}` });
     else if (!SEVERITIES.includes(severity)) problems.push({ path: [], message: `--rule ${id}: severity "${severity}" is not one of ${SEVERITIES.join(', ')}` });
     else if (options !== undefined) {
-      const validate = ruleOptionValidators[id];
+      const validate = optionsValidator(id, registry[id]!, [], undefined);
+      if (validate === null) continue;
       if (!validate) problems.push({ path: [], message: `--rule ${id}: rule "${id}" takes no options` });
       else if (!validate(options)) for (const p of describeSchemaErrors(validate.errors ?? [])) problems.push({ path: [], message: `--rule ${id} options: ${p.message}` });
       else cliRules.set(id, { severity, options });
@@ -434,7 +478,36 @@ export function resolveLayers(
     cli.linkerdVersion !== undefined,
     last('defaultInboundPolicy')?.value,
     registry,
+    plugins,
   );
+}
+
+/**
+ * The plugins of every file of the chain, the root's first. One that cannot be loaded stops
+ * the resolution: its rules' settings would only add errors about rules that do not exist.
+ */
+function loadPlugins(layers: readonly ConfigLayer[], inputs: readonly ConfigInput[], ordered: readonly number[]): LoadedPlugin[] {
+  const out: LoadedPlugin[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const layer of ordered) {
+    const { file, baseDir } = layers[layer]!;
+    (inputs[layer]!.plugins ?? []).forEach((specifier, i) => {
+      const path: JsonPath = ['plugins', i];
+      try {
+        const plugin = loadPlugin(specifier, file ?? resolvePath(baseDir, '<config>'));
+        const same = out.find((p) => p.name === plugin.name);
+        if (plugin.name === POLICY_PREFIX) {
+          problems.push({ path, message: `${formatAt(path)}: plugin "${specifier}" is named "${POLICY_PREFIX}", which names the rules of the config's CEL policies; give it another name`, layer });
+        } else if (!same) out.push(plugin);
+        else if (same !== plugin) problems.push({ path, message: `${formatAt(path)}: plugin "${specifier}" is named "${plugin.name}", as ${same.module} already is; two plugins cannot share a name`, layer });
+      } catch (err) {
+        if (!(err instanceof PluginError)) throw err;
+        problems.push({ path, message: `${formatAt(path)}: ${err.message}`, layer });
+      }
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return out;
 }
 
 function formatAt(path: JsonPath): string {

@@ -8,7 +8,7 @@ import { parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, fileOfRead, readSource } from '../load/read.js';
 import { loadCel, loadedCel, prepareCel } from '../policy/index.js';
-import { PolicyError, compilePolicies, holdsPolicies, policyErrorText } from './policies.js';
+import { POLICY_PREFIX, PolicyError, compilePolicies, holdsPolicies, policyErrorText } from './policies.js';
 import { UsageError } from '../model/errors.js';
 import type { ParsedFile } from '../model/parsed.js';
 import type { Resource } from '../model/resource.js';
@@ -24,7 +24,11 @@ export interface LintInput {
   stdin?: { bytes: Buffer; filename?: string };
   /** One config for every file, or each file's own (see `ConfigLookup`). */
   config: ResolvedConfig | Configs;
-  rules: Readonly<Record<string, Rule<any, any>>>;
+  /**
+   * Unused: each file is linted with the rules of its own config (the registry it was
+   * resolved with and its plugins). Kept so callers that pass the registry still compile.
+   */
+  rules?: Readonly<Record<string, Rule<any, any>>>;
   errorOnUnmatchedPattern?: boolean;
   /** Report named paths that the config ignores (default true), as ESLint's `--no-warn-ignored` turns off. */
   warnIgnored?: boolean;
@@ -162,6 +166,40 @@ export function withIgnored(results: readonly FileResult[], ignored: readonly Fi
   return [...results, ...ignored].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
+/**
+ * The rules of the given configs together. A plugin's rules are the same objects in every
+ * config that loads its module; two different plugins under one name, each in its own
+ * config file, cannot be told apart in one report.
+ */
+export function rulesOf(configs: Iterable<ResolvedConfig>): Readonly<Record<string, Rule<any, any>>> {
+  const list = [...new Set(configs)];
+  if (list.length === 1) return list[0]!.rules;
+  const out: Record<string, Rule<any, any>> = {};
+  const from = new Map<string, ResolvedConfig>();
+  for (const config of list) {
+    for (const [id, rule] of Object.entries(config.rules)) {
+      const seen = out[id];
+      if (seen !== undefined && seen !== rule) {
+        const name = id.slice(0, id.indexOf('/'));
+        const where0 = (c: ResolvedConfig) => (c.file ? displayPathOf(c.file, process.cwd()) : 'the defaults');
+        if (name === POLICY_PREFIX) {
+          throw new UsageError(
+            `policy "${id.slice(name.length + 1)}" is declared differently by two config files of one run: ${where0(from.get(id)!)} and ${where0(config)}; give one of them another id`,
+          );
+        }
+        const module = (c: ResolvedConfig) => c.plugins.find((p) => p.name === name)?.module ?? 'another registry';
+        const where = (c: ResolvedConfig) => (c.file ? displayPathOf(c.file, process.cwd()) : 'the defaults');
+        throw new UsageError(
+          `plugin "${name}" is two different modules in one run: ${module(from.get(id)!)} (${where(from.get(id)!)}) and ${module(config)} (${where(config)}); give them different names`,
+        );
+      }
+      out[id] = rule;
+      if (!from.has(id)) from.set(id, config);
+    }
+  }
+  return out;
+}
+
 /** Reads, parses and lints the given paths. */
 export async function lintPaths(input: LintInput): Promise<LintOutput> {
   const { parsed, ignored, context } = await loadPaths(input);
@@ -198,13 +236,6 @@ export function fixParsed(
   return { ...out, changed: loop.changed, rejected: loop.rejected };
 }
 
-/**
- * The rules of every config asked about so far: the built-in ones (`base`), and the
- * policies each config declares. What the runner runs and what reports describe.
- */
-export function rulesInPlay(configs: Configs, base: LintInput['rules']): LintInput['rules'] {
-  return Object.assign({}, base, ...configs.used().map((c) => c.rules)) as LintInput['rules'];
-}
 
 /** What linting parsed files needs: the config, the rules, a fixer for fixes, and context resources. */
 export interface LintOptions extends Pick<LintInput, 'config' | 'rules' | 'fixer'> {
@@ -223,8 +254,9 @@ export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput 
     parsed.map((p) => [p.file, isAbsolute(p.file.path) ? configs.forPath(p.file.path).forFile(p.file.path) : configs.root.baseSettings] as const),
   );
   const root = configs.root;
-  // The rules of every config in play: the built-in ones, and the policies each config declares.
-  const rules = rulesInPlay(configs, input.rules);
+  const rules = rulesOf([root, ...new Set(parsed.map((p) => (isAbsolute(p.file.path) ? configs.forPath(p.file.path) : root)))]);
+  // A policy's expressions are compiled once the CEL engine is loaded (readPaths loads it): a
+  // mistake in one is a configuration error, reported before any rule runs.
   if (holdsPolicies(rules)) {
     const engine = loadedCel();
     if (!engine) throw new Error('the CEL engine was not loaded before linting files whose config declares policies');

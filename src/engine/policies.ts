@@ -28,8 +28,11 @@ export interface PolicySpec {
   validations: { expression: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string }[];
 }
 
+/** The namespace of policy rule ids, which no plugin may take as its name. */
+export const POLICY_PREFIX = 'policy';
+
 /** The rule id of a policy's findings. */
-export const policyRuleId = (id: string): string => `policy/${id}`;
+export const policyRuleId = (id: string): string => `${POLICY_PREFIX}/${id}`;
 
 /** A problem in a policy, where it is written (`file:line:col`, or the setting path of an inline config). */
 export interface PolicyProblem {
@@ -148,7 +151,9 @@ interface PolicyState {
 }
 
 const policyOf = new WeakMap<Rule<any, any>, PolicyState>();
-const ruleOfSpec = new WeakMap<PolicySpec, Rule<any, any> | null>();
+// By where a policy is written and what it says: a config file read again (as another's
+// `extends`) gives the same rule object, so the configs of one run agree on it.
+const ruleOfSpec = new Map<string, Rule<any, any> | null>();
 
 /**
  * What identifies a rule's behaviour for the run cache: its id, and for a policy what it
@@ -159,6 +164,13 @@ export function ruleFingerprint(id: string, rule: Rule<any, any>): string {
   return state ? `${id} ${JSON.stringify(state.item.spec)}` : id;
 }
 
+/** What the run cache keys on for the policies of the given configs: their ids and what each says. */
+export function policyFingerprints(configs: Iterable<{ readonly rules: Readonly<Record<string, Rule<any, any>>> }>): string[] {
+  const out = new Set<string>();
+  for (const config of configs) for (const [id, rule] of Object.entries(config.rules)) if (policyOf.has(rule)) out.add(ruleFingerprint(id, rule));
+  return [...out].sort();
+}
+
 /** Whether any of `rules` is a policy, whose expressions need the CEL engine. */
 export function holdsPolicies(rules: Readonly<Record<string, Rule<any, any>>>): boolean {
   return Object.values(rules).some((r) => policyOf.has(r));
@@ -166,7 +178,8 @@ export function holdsPolicies(rules: Readonly<Record<string, Rule<any, any>>>): 
 
 /** A policy as a rule; its expressions are compiled by `compilePolicies`, once the CEL engine is loaded. */
 function ruleOf(item: LocatedSpec, problems: PolicyProblem[]): Rule<any, any> | undefined {
-  const known = ruleOfSpec.get(item.spec);
+  const key = `${item.locate(['id'])}\0${JSON.stringify(item.spec)}`;
+  const known = ruleOfSpec.get(key);
   if (known !== undefined) return known ?? undefined;
   const before = problems.length;
   const fieldPaths = item.spec.validations.map((v, i) => {
@@ -176,13 +189,13 @@ function ruleOf(item: LocatedSpec, problems: PolicyProblem[]): Rule<any, any> | 
     return path;
   });
   if (problems.length > before) {
-    ruleOfSpec.set(item.spec, null);
+    ruleOfSpec.set(key, null);
     return undefined;
   }
   const state: PolicyState = { item, fieldPaths };
   const rule = policyRule(state);
   policyOf.set(rule, state);
-  ruleOfSpec.set(item.spec, rule);
+  ruleOfSpec.set(key, rule);
   return rule;
 }
 

@@ -78,6 +78,8 @@ export interface RuleDocs<M extends string = string> {
    * means) or unsafe (changes what runs), and when no fix is offered.
    */
   fixSafety?: string;
+  /** The rule's documentation page, for a plugin's rule (built-in rules link to the project's rules page). */
+  url?: string;
   /** What each message id stands for, where its template alone does not say (one that is all placeholder). */
   messages?: Partial<Record<M, string>>;
 }

@@ -1,5 +1,5 @@
 import type { Finding, Severity, TextEdit } from '../model/finding.js';
-import { type FileResult, type FormatContext, type Formatter, type RuleDescription, countFindings } from './types.js';
+import { type FileResult, type FormatContext, type Formatter, type RuleDescription, countFindings, ruleUrl } from './types.js';
 
 const ESLINT_SEVERITY: Record<Severity, 1 | 2> = { error: 2, warning: 1, info: 1 };
 
@@ -97,7 +97,7 @@ const ESLINT_TYPE: Record<string, 'problem' | 'suggestion'> = {
 function ruleMeta(meta: RuleDescription, ctx: FormatContext) {
   return {
     type: ESLINT_TYPE[meta.category] ?? 'suggestion',
-    docs: { description: meta.description, recommended: !meta.notRecommended, url: ctx.tool.ruleDocsUrl(meta.id) },
+    docs: { description: meta.description, recommended: !meta.notRecommended, ...(ruleUrl(meta, ctx.tool) ? { url: ruleUrl(meta, ctx.tool) } : {}) },
     ...(meta.fix && meta.fix !== 'none' ? { fixable: 'code' as const } : {}),
     // ESLint's array form: the options after the severity, which for us is one object.
     schema: meta.options ? [meta.options] : [],

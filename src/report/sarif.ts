@@ -5,7 +5,7 @@ import { formatPath } from '../model/path.js';
 import { resourceId } from '../model/resource.js';
 import { directoryUri, pathToUriReference, rootRelativePath } from './location.js';
 import { MAX_RESULTS_PER_RUN, type Truncation, bySeverity, fitGzipBudget, truncationInvocation, truncationWarning } from './sarif-limits.js';
-import type { FileResult, FormatContext, Formatter, RuleDescription, ToolInfo } from './types.js';
+import { type FileResult, type FormatContext, type Formatter, type RuleDescription, type ToolInfo, ruleUrl } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -46,7 +46,7 @@ interface ReportingDescriptor {
 }
 
 function ruleDescriptor(meta: RuleDescription, tool: ToolInfo): ReportingDescriptor {
-  const url = tool.ruleDocsUrl(meta.id);
+  const url = ruleUrl(meta, tool);
   // GitHub code scanning reads CWE tags in this form (`external/cwe/cwe-306`).
   const tags = [meta.category, 'linkerd', 'kubernetes', ...(meta.cwe ?? []).map((id) => `external/cwe/${id.toLowerCase()}`)];
   const properties: Record<string, unknown> = { tags, category: meta.category };
@@ -63,10 +63,10 @@ function ruleDescriptor(meta: RuleDescription, tool: ToolInfo): ReportingDescrip
     shortDescription: { text: clip(meta.description, DESCRIPTION_LIMIT) },
     fullDescription: { text: clip(plain(meta.docs.why), DESCRIPTION_LIMIT) },
     help: {
-      text: `${plain(meta.docs.why)}\n\nHow to fix: ${plain(meta.docs.howToFix)}\n\nDocumentation: ${url}`,
-      markdown: `${meta.docs.why}\n\n**How to fix:** ${meta.docs.howToFix}\n\n[Documentation of ${meta.id}](${url})`,
+      text: `${plain(meta.docs.why)}\n\nHow to fix: ${plain(meta.docs.howToFix)}${url ? `\n\nDocumentation: ${url}` : ''}`,
+      markdown: `${meta.docs.why}\n\n**How to fix:** ${meta.docs.howToFix}${url ? `\n\n[Documentation of ${meta.id}](${url})` : ''}`,
     },
-    helpUri: url,
+    ...(url ? { helpUri: url } : {}),
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
     properties,
   };

@@ -11,7 +11,7 @@ export interface RuleDescription {
   description: string;
   category: string;
   defaultSeverity: Severity;
-  docs: { why: string; howToFix: string };
+  docs: { why: string; howToFix: string; url?: string };
   securitySeverity?: number;
   precision?: string;
   cwe?: readonly string[];
@@ -47,6 +47,14 @@ export interface FormatContext {
   fixMode: 'none' | 'safe' | 'unsafe';
   /** Tells the user on standard error about a report that had to leave something out. */
   warn?: (message: string) => void;
+}
+
+/**
+ * The documentation page of a rule: its own `docs.url`, the project's rules page for a
+ * built-in rule, none for a plugin's rule (`name/rule-id`) that names no page.
+ */
+export function ruleUrl(meta: RuleDescription, tool: ToolInfo): string | undefined {
+  return meta.docs.url ?? (meta.id.includes('/') ? undefined : tool.ruleDocsUrl(meta.id));
 }
 
 export type Formatter = (results: readonly FileResult[], ctx: FormatContext) => string;
