@@ -228,6 +228,7 @@ export default defineRule({
         namespace: kind.namespaced ? resource.namespace : undefined,
         labels: labelsAt(resource.value) as Record<string, string> | undefined,
       };
+      const request = cel.toCel(createRequest(target, resource.kind));
       for (const binding of bindings) {
         const policy = typeof binding.policyName === 'string' ? policies.get(binding.policyName) : undefined;
         if (!policy || policy.undecidable) continue;
@@ -237,7 +238,7 @@ export default defineRule({
         const base = {
           object: celOf(resource),
           oldObject: null,
-          request: cel.toCel(createRequest(target, resource.kind)),
+          request,
           namespaceObject: namespace ? celOf(namespace) : null,
         };
         // Without its Namespace in the tree, an expression over namespaceObject is not judged.
