@@ -138,3 +138,38 @@ describe('validating-admission-policy variables', () => {
     ]);
   });
 });
+
+describe('validating-admission-policy namespaceObject', () => {
+  const spec = `  validations:
+    - expression: namespaceObject.metadata.labels.team == object.metadata.labels.team
+      messageExpression: "'team ' + object.metadata.labels.team + ' does not own namespace ' + namespaceObject.metadata.name"`;
+  const deployment = (namespace: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: ${namespace}
+  labels:
+    team: billing
+`;
+  const NAMESPACE = `---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    team: shop
+`;
+
+  it('is the Namespace of the object, from the tree', () => {
+    expect(lintText(`${ALWAYS(spec)}${NAMESPACE}${deployment('shop')}`, ID).map((f) => `${f.range.start.line} ${f.message}`)).toEqual([
+      // The Deployment of the template, in the same namespace, has no labels at all.
+      '25 policy "p": spec.validations[0].expression fails for this resource (No such key: labels), and its failurePolicy is Fail',
+      '40 policy "p": team billing does not own namespace shop',
+    ]);
+  });
+
+  it('leaves an expression over it unjudged when the tree does not hold the Namespace', () => {
+    expect(lintText(`${ALWAYS(spec)}${deployment('elsewhere')}`, ID)).toEqual([]);
+  });
+});
