@@ -154,7 +154,9 @@ export default defineRule({
         'A resource is not judged when the answer depends on what the tree does not hold: a namespace selector over a ' +
         'namespace that is not in the tree, an expression over `namespaceObject` without the Namespace, a kind whose ' +
         'resource name is not known (neither built in nor given by a CustomResourceDefinition in the tree), or an expression ' +
-        'that asks the `authorizer`.',
+        'that asks the `authorizer`. With `matchPolicy: Equivalent` (the default), a resource written in another version of ' +
+        'a matched group, or in an equivalent group (`extensions` for `apps`), is judged as written, where the API server ' +
+        'would first convert it to the version the policy names.',
       howToFix:
         'Change the resource so that it passes the validation the message quotes, or, when the policy is wrong, fix the ' +
         'policy or its binding. An expression that does not compile is reported at the policy: the API server would fail ' +
@@ -228,6 +230,7 @@ export default defineRule({
         namespace: kind.namespaced ? resource.namespace : undefined,
         labels: labelsAt(resource.value) as Record<string, string> | undefined,
       };
+      const request = cel.toCel(createRequest(target, resource.kind));
       for (const binding of bindings) {
         const policy = typeof binding.policyName === 'string' ? policies.get(binding.policyName) : undefined;
         if (!policy || policy.undecidable) continue;
@@ -237,7 +240,7 @@ export default defineRule({
         const base = {
           object: celOf(resource),
           oldObject: null,
-          request: cel.toCel(createRequest(target, resource.kind)),
+          request,
           namespaceObject: namespace ? celOf(namespace) : null,
         };
         // Without its Namespace in the tree, an expression over namespaceObject is not judged.

@@ -8,6 +8,7 @@ const object = cel.toCel({ spec: { replicas: 3, port: 8443, ratio: 0.5, template
 describe('manifest values', () => {
   it('reads YAML integers as CEL ints and other numbers as doubles', () => {
     expect(cel.toCel({ a: 3, b: 0.5, c: [1, 'x', null, true] })).toEqual({ a: 3n, b: 0.5, c: [1n, 'x', null, true] });
+    expect(ev('"__proto__" in object && object.__proto__.x == 1', { object: cel.toCel(JSON.parse('{"__proto__": {"x": 1}}')) })).toBe(true);
     expect(ev('object.spec.replicas == 3', { object })).toBe(true);
     expect(ev('object.spec.port > 1024', { object })).toBe(true);
     expect(ev('object.spec.replicas + 1', { object })).toBe(4n);

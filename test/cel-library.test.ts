@@ -94,6 +94,9 @@ describe('regex', () => {
     ['"a1b".findAll("[0-9]*")', ['', '1', '']],
     ['"ABC".find("(?i)b")', 'B'],
     ['"ab1".find("[[:digit:]]")', '1'],
+    ['"v1.2".find("(?P<major>[0-9]+)[.]")', '1.'],
+    ['"ab\\nc".find(r"c\\z")', 'c'],
+    ['"ab\\nc".find(r"b\\z")', ''],
     ['"abc".find("(")', { error: 'Illegal regex: error parsing regexp: Invalid regular expression: /(/g: Unterminated group' }],
     ['"web-7f9".matches("^web-[0-9a-f]+$")', true],
   ]);
@@ -219,5 +222,51 @@ describe('url', () => {
     ['url("https://example.com/path?").getQuery()', new Map()],
     ['url("https://example.com/path#frag").getEscapedPath()', '/path'],
     ['url("../relative-path")', { error: 'URL parse error during conversion from string: parse "../relative-path": invalid URI for request' }],
+  ]);
+});
+
+describe('semver', () => {
+  table([
+    ['isSemver("1.2.3")', true],
+    ['isSemver("1.2.3-rc.1+build.5")', true],
+    ['isSemver("v1.2.3")', false],
+    ['isSemver("v1.2.3", true)', true],
+    ['isSemver("1.2")', false],
+    ['isSemver("1.2", true)', true],
+    ['isSemver("01.2.3")', false],
+    ['isSemver("01.2.3", true)', true],
+    ['semver("1.2.3").major()', 1n],
+    ['semver("1.2.3").minor()', 2n],
+    ['semver("1.2.3").patch()', 3n],
+    ['semver("v2.18", true) == semver("2.18.0")', true],
+    ['semver("1.2.3").isGreaterThan(semver("1.2.2"))', true],
+    ['semver("1.2.3").isLessThan(semver("1.10.0"))', true],
+    ['semver("1.0.0-rc.1").compareTo(semver("1.0.0"))', -1n],
+    ['semver("1.0.0-rc.2").compareTo(semver("1.0.0-rc.10"))', -1n],
+    ['semver("1.0.0-alpha").compareTo(semver("1.0.0-1"))', 1n],
+    ['semver("1.0.0+a").compareTo(semver("1.0.0+b"))', 0n],
+    ['semver("x")', { error: 'invalid semver: "x"' }],
+  ]);
+});
+
+describe('math', () => {
+  table([
+    ['math.greatest(1, 5, 3)', 5n],
+    ['math.greatest([1, 5, 3])', 5n],
+    ['math.least(-2.5, 1.0)', -2.5],
+    ['math.least([4])', 4n],
+    ['math.greatest([])', { error: 'math.greatest(list) argument must not be empty' }],
+    ['math.ceil(1.2)', 2],
+    ['math.floor(-1.2)', -2],
+    ['math.round(-2.5)', -3],
+    ['math.round(2.5)', 3],
+    ['math.trunc(-1.7)', -1],
+    ['math.abs(-3)', 3n],
+    ['math.abs(-1.5)', 1.5],
+    ['math.sign(-7)', -1n],
+    ['math.isNaN(0.0 / 0.0)', true],
+    ['math.isInf(1.0 / 0.0)', true],
+    ['math.isFinite(1.0)', true],
+    ['math.sqrt(16)', 4],
   ]);
 });

@@ -81,3 +81,95 @@ describe('validating-admission-policy from the command line', () => {
     expect(run.code).toBe(1);
   });
 });
+
+const ALWAYS = (spec: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: p
+spec:
+  matchConstraints:
+    resourceRules:
+      - apiGroups: [apps]
+        apiVersions: [v1]
+        operations: [CREATE]
+        resources: [deployments]
+${spec}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: p
+spec:
+  policyName: p
+  validationActions: [Deny]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 1
+`;
+
+describe('validating-admission-policy variables', () => {
+  it('builds the request of a CREATE offline', () => {
+    const spec = `  validations:
+    - expression: "false"
+      messageExpression: "request.operation + ' ' + request.resource.group + '/' + request.resource.version + '/' + request.resource.resource + ' ' + request.kind.kind + ' ' + request.namespace + '/' + request.name + ' by [' + request.userInfo.username + ']' + (oldObject == null ? ' new' : ' old')"`;
+    expect(lintText(ALWAYS(spec), ID).map((f) => f.message)).toEqual(['policy "p": CREATE apps/v1/deployments Deployment shop/web by [] new']);
+  });
+
+  it('evaluates variables on use, in order, and a failing one as a failure of the validation', () => {
+    const spec = `  variables:
+    - name: replicas
+      expression: object.spec.replicas
+    - name: doubled
+      expression: variables.replicas * 2
+    - name: broken
+      expression: object.spec.paused
+  validations:
+    - expression: variables.doubled >= 4
+      messageExpression: "'doubled is ' + string(variables.doubled)"
+    - expression: variables.broken == false`;
+    expect(lintText(ALWAYS(spec), ID).map((f) => f.message)).toEqual([
+      'policy "p": doubled is 2',
+      'policy "p": spec.validations[1].expression fails for this resource (variables.broken: No such key: paused), and its failurePolicy is Fail',
+    ]);
+  });
+});
+
+describe('validating-admission-policy namespaceObject', () => {
+  const spec = `  validations:
+    - expression: namespaceObject.metadata.labels.team == object.metadata.labels.team
+      messageExpression: "'team ' + object.metadata.labels.team + ' does not own namespace ' + namespaceObject.metadata.name"`;
+  const deployment = (namespace: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: ${namespace}
+  labels:
+    team: billing
+`;
+  const NAMESPACE = `---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    team: shop
+`;
+
+  it('is the Namespace of the object, from the tree', () => {
+    expect(lintText(`${ALWAYS(spec)}${NAMESPACE}${deployment('shop')}`, ID).map((f) => `${f.range.start.line} ${f.message}`)).toEqual([
+      // The Deployment of the template, in the same namespace, has no labels at all.
+      '25 policy "p": spec.validations[0].expression fails for this resource (No such key: labels), and its failurePolicy is Fail',
+      '40 policy "p": team billing does not own namespace shop',
+    ]);
+  });
+
+  it('leaves an expression over it unjudged when the tree does not hold the Namespace', () => {
+    expect(lintText(`${ALWAYS(spec)}${deployment('elsewhere')}`, ID)).toEqual([]);
+  });
+});

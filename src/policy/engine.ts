@@ -129,7 +129,13 @@ function toCel(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toCel);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) Object.defineProperty(out, k, { value: toCel(v), enumerable: true, writable: true, configurable: true });
+    for (const k of Object.keys(value)) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v === undefined) continue;
+      // An own `__proto__` key is data in a manifest; assigned, it would set the prototype.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: toCel(v), enumerable: true, writable: true, configurable: true });
+      else out[k] = toCel(v);
+    }
     return out;
   }
   return value;

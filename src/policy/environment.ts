@@ -4,9 +4,11 @@
 import { Environment } from '@marcbachmann/cel-js';
 import { AUTHORIZER_TYPE, registerAuthz } from './library/authz.js';
 import { registerLists } from './library/lists.js';
+import { registerMath } from './library/math.js';
 import { registerNet } from './library/net.js';
 import { registerQuantity } from './library/quantity.js';
 import { registerRegex } from './library/regex.js';
+import { registerSemver } from './library/semver.js';
 import { registerStrings } from './library/strings.js';
 import { registerURL } from './library/url.js';
 
@@ -25,5 +27,7 @@ export function admissionEnvironment(): Environment {
   registerQuantity(env);
   registerNet(env);
   registerURL(env);
+  registerSemver(env);
+  registerMath(env);
   return env;
 }

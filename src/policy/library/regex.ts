@@ -1,7 +1,7 @@
 // The Kubernetes regex library (k8s.io/apiserver/pkg/cel/library/regex.go: find, findAll),
 // over Go's RE2 regexp. Patterns run as JavaScript regular expressions after the RE2 forms
 // JavaScript spells otherwise are rewritten: leading flag groups `(?i)` `(?s)` `(?m)`,
-// `\A` and `\z`, and POSIX classes such as `[[:alpha:]]`.
+// `\A` and `\z`, named groups `(?P<name>…)`, and POSIX classes such as `[[:alpha:]]`.
 import type { Environment } from '@marcbachmann/cel-js';
 import { celError } from './errors.js';
 
@@ -37,6 +37,7 @@ export function re2(pattern: string): RegExp {
     source = source.slice(lead[0].length);
   }
   source = source
+    .replace(/\(\?P</g, '(?<')
     .replace(/\\A/g, '^')
     .replace(/\\z/g, '$(?![\\s\\S])')
     .replace(/\[:(\^?)(\w+):\]/g, (whole, negate: string, name: string) => (POSIX[name] && !negate ? POSIX[name]! : whole));
