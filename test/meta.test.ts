@@ -13,7 +13,7 @@ const RULE_FILES = readdirSync(join(ROOT, 'rules'))
   .map((f) => f.slice(0, -3))
   .sort();
 
-/** Rules specified by their own issue after the catalog was written (issue 25: the cluster's ValidatingAdmissionPolicies). */
+/** Rules added after the catalog was written: the evaluation of the cluster's own ValidatingAdmissionPolicies. */
 const AFTER_CATALOG = new Set(['validating-admission-policy']);
 
 describe('rule registry', () => {
