@@ -35,6 +35,17 @@ function readmePlugin(): { files: Record<string, string>; report: string } {
   return { files, report };
 }
 
+/** The files of the README's "CEL policies" worked example and the report it shows. */
+function readmePolicy(): { files: Record<string, string>; report: string } {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## CEL policies\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const files: Record<string, string> = {};
+  for (const m of section.matchAll(/\n`([^`\s]+)`:\n\n```[a-z]*\n([\s\S]*?)```/g)) files[m[1]!] = m[2]!;
+  const report = /`linkerd-lint deploy\.yaml -f github` prints:\n\n```text\n([\s\S]*?)```/.exec(section)![1]!;
+  return { files, report };
+}
+
 /** A user's TypeScript calling every export of the API, as its declarations type it. */
 const TYPED_USE = `import {
   type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule, type Plugin,
@@ -236,6 +247,29 @@ describe('npm package', () => {
     const failing = spawnSync(process.execPath, ['--test', 'test/'], { cwd: app, env, encoding: 'utf8' });
     expect(failing.stdout).toContain('not ok 2 - invalid/example.yaml matches its .out');
     expect(failing.status).toBe(1);
+
+    // The README's CEL policy, written as given in a directory of its own: lint, explain, SARIF and the suppression.
+    const policy = readmePolicy();
+    expect(Object.keys(policy.files).sort()).toEqual(['.linkerd-lint.yaml', 'deploy.yaml', 'policies/proxy.yaml']);
+    const celDir = join(app, 'cel');
+    for (const [path, text] of Object.entries(policy.files)) {
+      mkdirSync(dirname(join(celDir, path)), { recursive: true });
+      writeFileSync(join(celDir, path), text);
+    }
+    const inCel = (args: string[]) => spawnSync(process.execPath, [join(app, 'node_modules', '.bin', 'linkerd-lint'), ...args], { cwd: celDir, env, encoding: 'utf8' });
+    const celLint = inCel(['deploy.yaml', '-f', 'github']);
+    expect(celLint.stderr).toBe('');
+    expect(celLint.stdout.split('\n')[0]).toBe(policy.report.trimEnd());
+    expect(celLint.status).toBe(0);
+    const celExplain = inCel(['explain', 'policy/proxy-cpu-limit']);
+    expect(celExplain.stdout.split('\n')[0]).toBe('policy/proxy-cpu-limit: Require a proxy CPU limit on every meshed Deployment');
+    expect(celExplain.stdout).toContain("Without a limit the proxy competes with the application for the pod's CPU.");
+    const celSarif = JSON.parse(inCel(['deploy.yaml', '-f', 'sarif']).stdout) as {
+      runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; suppressions?: { justification?: string }[] }[] }[];
+    };
+    const policyResults = celSarif.runs[0]!.results.filter((r) => r.ruleId === 'policy/proxy-cpu-limit');
+    expect(policyResults.map((r) => r.suppressions?.map((x) => x.justification) ?? [])).toEqual([[], ['batch jobs may burst']]);
+    expect(celSarif.runs[0]!.tool.driver.rules[policyResults[0]!.ruleIndex]!.id).toBe('policy/proxy-cpu-limit');
 
     // The shipped declarations type-check a user's code on their own: no @types/node, no yaml, no library check skipped.
     const shipped = filesUnder(join(app, 'node_modules', 'linkerd-lint', 'dist', 'types'));

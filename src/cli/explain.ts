@@ -1,6 +1,7 @@
 import type { RuleMeta } from '../engine/rule.js';
 import { didYouMean } from '../model/text.js';
 import { UsageError } from '../model/errors.js';
+import { POLICY_PREFIX } from '../engine/policies.js';
 import { ruleDocsUrl } from '../version.js';
 
 export interface RuleExample {
@@ -36,7 +37,7 @@ export function explain(
   const out = [
     `${m.id}: ${m.description}`,
     '',
-    `Category: ${m.category} · Default severity: ${m.defaultSeverity}${id.includes('/') ? ' (once the config turns it on)' : ''} · Fix: ${m.fix}${m.since ? ` · Since Linkerd ${m.since}` : ''}${m.until ? ` · Until ${m.until}` : ''}`,
+    `Category: ${m.category} · Default severity: ${m.defaultSeverity}${id.includes('/') && !id.startsWith(`${POLICY_PREFIX}/`) ? ' (once the config turns it on)' : ''} · Fix: ${m.fix}${m.since ? ` · Since Linkerd ${m.since}` : ''}${m.until ? ` · Until ${m.until}` : ''}`,
     '',
     'Why',
     indent(m.docs.why),
