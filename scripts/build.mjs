@@ -64,6 +64,12 @@ const main = await build({
 const TESTING_NAMES = ['fixtureTests', 'pluginDocs', 'runFixtures'];
 const exported = main.metafile.outputs['dist/main.js'].exports;
 for (const name of TESTING_NAMES) if (!exported.includes(name)) throw new Error(`src/api/bundle.ts does not export ${name}`);
+// The resource validators are loaded by a path relative to the module that loads them
+// (src/load/validators.ts): it must stay in dist/main.js, which a module shared with a lazily
+// loaded chunk would leave for dist/chunks/.
+if (!readFileSync(join(root, 'dist', 'main.js'), 'utf8').includes('the resource validators are missing from this build')) {
+  throw new Error('src/load/validators.ts was bundled into a shared chunk, where ./resources/ does not resolve: keep it out of the lazily loaded chunks');
+}
 const apiNames = exported.filter((name) => name !== 'main' && !TESTING_NAMES.includes(name));
 writeFileSync(join(root, 'dist', 'index.js'), `export { ${apiNames.sort().join(', ')} } from './main.js';\n`);
 writeFileSync(join(root, 'dist', 'testing.js'), `export { ${TESTING_NAMES.join(', ')} } from './main.js';\n`);

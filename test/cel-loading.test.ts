@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
+import { KUBE_SYSTEM_INJECTED, loadedModules } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
 
 /** The chunk of the built CLI that holds the CEL evaluator and the Kubernetes libraries. */
@@ -14,19 +14,6 @@ function celChunks(): string[] {
     .map((f) => pathToFileURL(join(dir, f)).href);
 }
 
-/** Runs the built CLI and returns the ES modules it loaded (through a module-loading hook). */
-function loadedModules(args: string[], files: Record<string, string>): { code: number | null; modules: string[] } {
-  const dir = tree({
-    ...files,
-    'hooks/register.mjs': "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
-    'hooks/hooks.mjs':
-      "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.LOADED_MODULES, url + '\\n');\n  return next(url, context);\n}\n",
-  });
-  const log = join(dir, 'loaded.txt');
-  writeFileSync(log, '');
-  const run = cli(args, { cwd: dir, env: { NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'hooks', 'register.mjs')).href}`, LOADED_MODULES: log } });
-  return { code: run.code, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
-}
 
 const POLICY = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -59,5 +46,15 @@ describe('the CEL engine is loaded only when the input holds CEL', () => {
     const run = loadedModules(['vap.yaml'], { 'vap.yaml': POLICY });
     expect(run.code).toBe(0);
     expect(run.modules).toContain(celChunks()[0]);
+  });
+
+  it("for a config's CEL policies, and not for a config without them", () => {
+    const policy = 'policies:\n  - id: named\n    validations:\n      - expression: has(object.metadata.name)\n';
+    const withPolicy = loadedModules(['ns.yaml'], { 'ns.yaml': KUBE_SYSTEM_INJECTED, '.linkerd-lint.yaml': policy });
+    expect(withPolicy.code).toBe(1);
+    expect(withPolicy.modules).toContain(celChunks()[0]);
+    const without = loadedModules(['ns.yaml'], { 'ns.yaml': KUBE_SYSTEM_INJECTED, '.linkerd-lint.yaml': 'rules:\n  no-open-network: warning\n' });
+    expect(without.code).toBe(1);
+    expect(without.modules).not.toContain(celChunks()[0]);
   });
 });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './helpers.js';
 
 export const BIN = join(ROOT, 'bin', 'linkerd-lint.js');
@@ -54,3 +55,17 @@ metadata:
   annotations:
     linkerd.io/inject: enabled
 `;
+
+/** Runs the built CLI and returns the ES modules it loaded (through a module-loading hook). */
+export function loadedModules(args: string[], files: Record<string, string>): { code: number | null; stdout: string; modules: string[] } {
+  const dir = tree({
+    ...files,
+    'hooks/register.mjs': "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
+    'hooks/hooks.mjs':
+      "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.LOADED_MODULES, url + '\\n');\n  return next(url, context);\n}\n",
+  });
+  const log = join(dir, 'loaded.txt');
+  writeFileSync(log, '');
+  const run = cli(args, { cwd: dir, env: { NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'hooks', 'register.mjs')).href}`, LOADED_MODULES: log } });
+  return { code: run.code, stdout: run.stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}

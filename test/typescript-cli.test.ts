@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KUBE_SYSTEM_INJECTED, cli, tree } from './cli-helpers.js';
+import { KUBE_SYSTEM_INJECTED, cli, loadedModules, tree } from './cli-helpers.js';
 import { ROOT } from './helpers.js';
 
 const NAMESPACE_TS = "export const ns = { apiVersion: 'v1', kind: 'Namespace',\n  metadata: { name: 'kube-system', annotations: { 'linkerd.io/inject': 'enabled' } } };\n";
@@ -14,20 +14,6 @@ function parserChunk(): string {
     .map((f) => ({ f, size: statSync(join(dir, f)).size }))
     .sort((a, b) => b.size - a.size);
   return join(dir, largest!.f);
-}
-
-/** Runs the built CLI and returns the ES modules it loaded (through a module-loading hook). */
-function loadedModules(args: string[], files: Record<string, string>): { code: number | null; stdout: string; modules: string[] } {
-  const dir = tree({
-    ...files,
-    'hooks/register.mjs': "import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n",
-    'hooks/hooks.mjs':
-      "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) {\n  appendFileSync(process.env.LOADED_MODULES, url + '\\n');\n  return next(url, context);\n}\n",
-  });
-  const log = join(dir, 'loaded.txt');
-  writeFileSync(log, '');
-  const run = cli(args, { cwd: dir, env: { NODE_OPTIONS: `--import=${pathToFileURL(join(dir, 'hooks', 'register.mjs')).href}`, LOADED_MODULES: log } });
-  return { code: run.code, stdout: run.stdout, modules: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
 describe('the TypeScript parser is loaded only when a TypeScript source needs it', () => {

@@ -1,7 +1,6 @@
-import type { RuleMeta } from '../engine/rule.js';
+import { POLICY_PREFIX, type RuleMeta } from '../engine/rule.js';
 import { didYouMean } from '../model/text.js';
 import { UsageError } from '../model/errors.js';
-import { POLICY_PREFIX } from '../engine/policies.js';
 import { ruleDocsUrl } from '../version.js';
 
 export interface RuleExample {

@@ -7,7 +7,9 @@ import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { type LabelSelector, matchesSelector } from '../model/selectors.js';
 import { type CelEngine, type CelProgram, loadedCel } from '../policy/index.js';
-import type { Category, Rule, RuleContext, Severity } from './rule.js';
+import { type Category, POLICY_PREFIX, type Rule, type RuleContext, type Severity } from './rule.js';
+
+export { POLICY_PREFIX };
 import { describeSchemaErrors } from './schema-errors.js';
 
 /** A CEL policy as written in a config's `policies:` (or a policy file), after schema validation. */
@@ -28,8 +30,6 @@ export interface PolicySpec {
   validations: { expression: string; message?: string; messageExpression?: string; reason?: string; fieldPath?: string }[];
 }
 
-/** The namespace of policy rule ids, which no plugin may take as its name. */
-export const POLICY_PREFIX = 'policy';
 
 /** The rule id of a policy's findings. */
 export const policyRuleId = (id: string): string => `${POLICY_PREFIX}/${id}`;

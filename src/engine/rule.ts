@@ -17,6 +17,9 @@ export type Category = 'security' | 'reliability' | 'deprecation' | 'correctness
 
 export type { Finding, Fix, Fixer, Severity, Suppression, TextEdit };
 
+/** The namespace of the rule ids of a config's CEL policies (`policy/<id>`), which no plugin may take as its name. */
+export const POLICY_PREFIX = 'policy';
+
 export const SEVERITIES: readonly SeveritySetting[] = ['off', 'info', 'warning', 'error'];
 export const CATEGORIES: readonly Category[] = ['security', 'reliability', 'deprecation', 'correctness', 'best-practice'];
 
