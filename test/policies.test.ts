@@ -199,6 +199,16 @@ describe('CEL policies in the config', () => {
     expect(run.results.map((r) => run.tool.driver.rules[r.ruleIndex]!.id)).toEqual(['policy/namespace-inject']);
   });
 
+  it("--list-rules lists the working directory's policies after the built-in rules", () => {
+    const dir = tree({ '.linkerd-lint.yaml': INJECT_POLICY });
+    const listed = cli(['--list-rules'], { cwd: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout.trimEnd().split('\n').at(-1)).toMatch(/^policy\/namespace-inject +best-practice +warning +none +Require every Namespace to enable proxy injection$/);
+    const json = JSON.parse(cli(['--list-rules', '-f', 'json'], { cwd: dir }).stdout) as { id: string; docsUrl: string | null }[];
+    expect(json.at(-1)).toMatchObject({ id: 'policy/namespace-inject', docsUrl: null });
+    expect(json[0]!.docsUrl).toBe('https://github.com/linkerd-lint/linkerd-lint/blob/main/docs/rules.md#annotation-placement');
+  });
+
   it('does not reuse cached findings once a policy changes', () => {
     const dir = tree({ '.linkerd-lint.yaml': 'policies:\n  - ./p.yaml\n', 'p.yaml': INJECT_POLICY, 'ns.yaml': NAMESPACES });
     expect(lint(dir, ['.', '--cache']).lines).toHaveLength(1);

@@ -229,7 +229,8 @@ Suppressions:
       --no-report-unused-disable-directives        Do not report unused directives
 
 Information:
-      --list-rules               List every rule with its category, default severity and fix kind
+      --list-rules               List every rule with its category, default severity and fix kind,
+                                 the config's plugin rules and policies included
                                  (with --format json: a JSON array, with docs URL and releases)
   -h, --help                     Show this help
   -v, --version                  Show the version

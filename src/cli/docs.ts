@@ -45,13 +45,13 @@ export function renderRuleList(rules: Readonly<Record<string, RuleLike>>): strin
 const FIX_KINDS = { none: [], safe: ['safe'], unsafe: ['unsafe'], both: ['safe', 'unsafe'] } as const;
 
 /** `--list-rules --format json`: the same rules as data, for scripts and editors. */
-export function renderRuleListJson(rules: Readonly<Record<string, RuleLike>>, docsUrl: (ruleId: string) => string): string {
+export function renderRuleListJson(rules: Readonly<Record<string, RuleLike>>, docsUrl: (meta: RuleMeta<string>) => string | undefined): string {
   const list = Object.values(rules).map(({ meta: m }) => ({
     id: m.id,
     category: m.category,
     severity: m.defaultSeverity,
     fixKinds: FIX_KINDS[m.fix],
-    docsUrl: docsUrl(m.id),
+    docsUrl: docsUrl(m) ?? null,
     since: m.since ?? null,
     until: m.until ?? null,
     description: m.description,

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../engine/config.js';
 import { type Configs, loadConfig, loadConfigs } from '../engine/config-file.js';
 import { UsageError, systemErrorText } from '../model/errors.js';
 import { FORMAT_NAMES, loadFormatter } from '../report/index.js';
-import { type FileResult, countFindings } from '../report/types.js';
+import { type FileResult, countFindings, ruleUrl } from '../report/types.js';
 import { TOOL, VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
 import { renderRuleList, renderRuleListJson } from './docs.js';
@@ -55,7 +55,9 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
       if (format.length > 1 || !['stylish', 'json'].includes(format[0]!)) {
         throw new UsageError(`--list-rules: --format ${format.join(', ')} is not supported; expected stylish or json`);
       }
-      const text = format[0] === 'json' ? renderRuleListJson(rules, TOOL.ruleDocsUrl) : renderRuleList(rules);
+      // The working directory's config adds its plugins' rules and its policies.
+      const listed = configsFor(opts, io).root.rules;
+      const text = format[0] === 'json' ? renderRuleListJson(listed, (meta) => ruleUrl(meta, TOOL)) : renderRuleList(listed);
       // `-o FILE` (or `-o json=FILE`) writes the list there, as it does a report.
       const file = opts.outputFiles.length === 1 ? opts.outputFiles[0]!.replace(/^[a-z-]+=/, '') : undefined;
       if (opts.outputFiles.length > 1) throw new UsageError('--list-rules writes one list: give at most one --output-file');
