@@ -496,9 +496,7 @@ function loadPlugins(layers: readonly ConfigLayer[], inputs: readonly ConfigInpu
       try {
         const plugin = loadPlugin(specifier, file ?? resolvePath(baseDir, '<config>'));
         const same = out.find((p) => p.name === plugin.name);
-        if (plugin.name === POLICY_PREFIX) {
-          problems.push({ path, message: `${formatAt(path)}: plugin "${specifier}" is named "${POLICY_PREFIX}", which names the rules of the config's CEL policies; give it another name`, layer });
-        } else if (!same) out.push(plugin);
+        if (!same) out.push(plugin);
         else if (same !== plugin) problems.push({ path, message: `${formatAt(path)}: plugin "${specifier}" is named "${plugin.name}", as ${same.module} already is; two plugins cannot share a name`, layer });
       } catch (err) {
         if (!(err instanceof PluginError)) throw err;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { compileOptionsSchema } from '../load/options-schema.js';
 import type { Validator } from '../model/schema.js';
-import { CATEGORIES, type Rule } from './rule.js';
+import { CATEGORIES, POLICY_PREFIX, type Rule } from './rule.js';
 
 /** A plugin as loaded: its name, where it came from, and its rules under their full ids (`name/rule-id`). */
 export interface LoadedPlugin {
@@ -32,7 +32,7 @@ const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const FIX_KINDS = ['none', 'safe', 'unsafe', 'both'];
 const SEVERITIES = ['info', 'warning', 'error'];
 /** The prefix of the findings of CEL policies (`policy/<id>`): no plugin may take it. */
-const RESERVED_NAMES = new Set(['policy']);
+const RESERVED_NAMES = new Set([POLICY_PREFIX]);
 
 // One load per module for the whole process: two configs that name the same file share its rule objects.
 const byPath = new Map<string, LoadedPlugin>();
