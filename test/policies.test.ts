@@ -199,6 +199,28 @@ describe('CEL policies in the config', () => {
     expect(run.results.map((r) => run.tool.driver.rules[r.ruleIndex]!.id)).toEqual(['policy/namespace-inject']);
   });
 
+  it('a config that extends another shares its policies; two configs that declare one id differently are an error', () => {
+    const dir = tree({
+      '.linkerd-lint.yaml': INJECT_POLICY,
+      'ns.yaml': NAMESPACES,
+      'team/.linkerd-lint.yaml': 'extends: ../.linkerd-lint.yaml\nrules:\n  policy/namespace-inject: error\n',
+      'team/ns.yaml': NAMESPACES,
+    });
+    expect(lint(dir).lines).toEqual([
+      'ns.yaml:6:24 policy/namespace-inject 1 Namespaces must set linkerd.io/inject: enabled',
+      'team/ns.yaml:6:24 policy/namespace-inject 2 Namespaces must set linkerd.io/inject: enabled',
+    ]);
+    const clash = tree({
+      '.linkerd-lint.yaml': INJECT_POLICY,
+      'ns.yaml': NAMESPACES,
+      'team/.linkerd-lint.yaml': INJECT_POLICY.replace("== 'enabled'", "!= 'disabled'"),
+      'team/ns.yaml': NAMESPACES,
+    });
+    const r = lint(clash);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^linkerd-lint: policy "namespace-inject" is declared differently by two config files of one run: .*\.linkerd-lint\.yaml and .*team\/\.linkerd-lint\.yaml; give one of them another id\n$/);
+  });
+
   it("--list-rules lists the working directory's policies after the built-in rules", () => {
     const dir = tree({ '.linkerd-lint.yaml': INJECT_POLICY });
     const listed = cli(['--list-rules'], { cwd: dir });
