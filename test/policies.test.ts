@@ -249,6 +249,9 @@ describe('CEL policy errors', () => {
     const r = lint(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('linkerd-lint: invalid configuration:\n  p.yaml:4:9: CEL expression does not compile: Expected RPAREN, got EOF (column 35 of the expression)\n');
+    const printed = cli(['--print-config'], { cwd: dir });
+    expect(printed.code).toBe(2);
+    expect(printed.stderr).toBe(r.stderr);
   });
 
   it('reports a policy that breaks the schema at its line in the policy file', () => {

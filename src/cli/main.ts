@@ -11,7 +11,7 @@ import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor, writeReport } from './io.js';
-import { fixParsed, lintParsed, loadPaths, parseReads, readPaths, rulesOf, withIgnored } from '../engine/lint.js';
+import { fixParsed, lintParsed, loadPaths, parseReads, preparePolicies, readPaths, rulesOf, withIgnored } from '../engine/lint.js';
 import { pluginFingerprints } from '../engine/plugins.js';
 import { policyFingerprints } from '../engine/policies.js';
 import type { ParsedFile } from '../model/parsed.js';
@@ -75,7 +75,10 @@ async function run(opts: CliOptions, io: CliIo): Promise<number> {
     case 'print-config': {
       const configs = configsFor(opts, io);
       const path = opts.paths[0] !== undefined ? resolve(io.cwd, opts.paths[0]) : undefined;
-      io.stdout.write(printConfig(path ? configs.forPath(path) : configs.root, path));
+      const config = path ? configs.forPath(path) : configs.root;
+      // A policy whose expression does not compile makes the config invalid, as for a lint run.
+      await preparePolicies([config]);
+      io.stdout.write(printConfig(config, path));
       return EXIT_OK;
     }
     case 'init':

@@ -121,7 +121,7 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     const { path } = fileOfRead(source);
     if (isAbsolute(path)) configs.forPath(path);
   }
-  if (configs.used().some((c) => holdsPolicies(c.rules))) await loadCel();
+  await preparePolicies(configs.used());
   // The context of every config in play joins the one tree the cross-resource rules see.
   const contextPaths = [...new Set(configs.used().flatMap((c) => c.context))];
   return {
@@ -129,6 +129,32 @@ export async function readPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Prom
     context: await readContext(contextPaths, new Set(files), cwd),
     ignored: input.warnIgnored === false ? [] : ignored.map((p) => ignoredResult(p, cwd, configOf(p))),
   };
+}
+
+/**
+ * Loads the CEL engine when one of `configs` declares policies, and compiles them: a
+ * mistake in one is a configuration error (UsageError, at its file:line), found before
+ * any file is linted.
+ */
+export async function preparePolicies(configs: Iterable<ResolvedConfig>): Promise<void> {
+  for (const config of configs) {
+    if (!holdsPolicies(config.rules)) continue;
+    await loadCel();
+    compiledPolicies(config.rules);
+  }
+}
+
+/** Compiles the policies among `rules` (each once); the CEL engine must be loaded already. */
+function compiledPolicies(rules: Readonly<Record<string, Rule<any, any>>>): void {
+  if (!holdsPolicies(rules)) return;
+  const engine = loadedCel();
+  if (!engine) throw new Error('the CEL engine was not loaded before linting files whose config declares policies');
+  try {
+    compilePolicies(rules, engine);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new UsageError(policyErrorText(err));
+    throw err;
+  }
 }
 
 /** Parses what `readPaths` read. */
@@ -257,16 +283,7 @@ export function lintParsed(given: ParsedFile[], input: LintOptions): LintOutput 
   const rules = rulesOf([root, ...new Set(parsed.map((p) => (isAbsolute(p.file.path) ? configs.forPath(p.file.path) : root)))]);
   // A policy's expressions are compiled once the CEL engine is loaded (readPaths loads it): a
   // mistake in one is a configuration error, reported before any rule runs.
-  if (holdsPolicies(rules)) {
-    const engine = loadedCel();
-    if (!engine) throw new Error('the CEL engine was not loaded before linting files whose config declares policies');
-    try {
-      compilePolicies(rules, engine);
-    } catch (err) {
-      if (err instanceof PolicyError) throw new UsageError(policyErrorText(err));
-      throw err;
-    }
-  }
+  compiledPolicies(rules);
   const run = runRules({
     files: parsed,
     rules,
