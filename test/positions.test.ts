@@ -64,10 +64,11 @@ metadata:
 data:
   list:
     - one
-    - two: 2
+    - two: 2   # a comment after the first entry of an item
       three: [3, 4]
     -
-    - - nested
+    - - nested # and after a nested item
+    - {flow: item}  # and after a flow item
 `,
   'flow.yaml': `{apiVersion: v1, kind: Service, metadata: {name: flow, labels: {app: x}}, spec: {ports: [{port: 80, name: http}, {port: 81}], empty: {}, none: []}}
 `,
