@@ -57,9 +57,9 @@ function notAManifest(parsed: ParsedFile): boolean {
 const DIRECTIVE_LINE = /^%/m;
 
 /**
- * Files larger than this keep no syntax tree per document; trees are read again on demand,
- * and at most LAZY_CACHE_SIZE of them are kept, so a file's memory follows its values (a
- * few times its size) rather than its trees (about twenty times).
+ * Even in a fix run, files larger than this keep no syntax tree per document. Trees read
+ * again on demand are kept LAZY_CACHE_SIZE at a time, so a file's memory follows its values
+ * (a few times its size) rather than its trees (about twenty times).
  */
 const LAZY_FILE_SIZE = 1024 * 1024;
 const LAZY_CACHE_SIZE = 64;
