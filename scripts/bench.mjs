@@ -1,9 +1,10 @@
 // Benchmark: linkerd-lint against baselines measured in the same run, reported as ratios.
-//   node scripts/bench.mjs [--runs N] [--sizes small,medium,large]
+//   node scripts/bench.mjs [--runs N] [--sizes small,medium,large[,huge]]
 // Baselines: `node -e 0` (process start-up) and the parse-only floor in ../shared/bench
 // (read every file and parse it with positions). The workload is ../shared/bench/gen-tree.mjs.
+// `huge` (one file of 100,000 documents, given on standard input) takes minutes: ask for it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,12 @@ const shared = join(root, '..', 'shared', 'bench');
 const cli = join(root, 'bin', 'linkerd-lint.js');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: 'small,medium,large' } } });
 const runs = Number(values.runs);
-const SIZES = { small: [1, 5], medium: [500, 4], large: [5000, 4] };
+const SIZES = { small: [1, 5], medium: [500, 4], large: [5000, 4], huge: [1, 100000] };
+const unknown = values.sizes.split(',').filter((name) => !SIZES[name]);
+if (unknown.length > 0) {
+  console.error(`unknown size ${unknown.join(', ')}: sizes are ${Object.keys(SIZES).join(', ')}`);
+  process.exit(2);
+}
 
 if (!existsSync(join(root, 'dist', 'cli.js'))) {
   console.error('build first: npm run build');
@@ -30,14 +36,21 @@ writeFileSync(preload, "process.on('exit', () => require('fs').writeFileSync(pro
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Median wall time (ms) and median peak memory (MiB) of `runs` runs. */
-function time(args, env = {}) {
+/** Median wall time (ms) and median peak memory (MiB) of `runs` runs; `stdin` is a file to give on standard input. */
+function time(args, env = {}, stdin = undefined) {
   const samples = [];
   const peaks = [];
   for (let i = 0; i < runs; i++) {
+    const fd = stdin === undefined ? 'ignore' : openSync(stdin, 'r');
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ['-r', preload, ...args], { env: { ...process.env, ...env, BENCH_PEAK_FILE: peakFile }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-r', preload, ...args], {
+      env: { ...process.env, ...env, BENCH_PEAK_FILE: peakFile },
+      encoding: 'utf8',
+      stdio: [fd, 'pipe', 'pipe'],
+      maxBuffer: 1024 ** 3,
+    });
     samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (typeof fd === 'number') closeSync(fd);
     if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     peaks.push(Number(readFileSync(peakFile, 'utf8')) / 1024);
   }
@@ -61,15 +74,26 @@ if (!existsSync(join(shared, 'gen-tree.mjs'))) {
       const dir = join(work, name);
       spawnSync(process.execPath, [join(shared, 'gen-tree.mjs'), dir, String(files), String(docs)], { stdio: 'ignore' });
       const floor = time([join(shared, 'floor-parse.mjs'), dir], { PEERS: root });
-      const ours = time([cli, dir, '--no-config-lookup', '-f', 'json', '-o', '/dev/null']);
+      // One file of many documents comes on standard input (as a pipeline gives it), beyond the size limit of files read from disk.
+      const single = docs > 1000 ? onlyFile(dir) : undefined;
+      const ours = single
+        ? time([cli, '-', '--no-config-lookup', '-f', 'json', '-o', '/dev/null'], {}, single)
+        : time([cli, dir, '--no-config-lookup', '-f', 'json', '-o', '/dev/null']);
       rows.push([`parse floor ${name} (${files}x${docs})`, floor, nodeFloor, 'node -e 0']);
       rows.push([`linkerd-lint ${name}`, ours, floor, 'parse floor']);
       // One small file is the pre-commit case, judged against Node's own start-up.
-      if (files === 1) rows.push([`linkerd-lint ${name}`, ours, nodeFloor, 'node -e 0']);
+      if (files === 1 && !single) rows.push([`linkerd-lint ${name}`, ours, nodeFloor, 'node -e 0']);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** The one file gen-tree wrote under `dir`. */
+function onlyFile(dir) {
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  if (files.length !== 1) throw new Error(`${dir}: expected one file, found ${files.length}`);
+  return join(files[0].parentPath ?? files[0].path, files[0].name);
 }
 
 console.log(`median of ${runs} runs, Node ${process.version}`);

@@ -208,7 +208,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   if (hit) {
     run = { results: hit, ruleErrors: [], changed: new Map<SourceFile, string>(), rejected: [] };
   } else {
-    const loaded = await parseReads(read);
+    const loaded = await parseReads(read, { keepTrees: fixing });
     parsed = loaded.parsed;
     const { context } = loaded;
     run = fixing

@@ -4,7 +4,7 @@ import { type Configs, singleConfig } from './config-file.js';
 import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
 import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
-import { parseSource } from '../load/parse.js';
+import { type ParseOptions, parseSource } from '../load/parse.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, fileOfRead, readSource } from '../load/read.js';
 import { loadCel, loadedCel, prepareCel } from '../policy/index.js';
@@ -42,13 +42,13 @@ export interface LintOutput {
 }
 
 /** Parses one source (already read): YAML and JSON, or TypeScript once `prepareTypeScript` has run for it. */
-export function parseRead(read: ReadResult): ParsedFile {
+export function parseRead(read: ReadResult, options: ParseOptions = {}): ParsedFile {
   if (!read.ok) return read.failed;
-  return parseAny(read.file);
+  return parseAny(read.file, options);
 }
 
-function parseAny(file: SourceFile): ParsedFile {
-  return file.language === 'typescript' ? parseTypeScript(file) : parseSource(file);
+function parseAny(file: SourceFile, options: ParseOptions = {}): ParsedFile {
+  return file.language === 'typescript' ? parseTypeScript(file) : parseSource(file, options);
 }
 
 /**
@@ -157,12 +157,12 @@ function compiledPolicies(rules: Readonly<Record<string, Rule<any, any>>>): void
   }
 }
 
-/** Parses what `readPaths` read. */
-export async function parseReads(read: ReadOutput): Promise<LoadOutput> {
+/** Parses what `readPaths` read; a fix run keeps the syntax trees of the linted files (`keepTrees`). */
+export async function parseReads(read: ReadOutput, options: ParseOptions = {}): Promise<LoadOutput> {
   await prepareTypeScript([...read.sources, ...read.context].flatMap((s) => (s.ok ? [s.file] : [])));
   const loaded = {
     context: read.context.flatMap((r) => parseRead(r).resources),
-    parsed: read.sources.map(parseRead),
+    parsed: read.sources.map((r) => parseRead(r, options)),
     ignored: read.ignored,
   };
   await prepareCel([...loaded.context, ...loaded.parsed.flatMap((p) => p.resources)]);
@@ -250,7 +250,7 @@ export function fixParsed(
   const loop = fixLoop(parsed, {
     unsafe: input.unsafe,
     ...(input.onlyRules ? { onlyRules: input.onlyRules } : {}),
-    parse: parseAny,
+    parse: (file) => parseAny(file, { keepTrees: true }),
     lint: (files) => lintParsed([...files], input).results.flatMap((r) => r.findings),
   });
   const out = lintParsed(loop.files, input);

@@ -2,6 +2,7 @@ import { type Document, type Node, type Pair, type YAMLMap, isMap, isScalar, isS
 import type { TextEdit } from '../model/finding.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
+import type { SourceFile } from '../model/source.js';
 import { nodeAt } from '../model/syntax.js';
 import { type Style, blockDocument, blockEntry, flowText, keyText, plainSafe, scalarText } from './render.js';
 
@@ -121,6 +122,17 @@ class Text {
 }
 
 /**
+ * One Text per file: finding its line ending reads the whole text, which for a file of many
+ * documents (a rendered chart on standard input) would cost more than the fixes do.
+ */
+const texts = new WeakMap<SourceFile, Text>();
+function textOf(file: SourceFile): Text {
+  let t = texts.get(file);
+  if (!t) texts.set(file, (t = new Text(file.text)));
+  return t;
+}
+
+/**
  * The comments between `start` and `end`, in order, as `# …` lines: every `#` that follows
  * white space or starts a line, outside the ranges of the scalars (where it is content).
  */
@@ -168,7 +180,7 @@ function keyStart(pair: Pair<unknown, unknown>): number {
 export class YamlFixer implements Fixer {
   private syntax(resource: Resource): { doc: Document.Parsed; root: Node; t: Text; json: boolean } | undefined {
     if (!resource.syntax) return undefined;
-    return { doc: resource.syntax.doc, root: resource.syntax.root, t: new Text(resource.file.text), json: resource.file.language === 'json' };
+    return { doc: resource.syntax.doc, root: resource.syntax.root, t: textOf(resource.file), json: resource.file.language === 'json' };
   }
 
   private style(t: Text, json: boolean, flow: boolean, step = 2): Style {

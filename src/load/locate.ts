@@ -49,7 +49,7 @@ function rangeOfNode(at: NodeAt, lines: LineIndex): Range | undefined {
 }
 
 /** Cuts a trailing `# comment` and spaces off a one-line span. */
-function trimTrailingComment(text: string, start: number, end: number): number {
+export function trimTrailingComment(text: string, start: number, end: number): number {
   const slice = text.slice(start, end);
   const hash = slice.search(/\s#/);
   let cut = hash === -1 ? end : start + hash;

@@ -9,6 +9,7 @@ import { type CstFacts, collectCst } from './cst.js';
 import { type DeepAlias, MAX_DEPTH, deepAlias, tokenStream, tokenize } from './depth.js';
 import { RepairedLines, repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
+import { PositionMap } from './positions.js';
 import { findTemplateDirective } from './template.js';
 
 /** Aliases expanded per document before we call it a bomb (yaml's own default). */
@@ -20,17 +21,25 @@ const DIRECTIVE_MARK = 'linkerd-lint-';
  * (JSON is YAML 1.2 flow syntax), so both get the same node ranges and error codes.
  * Never throws for bad input: problems are returned with their positions.
  *
- * Files are read one document at a time, and a resource keeps its plain value, not its
- * syntax tree: the tree (for locations and fixes) is read again from the document's own
- * text the first time something asks for it. Memory then follows the values, a fraction
- * of the trees, and a file's documents are never all in memory at once. Files that need
- * facts from the whole token stream (template actions, `%` directives) or the quote
- * repair are read whole.
+ * Files are read one document at a time, and a resource keeps its plain value and the
+ * positions of its nodes (see positions.ts), not its syntax tree: the tree, which only fixes
+ * need, is read again from the document's own text the first time something asks for it.
+ * Memory then follows the values, a fraction of the trees, and a file's documents are never
+ * all in memory at once. Files that need facts from the whole token stream (template
+ * actions, `%` directives) or the quote repair are read whole.
  */
-export function parseSource(file: SourceFile): ParsedFile {
+export function parseSource(file: SourceFile, options: ParseOptions = {}): ParsedFile {
   const { text } = file;
-  const parsed = (!text.includes('{{') && !DIRECTIVE_LINE.test(text) && parseByDocument(file)) || parseWhole(file);
+  const parsed = (!text.includes('{{') && !DIRECTIVE_LINE.test(text) && parseByDocument(file, options)) || parseWhole(file, options);
   return notAManifest(parsed) ? { ...parsed, problems: [] } : parsed;
+}
+
+export interface ParseOptions {
+  /**
+   * Keep each document's syntax tree, and locate through it, rather than read it again when
+   * asked: for a fix run, whose fixes ask for most trees, some of them many times.
+   */
+  keepTrees?: boolean;
 }
 
 /**
@@ -48,16 +57,16 @@ function notAManifest(parsed: ParsedFile): boolean {
 const DIRECTIVE_LINE = /^%/m;
 
 /**
- * Files larger than this keep no syntax tree per document; trees are read again on demand,
- * and at most LAZY_CACHE_SIZE of them are kept, so a file's memory follows its values (a
- * few times its size) rather than its trees (about twenty times).
+ * Even in a fix run, files larger than this keep no syntax tree per document. Trees read
+ * again on demand are kept LAZY_CACHE_SIZE at a time, so a file's memory follows its values
+ * (a few times its size) rather than its trees (about twenty times).
  */
 const LAZY_FILE_SIZE = 1024 * 1024;
 const LAZY_CACHE_SIZE = 64;
-const lazyCache = new Map<object, Document.Parsed>();
+const lazyCache = new Map<object, Document.Parsed | Document.Parsed[]>();
 
 /** One document at a time; undefined when a document needs the quote repair, which reads the whole text. */
-function parseByDocument(file: SourceFile): ParsedFile | undefined {
+function parseByDocument(file: SourceFile, options: ParseOptions): ParsedFile | undefined {
   const { text, lines } = file;
   const problems: SyntaxProblem[] = [];
   const comments: SourceComment[] = [];
@@ -65,13 +74,13 @@ function parseByDocument(file: SourceFile): ParsedFile | undefined {
   const wantComments = text.includes(DIRECTIVE_MARK);
   const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
   const lastChar = Math.max(0, text.trimEnd().length - 1);
-  // A small file keeps its trees: reading a document again costs more than its memory.
-  const lazy = text.length > LAZY_FILE_SIZE;
+  // A fix run keeps a small file's trees: reading a document again costs more than its memory.
+  const keep = options.keepTrees === true && text.length <= LAZY_FILE_SIZE;
   let docIndex = 0;
   const take = (doc: Document.Parsed): boolean => {
     if (doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) return false;
     for (const err of doc.errors) problems.push(errorProblem(err, text, lines, lastChar));
-    readDocument(doc, docIndex++, file, lines, problems, resources, lazy ? lazySyntax(text, doc) : () => doc);
+    readDocument(doc, docIndex++, file, lines, problems, resources, keep ? { tree: () => doc } : { tree: lazySyntax(text, doc), compact: true });
     return true;
   };
   for (const { token, tooDeep } of tokenStream(text)) {
@@ -96,17 +105,33 @@ function parseByDocument(file: SourceFile): ParsedFile | undefined {
 function lazySyntax(text: string, parsed: Document.Parsed): () => Document.Parsed {
   // Only the offsets are kept: holding `parsed` would keep every node of it alive.
   const [start, , end] = parsed.range;
+  return cached(() => {
+    const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
+    const tokens = [...tokenStream(text.slice(start, end), start)].map((t) => t.token);
+    const docs = Array.from(composer.compose(tokens, true, end)) as Document.Parsed[];
+    return docs.find((d) => d.contents) ?? docs[0]!;
+  });
+}
+
+/**
+ * The documents of a file read whole, read whole again (its `%` directives apply to every
+ * document) once for all of them: `wholeSyntax(text)(docIndex)` is a document's tree.
+ */
+function wholeSyntax(text: string): (docIndex: number) => Document.Parsed {
+  const docs = cached(() => parseText(text).docs);
+  return (docIndex) => docs()[docIndex]!;
+}
+
+/** `read`, its result kept among the LAZY_CACHE_SIZE trees (or files' trees) most recently asked for. */
+function cached<T extends Document.Parsed | Document.Parsed[]>(read: () => T): () => T {
   const key = {};
   return () => {
-    let doc = lazyCache.get(key);
+    let doc = lazyCache.get(key) as T | undefined;
     if (doc) {
       // Most recently used last.
       lazyCache.delete(key);
     } else {
-      const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
-      const tokens = [...tokenStream(text.slice(start, end), start)].map((t) => t.token);
-      const docs = Array.from(composer.compose(tokens, true, end)) as Document.Parsed[];
-      doc = docs.find((d) => d.contents) ?? docs[0]!;
+      doc = read();
       if (lazyCache.size >= LAZY_CACHE_SIZE) lazyCache.delete(lazyCache.keys().next().value!);
     }
     lazyCache.set(key, doc);
@@ -115,7 +140,7 @@ function lazySyntax(text: string, parsed: Document.Parsed): () => Document.Parse
 }
 
 /** The whole file as one token stream: what `parseSource` falls back to, and the reference its per-document reading is tested against. */
-export function parseWhole(file: SourceFile): ParsedFile {
+export function parseWhole(file: SourceFile, options: ParseOptions = {}): ParsedFile {
   let { text } = file;
 
   let lines = file.lines;
@@ -172,15 +197,27 @@ export function parseWhole(file: SourceFile): ParsedFile {
   }
 
   const resources: Resource[] = [];
-  docs.forEach((doc, docIndex) => readDocument(doc, docIndex, file, lines, problems, resources, repaired ? undefined : () => doc));
+  const keep = options.keepTrees === true;
+  const again = keep || repaired ? undefined : wholeSyntax(file.text);
+  docs.forEach((doc, docIndex) =>
+    readDocument(doc, docIndex, file, lines, problems, resources, {
+      // A repaired text has no tree to fix.
+      ...(repaired ? {} : { tree: again ? () => again(docIndex) : () => doc }),
+      compact: !keep,
+    }),
+  );
   return { file, resources, problems, comments };
 }
 
-/**
- * The resources of one document (its items, for a `kind: List`). `syntax` gives the
- * document's tree for locations and fixes; without it (a repaired text) there are no fixes
- * and locations come from this parse.
- */
+/** How a document's resources give their syntax tree and locations. */
+interface TreeReader {
+  /** The document's tree, for fixes (and for locations, unless `compact`); none for a repaired text. */
+  tree?: () => Document.Parsed;
+  /** Locate through positions read off this parse, not through the tree. */
+  compact?: boolean;
+}
+
+/** The resources of one document (its items, for a `kind: List`). */
 function readDocument(
   doc: Document.Parsed,
   docIndex: number,
@@ -188,7 +225,7 @@ function readDocument(
   lines: LineIndex,
   problems: SyntaxProblem[],
   resources: Resource[],
-  syntax: (() => Document.Parsed) | undefined,
+  reader: TreeReader,
 ): void {
   if (doc.errors.length > 0 || !doc.contents) return;
   // Aliases copy nodes, so a value can nest deeper than the document's nodes do.
@@ -207,17 +244,23 @@ function readDocument(
   }
   const root = doc.contents as Node;
   if (!isObject(value)) return;
-  const eager = syntax ? undefined : doc;
+  const { tree } = reader;
   if (value.kind === 'List' && Array.isArray(value.items) && isMap(root)) {
     const itemsNode = root.get('items', true);
     if (!isSeq(itemsNode)) return;
+    const positions = reader.compact ? PositionMap.of(doc, root, itemsNode.items) : undefined;
     value.items.forEach((item, i) => {
       const itemNode = itemsNode.items[i] as Node | undefined;
-      if (isObject(item) && itemNode) addResource(resources, file, lines, syntax, eager, docIndex, ['items', i], itemNode, item);
+      if (!isObject(item) || !itemNode) return;
+      const locator = (head: Range): Locator =>
+        positions ? compactLocate(tree, ['items', i], positions.map, positions.roots[i]!, lines, head) : treeLocate(tree, doc, itemNode, ['items', i], lines, head);
+      addResource(resources, file, lines, locator, docIndex, ['items', i], itemNode, item);
     });
     return;
   }
-  addResource(resources, file, lines, syntax, eager, docIndex, [], root, value);
+  const locator = (head: Range): Locator =>
+    reader.compact ? compactLocate(tree, [], PositionMap.of(doc, root).map, 0, lines, head) : treeLocate(tree, doc, root, [], lines, head);
+  addResource(resources, file, lines, locator, docIndex, [], root, value);
 }
 
 /** Whether the file has a `*` at all (an alias needs one): asked once per file, not per document. */
@@ -272,8 +315,7 @@ function addResource(
   out: Resource[],
   file: SourceFile,
   lines: LineIndex,
-  syntax: (() => Document.Parsed) | undefined,
-  eager: Document.Parsed | undefined,
+  locator: (headRange: Range) => Locator,
   docIndex: number,
   docPath: JsonPath,
   root: Node,
@@ -284,10 +326,7 @@ function addResource(
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
   const { group, version } = splitApiVersion(apiVersion);
   const headRange = headRangeOf(root, lines);
-  // Without a reader (a repaired text) there is no tree to fix, and locations come from this read.
-  // The closures are made in functions of their own: one made here would keep `root`, and
-  // with it the whole first read of the document, alive for as long as the resource.
-  const locate = syntax ? lazyLocate(syntax, docPath, lines, headRange) : eagerLocate(eager!, root, lines, headRange);
+  const locate = locator(headRange);
   out.push(
     withSyntax(
       {
@@ -323,31 +362,56 @@ function withSyntax(fields: Omit<Resource, 'syntax' | 'locate'>, locate: Locator
   };
 }
 
-function eagerLocate(doc: Document.Parsed, root: Node, lines: LineIndex, headRange: Range): Locator {
-  return { tree: () => undefined, at: (path, target) => locatePath(doc, root, path, lines, headRange, target) };
+/**
+ * Locations through the tree `doc` (kept, or of a repaired text), and the tree `tree` gives
+ * for fixes (none for a repaired text).
+ */
+function treeLocate(
+  tree: (() => Document.Parsed) | undefined,
+  doc: Document.Parsed,
+  root: Node,
+  docPath: JsonPath,
+  lines: LineIndex,
+  headRange: Range,
+): Locator {
+  return { tree: () => tree && syntaxOf(tree, docPath), at: (path, target) => locatePath(doc, root, path, lines, headRange, target) };
 }
 
 /**
- * Locations and the syntax tree of an object whose document is read again on first use:
- * the closures hold the reader, the object's path in its document and the line index, never
- * a node of the first read.
+ * Locations from the positions read off the first parse, and the syntax tree read again
+ * when a fix asks for it. The closures are made in a function of their own, and hold the
+ * positions, the reader and the object's path in its document, never a node of the first
+ * read: one made in addResource would keep the whole first read alive.
  */
-function lazyLocate(syntax: () => Document.Parsed, docPath: JsonPath, lines: LineIndex, headRange: Range): Locator {
-  // Nothing is cached here: the reader keeps the trees it can afford.
-  const get = (): YamlSyntax => {
-    const doc = syntax();
-    let root = doc.contents as Node;
-    if (docPath.length > 0) {
-      const items = isMap(root) ? root.get('items', true) : undefined;
-      root = (isSeq(items) ? (items.items[docPath[1] as number] as Node | undefined) : undefined) ?? root;
-    }
-    return { doc, root };
+function compactLocate(
+  tree: (() => Document.Parsed) | undefined,
+  docPath: JsonPath,
+  positions: PositionMap,
+  at: number,
+  lines: LineIndex,
+  headRange: Range,
+): Locator {
+  return { tree: () => tree && syntaxOf(tree, docPath), at: (path, target) => positions.locate(at, path, lines, headRange, target) };
+}
+
+/**
+ * The syntax of the object at `docPath` in the document `tree` reads. The tree is read on
+ * first use of `doc` or `root`, so asking whether a resource has a syntax tree reads nothing;
+ * nothing is cached here: the reader keeps the trees it can afford.
+ */
+function syntaxOf(tree: () => Document.Parsed, docPath: JsonPath): YamlSyntax {
+  const rootOf = (doc: Document.Parsed): Node => {
+    const root = doc.contents as Node;
+    if (docPath.length === 0) return root;
+    const items = isMap(root) ? root.get('items', true) : undefined;
+    return (isSeq(items) ? (items.items[docPath[1] as number] as Node | undefined) : undefined) ?? root;
   };
   return {
-    tree: (): YamlSyntax | undefined => get(),
-    at: (path: JsonPath, target?: 'value' | 'key') => {
-      const t = get();
-      return locatePath(t.doc, t.root, path, lines, headRange, target);
+    get doc() {
+      return tree();
+    },
+    get root() {
+      return rootOf(tree());
     },
   };
 }
