@@ -95,7 +95,7 @@ export async function lintFiles(paths: string | readonly string[], options: Lint
     config: configs,
     errorOnUnmatchedPattern: options.errorOnUnmatchedPattern ?? true,
     warnIgnored: options.warnIgnored ?? true,
-  });
+  }, { keepTrees: options.fix === true });
   return lintLoaded(loaded, configs, options, cwd);
 }
 
@@ -112,7 +112,7 @@ export async function lintText(text: string, options: LintTextOptions = {}): Pro
     paths: ['-'],
     stdin: { bytes: Buffer.from(text, 'utf8'), ...(filename !== undefined ? { filename } : {}) },
     config: configs,
-  });
+  }, { keepTrees: options.fix === true });
   return lintLoaded(loaded, configs, options, cwd);
 }
 

@@ -170,8 +170,8 @@ export async function parseReads(read: ReadOutput, options: ParseOptions = {}): 
 }
 
 /** Finds, reads and parses the given paths (and standard input). */
-export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>): Promise<LoadOutput> {
-  return parseReads(await readPaths(input));
+export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>, options: ParseOptions = {}): Promise<LoadOutput> {
+  return parseReads(await readPaths(input), options);
 }
 
 /**
