@@ -47,14 +47,21 @@ function portOf(ref: Record<string, unknown>): number | undefined {
 
 /** Every Service called `name` in `namespace` (several overlays may define one). */
 function servicesNamed(tree: ManifestTree, namespace: string | undefined, name: string): Resource[] {
-  return tree.inNamespace('Service', namespace, '').filter((s) => s.name === name);
+  return tree.named('Service', namespace, name).filter((s) => s.group === '');
 }
 
+const portsOf = new WeakMap<Resource, { port: number; name?: string }[]>();
+
 function servicePorts(service: Resource): { port: number; name?: string }[] {
-  const spec = isObject(service.value.spec) ? service.value.spec : {};
-  return (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p) =>
-    isObject(p) && typeof p.port === 'number' ? [{ port: p.port, ...(typeof p.name === 'string' ? { name: p.name } : {}) }] : [],
-  );
+  let ports = portsOf.get(service);
+  if (!ports) {
+    const spec = isObject(service.value.spec) ? service.value.spec : {};
+    ports = (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p) =>
+      isObject(p) && typeof p.port === 'number' ? [{ port: p.port, ...(typeof p.name === 'string' ? { name: p.name } : {}) }] : [],
+    );
+    portsOf.set(service, ports);
+  }
+  return ports;
 }
 
 /** True when the tree holds a Gateway this parentRef can be meant for: by name, or by a listener its sectionName names. */

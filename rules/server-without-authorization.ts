@@ -39,11 +39,32 @@ function targetRefOf(r: Resource): Record<string, unknown> | undefined {
   return isObject(spec) && isObject(spec.targetRef) ? spec.targetRef : undefined;
 }
 
-/** The inbound routes in `namespace` attached to Server `name`. */
+const routesByServer = new WeakMap<ManifestTree, Map<string, Resource[]>>();
+const serverKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`;
+
+/**
+ * The inbound routes in `namespace` attached to Server `name`, in input order. Indexed once
+ * per tree by the Servers each route names, so that many Servers of one name (copies of an
+ * object) cost one pass over the routes, not one each.
+ */
 function routesOf(tree: ManifestTree, namespace: string | undefined, name: string): Resource[] {
-  return ROUTE_KINDS.flatMap(({ kind, group }) =>
-    tree.inNamespace(kind, namespace, group).filter((route) => parentRefs(route).some((ref) => attachesTo(route, ref, name))),
-  );
+  let index = routesByServer.get(tree);
+  if (!index) {
+    index = new Map();
+    for (const { kind, group } of ROUTE_KINDS) {
+      for (const route of tree.ofKind(kind, group)) {
+        for (const ref of parentRefs(route)) {
+          if (!isObject(ref) || typeof ref.name !== 'string' || !attachesTo(route, ref, ref.name)) continue;
+          const key = serverKey(route.namespace, ref.name);
+          const list = index.get(key);
+          if (!list) index.set(key, [route]);
+          else if (list[list.length - 1] !== route) list.push(route);
+        }
+      }
+    }
+    routesByServer.set(tree, index);
+  }
+  return index.get(serverKey(namespace, name)) ?? [];
 }
 
 /**
@@ -196,9 +217,18 @@ function policiesNaming(tree: ManifestTree, name: string): readonly Resource[] {
 }
 
 /** AuthorizationPolicies and ServerAuthorizations in other namespaces that name this Server: they apply only in their own. */
-function namedElsewhere(tree: ManifestTree, server: Resource): Resource[] {
-  return policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace);
+function namedElsewhere(tree: ManifestTree, server: Resource): readonly Resource[] {
+  let byNamespace = elsewhereOf.get(tree);
+  if (!byNamespace) elsewhereOf.set(tree, (byNamespace = new Map()));
+  const key = serverKey(server.namespace, server.name ?? '');
+  let found = byNamespace.get(key);
+  if (!found) {
+    found = policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace);
+    byNamespace.set(key, found);
+  }
+  return found;
 }
+const elsewhereOf = new WeakMap<ManifestTree, Map<string, Resource[]>>();
 
 function labelText(selector: Record<string, unknown>): string {
   const labels = isObject(selector.matchLabels) ? Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${String(v)}`) : [];

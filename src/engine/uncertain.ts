@@ -34,6 +34,9 @@ const LOOKUPS: Record<string, (args: unknown[]) => string> = {
   ofKind: (a) => String(a[0]),
   inNamespace: (a) => String(a[0]),
   find: (a) => String(a[0]),
+  // Indexed lookups: the index is built once per tree, so the first rule to ask would be the only one recorded.
+  named: (a) => String(a[0]),
+  namedAnywhere: (a) => String(a[0]),
   selectByLabels: (a) => String(a[0]),
   namespace: () => 'Namespace',
 };

@@ -124,6 +124,8 @@ export function resolveNearest(
     if (r.group.toLowerCase() !== group) continue;
     const score = closeness(from, r);
     if (score > bestScore) [best, bestScore] = [r, score];
+    // Nothing is nearer than the same file: stop at its first copy, whatever the number of copies.
+    if (score === Number.MAX_SAFE_INTEGER) break;
   }
   return best;
 }
