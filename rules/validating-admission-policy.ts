@@ -10,6 +10,7 @@ import { ADMISSION_REGISTRATION_GROUP, type CelEngine, type CelProgram, loadedCe
 import { type AdmissionTarget, type Verdict, matchCriteria, namespaceLabelsOf } from '../src/policy/match.js';
 import { createRequest } from '../src/policy/request.js';
 import { ResourceKinds } from '../src/policy/resources.js';
+import { parseFieldPath } from '../src/policy/field-path.js';
 
 const VERSIONS = new Set(['v1', 'v1beta1', 'v1alpha1']);
 
@@ -92,21 +93,6 @@ function expressionRange(resource: Resource, path: JsonPath, line: number, colum
     if (!(first === '"' && raw.includes('\\')) && !(first === "'" && raw.slice(1, -1).includes("''"))) at = start.offset + (quoted ? 1 : 0) + column - 1;
   }
   return at === undefined || at >= text.length ? loc.range : lines.range(at, at + 1);
-}
-
-/** A validation's `fieldPath` (`spec.containers[0].image`, `spec.labels['app']`) as a path, when it parses. */
-function parseFieldPath(fieldPath: string): JsonPath | undefined {
-  const out: (string | number)[] = [];
-  const re = /\.?([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['([^']*)'\]/gy;
-  let m: RegExpExecArray | null;
-  let pos = 0;
-  while (pos < fieldPath.length && (m = re.exec(fieldPath))) {
-    if (m[1] !== undefined) out.push(m[1]);
-    else if (m[2] !== undefined) out.push(Number(m[2]));
-    else out.push(m[3]!);
-    pos = re.lastIndex;
-  }
-  return pos === fieldPath.length && out.length > 0 ? out : undefined;
 }
 
 function valueAt(value: unknown, path: JsonPath): unknown {

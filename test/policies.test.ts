@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseFieldPath } from '../src/engine/policies.js';
+import { parseFieldPath } from '../src/policy/field-path.js';
 import { cli, tree } from './cli-helpers.js';
 
 const NAMESPACES = `apiVersion: v1
