@@ -5,7 +5,7 @@ import { isObject, labelsAt } from '../src/model/k8s.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { Resource } from '../src/model/resource.js';
 import { type LabelSelector, matchesSelector } from '../src/model/selectors.js';
-import type { ManifestTree } from '../src/model/tree.js';
+import { type ManifestTree, nameKey } from '../src/model/tree.js';
 import { closest, nearMissDistance } from '../src/model/text.js';
 
 const POLICY = 'policy.linkerd.io';
@@ -40,7 +40,6 @@ function targetRefOf(r: Resource): Record<string, unknown> | undefined {
 }
 
 const routesByServer = new WeakMap<ManifestTree, Map<string, Resource[]>>();
-const serverKey = (namespace: string | undefined, name: string) => `${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`;
 
 /**
  * The inbound routes in `namespace` attached to Server `name`, in input order. Indexed once
@@ -55,7 +54,7 @@ function routesOf(tree: ManifestTree, namespace: string | undefined, name: strin
       for (const route of tree.ofKind(kind, group)) {
         for (const ref of parentRefs(route)) {
           if (!isObject(ref) || typeof ref.name !== 'string' || !attachesTo(route, ref, ref.name)) continue;
-          const key = serverKey(route.namespace, ref.name);
+          const key = nameKey(route.namespace, ref.name);
           const list = index.get(key);
           if (!list) index.set(key, [route]);
           else if (list[list.length - 1] !== route) list.push(route);
@@ -64,7 +63,7 @@ function routesOf(tree: ManifestTree, namespace: string | undefined, name: strin
     }
     routesByServer.set(tree, index);
   }
-  return index.get(serverKey(namespace, name)) ?? [];
+  return index.get(nameKey(namespace, name)) ?? [];
 }
 
 /**
@@ -220,7 +219,7 @@ function policiesNaming(tree: ManifestTree, name: string): readonly Resource[] {
 function namedElsewhere(tree: ManifestTree, server: Resource): readonly Resource[] {
   let byNamespace = elsewhereOf.get(tree);
   if (!byNamespace) elsewhereOf.set(tree, (byNamespace = new Map()));
-  const key = serverKey(server.namespace, server.name ?? '');
+  const key = nameKey(server.namespace, server.name ?? '');
   let found = byNamespace.get(key);
   if (!found) {
     found = policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace);

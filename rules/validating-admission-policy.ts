@@ -1,12 +1,12 @@
 import { defineRule, type ReportDescriptor, type Severity } from '../src/engine/rule.js';
 import { isObject, labelsAt } from '../src/model/k8s.js';
-import type { JsonPath } from '../src/model/path.js';
+import { type JsonPath, getAt } from '../src/model/path.js';
 import type { Range } from '../src/model/range.js';
 import type { Resource } from '../src/model/resource.js';
 import { splitApiVersion } from '../src/model/resource.js';
 import { asSelector, matchesSelector } from '../src/model/selectors.js';
 import type { ManifestTree } from '../src/model/tree.js';
-import { ADMISSION_REGISTRATION_GROUP, type CelEngine, type CelProgram, loadedCel } from '../src/policy/index.js';
+import { ADMISSION_REGISTRATION_GROUP, type CelEngine, type CelProgram, celValueOf, loadedCel } from '../src/policy/index.js';
 import { type AdmissionTarget, type Verdict, matchCriteria, namespaceLabelsOf } from '../src/policy/match.js';
 import { createRequest } from '../src/policy/request.js';
 import { ResourceKinds } from '../src/policy/resources.js';
@@ -95,15 +95,6 @@ function expressionRange(resource: Resource, path: JsonPath, line: number, colum
   return at === undefined || at >= text.length ? loc.range : lines.range(at, at + 1);
 }
 
-function valueAt(value: unknown, path: JsonPath): unknown {
-  let v = value;
-  for (const seg of path) {
-    if (typeof seg === 'number' ? !Array.isArray(v) : !isObject(v)) return undefined;
-    v = (v as Record<string | number, unknown>)[seg];
-  }
-  return v;
-}
-
 function severityOf(actions: unknown): Severity {
   const list = Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string' && a in ACTION_SEVERITY) : [];
   // A binding of v1alpha1 may predate validationActions: it denies.
@@ -188,12 +179,7 @@ export default defineRule({
       const ns = namespaces.get(name);
       return ns ? namespaceLabelsOf(ns.value) : undefined;
     };
-    const celValues = new Map<Resource, unknown>();
-    const celOf = (r: Resource) => {
-      let v = celValues.get(r);
-      if (v === undefined) celValues.set(r, (v = cel.toCel(r.value)));
-      return v;
-    };
+    const celOf = (r: Resource) => celValueOf(cel, r);
 
     // One finding per resource, place and message: several bindings of one policy keep the highest severity.
     const found = new Map<string, ReportDescriptor<Messages> & { severity: Severity }>();
@@ -282,7 +268,7 @@ function evaluatePolicy(
     if (r.value === true) continue;
     const message = messageOf(v, activation);
     const fieldPath = v.fieldPath === undefined ? undefined : parseFieldPath(v.fieldPath);
-    const path = fieldPath && valueAt(resource.value, fieldPath) !== undefined ? fieldPath : [];
+    const path = fieldPath && getAt(resource.value, fieldPath) !== undefined ? fieldPath : [];
     report({ messageId: 'violation', path, data: { policy: policy.name, message } }, `violation\0${path.join('.')}\0${message}`);
   }
 }

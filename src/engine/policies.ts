@@ -2,12 +2,12 @@ import { resolve } from 'node:path';
 import { type ConfigSource, readConfigFile } from '../load/config-file.js';
 import { displayPathOf } from '../load/discover.js';
 import { validateConfig } from '../load/validators.js';
-import { isObject } from '../model/k8s.js';
+import { labelsAt } from '../model/k8s.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { type LabelSelector, matchesSelector } from '../model/selectors.js';
 import { parseFieldPath } from '../policy/field-path.js';
-import { type CelEngine, type CelProgram, loadedCel } from '../policy/index.js';
+import { type CelEngine, type CelProgram, celValueOf, loadedCel } from '../policy/index.js';
 import { type Category, POLICY_PREFIX, type Rule, type RuleContext, type Severity } from './rule.js';
 
 export { POLICY_PREFIX };
@@ -256,22 +256,10 @@ function matcher(spec: PolicySpec): (r: Resource) => boolean {
     if (namespaces && (ns === undefined || !namespaces.has(ns))) return false;
     if (excluded && ns !== undefined && excluded.has(ns)) return false;
     if (m.labelSelector) {
-      const labels = isObject(r.value['metadata']) ? r.value['metadata']['labels'] : undefined;
-      if (!matchesSelector(m.labelSelector, isObject(labels) ? labels : {})) return false;
+      if (!matchesSelector(m.labelSelector, labelsAt(r.value) ?? {})) return false;
     }
     return true;
   };
-}
-
-const celValues = new WeakMap<Resource, unknown>();
-
-function celValueOf(engine: CelEngine, r: Resource): unknown {
-  let v = celValues.get(r);
-  if (v === undefined) {
-    v = engine.toCel(r.value);
-    celValues.set(r, v);
-  }
-  return v;
 }
 
 function policyRule(state: PolicyState): Rule<any, any> {

@@ -2,6 +2,11 @@ import { labelsAt } from './k8s.js';
 import type { Resource } from './resource.js';
 import { type LabelSelector, matchesSelector } from './selectors.js';
 
+/** A key for a namespace and a name, telling a namespace left unset from any namespace named. */
+export function nameKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`;
+}
+
 /**
  * The index over every resource in the input, for rules that look across resources.
  * Lookups by kind are case-sensitive, as Kubernetes kinds are.
@@ -43,12 +48,12 @@ export class ManifestTree {
     if (!byName) {
       byName = new Map();
       for (const r of this.ofKind(kind, group)) {
-        const id = `${r.namespace ?? ''}\0${r.namespace === undefined ? 'u' : 'n'}\0${r.name ?? ''}`;
+        const id = nameKey(r.namespace, r.name ?? '');
         if (r.name !== undefined && !byName.has(id)) byName.set(id, r);
       }
       this.byNameOf.set(key, byName);
     }
-    return byName.get(`${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`);
+    return byName.get(nameKey(namespace, name));
   }
 
   /** Every resource of `kind` with this namespace and name, in input order (copies of one object included). */
@@ -58,14 +63,14 @@ export class ManifestTree {
       byName = new Map();
       for (const r of this.ofKind(kind)) {
         if (r.name === undefined) continue;
-        const id = `${r.namespace ?? ''}\0${r.namespace === undefined ? 'u' : 'n'}\0${r.name}`;
+        const id = nameKey(r.namespace, r.name);
         const list = byName.get(id);
         if (list) list.push(r);
         else byName.set(id, [r]);
       }
       this.allByName.set(kind, byName);
     }
-    return byName.get(`${namespace ?? ''}\0${namespace === undefined ? 'u' : 'n'}\0${name}`) ?? [];
+    return byName.get(nameKey(namespace, name)) ?? [];
   }
 
   /** Every resource of `kind` called `name`, in whatever namespace, in input order. */

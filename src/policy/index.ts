@@ -19,6 +19,15 @@ export function loadedCel(): CelEngine | undefined {
   return loaded;
 }
 
+const celValues = new WeakMap<Resource, unknown>();
+
+/** A resource's value as CEL sees it, converted once for every rule and policy that reads it. */
+export function celValueOf(engine: CelEngine, resource: Resource): unknown {
+  let value = celValues.get(resource);
+  if (value === undefined) celValues.set(resource, (value = engine.toCel(resource.value)));
+  return value;
+}
+
 /** The API group of ValidatingAdmissionPolicy and its binding. */
 export const ADMISSION_REGISTRATION_GROUP = 'admissionregistration.k8s.io';
 
