@@ -333,7 +333,7 @@ function externalNames(w: ExternalWorkloadInfo): string[] {
 }
 
 /** `Deployment web declares http, grpc; Deployment api declares none`, for the first few selected pods. */
-function declaredBy<W extends { resource: Resource }>(selected: W[], ports: (w: W) => string[]): string {
+function declaredBy<W extends { resource: Resource }>(selected: readonly W[], ports: (w: W) => string[]): string {
   const parts = selected.slice(0, 3).map((w) => {
     const own = [...new Set(ports(w))];
     return `${describeWorkload(w.resource)} declares ${own.length ? listed(own, 6) : 'none'}`;

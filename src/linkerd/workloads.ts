@@ -2,7 +2,7 @@ import { annotationsAt, isObject, labelsAt, podTemplateOf, type PodTemplate, typ
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
 import { type LabelSelector, matchesSelector } from '../model/selectors.js';
-import type { ManifestTree } from '../model/tree.js';
+import { type ManifestTree, nameKey } from '../model/tree.js';
 import { type Injection, injectionOf, proxyPortsOf } from './injection.js';
 import { nativeSidecarOn } from './native-sidecar.js';
 import { type LinkerdTarget, atLeast } from './releases.js';
@@ -202,8 +202,10 @@ export class WorkloadModel {
   private readonly serviceByResource = new Map<Resource, ServiceInfo>();
 
   /** ExternalWorkloads in `namespace` whose labels `selector` matches. */
-  selectExternalWorkloads(namespace: string | undefined, selector: LabelSelector): ExternalWorkloadInfo[] {
-    return this.externalWorkloads.filter((w) => w.namespace === namespace && matchesSelector(selector, w.labels));
+  selectExternalWorkloads(namespace: string | undefined, selector: LabelSelector): readonly ExternalWorkloadInfo[] {
+    return this.memo(this.externalSelections, namespace, selector, () =>
+      this.externalWorkloads.filter((w) => w.namespace === namespace && matchesSelector(selector, w.labels)),
+    );
   }
 
   /** True when the tree holds at least one ExternalWorkload in `namespace`. */
@@ -212,11 +214,26 @@ export class WorkloadModel {
   }
 
   /** Pods in `namespace` whose template labels `selector` matches (an empty selector picks them all). */
-  selectWorkloads(namespace: string | undefined, selector: LabelSelector): Workload[] {
-    // Only pods carrying one of the required labels can match: start from those.
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? (this.byLabel.get(namespace)?.get(`${first[0]}=${first[1]}`) ?? []) : (this.byNamespace.get(namespace) ?? []);
-    return candidates.filter((w) => matchesSelector(selector, w.labels));
+  selectWorkloads(namespace: string | undefined, selector: LabelSelector): readonly Workload[] {
+    return this.memo(this.selections, namespace, selector, () => {
+      // Only pods carrying one of the required labels can match: start from those.
+      const first = Object.entries(selector.matchLabels ?? {})[0];
+      const candidates = first ? (this.byLabel.get(namespace)?.get(`${first[0]}=${first[1]}`) ?? []) : (this.byNamespace.get(namespace) ?? []);
+      return candidates.filter((w) => matchesSelector(selector, w.labels));
+    });
+  }
+
+  // Selections are remembered by namespace and selector text: copies of one Server or
+  // Service (overlays, or a generated file of many) select once, not once each, and callers
+  // may key their own verdicts on the array they get back.
+  private readonly selections = new Map<string, readonly Workload[]>();
+  private readonly externalSelections = new Map<string, readonly ExternalWorkloadInfo[]>();
+
+  private memo<T>(cache: Map<string, readonly T[]>, namespace: string | undefined, selector: LabelSelector, select: () => T[]): readonly T[] {
+    const key = nameKey(namespace, JSON.stringify(selector) ?? '');
+    let hit = cache.get(key);
+    if (!hit) cache.set(key, (hit = select()));
+    return hit;
   }
 
   /** True when the tree holds at least one pod template in `namespace`. */
@@ -245,7 +262,7 @@ export class WorkloadModel {
   }
 
   /** The pods a Service sends traffic to: its selector's matches in its namespace (none without a selector). */
-  backendsOf(service: ServiceInfo): Workload[] {
+  backendsOf(service: ServiceInfo): readonly Workload[] {
     return service.selector ? this.selectWorkloads(service.namespace, { matchLabels: service.selector }) : [];
   }
 }
