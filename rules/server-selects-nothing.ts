@@ -1,5 +1,5 @@
 import { dirname, sep } from 'node:path';
-import { defineRule } from '../src/engine/rule.js';
+import { type ReportDescriptor, type RuleContext, type RuleOptions, defineRule } from '../src/engine/rule.js';
 import {
   type ExternalWorkloadInfo,
   type Workload,
@@ -117,7 +117,7 @@ function selectorHint(candidates: readonly Candidate[], requirements: Requiremen
   return `; ${what} there: ${listed(candidates.map((w) => describeWorkload(w.resource)))}`;
 }
 
-export default defineRule({
+const rule = defineRule({
   meta: {
     id: 'server-selects-nothing',
     description: 'Report Servers whose selector matches no pod in the input, or whose port no selected pod declares',
@@ -169,137 +169,159 @@ export default defineRule({
     },
   },
   check(ctx) {
-    const model = workloadModel(ctx.tree);
-    const strict = ctx.references === 'strict';
     const patchFiles = kustomizePatchFiles(ctx.tree);
-
+    const judge = serverJudge(ctx);
+    // Copies of one Server (overlays, a generated file of many) read the same fields in the
+    // same place, so they share one verdict; a Server built by code keeps its own, since its
+    // reads are what tells a finding resting on an unknown value.
+    const verdicts = new Map<string, Verdict | undefined>();
     for (const server of ctx.resources) {
       if (server.group !== 'policy.linkerd.io' || !server.name) continue;
       // A kustomize patch holds only the fields it changes.
       if (patchFiles.has(server.file.path)) continue;
       const spec = server.value.spec;
       if (!isObject(spec)) continue;
-      const port = spec.port;
-      const validPort =
-        (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) || (typeof port === 'string' && port !== '');
-      const ns = server.namespace;
-      const dir = dirname(server.file.path);
-      // Pods near the Server: in its directory or below, or given as context. The input is
-      // often many separate apps (a repository of demos), each a directory, that share
-      // namespace names; pods elsewhere belong to another app more often than to this one.
-      const near = (r: Resource) => ctx.tree.isContext(r) || r.file.path === server.file.path || r.file.path.startsWith(dir + sep);
-      const base = { server: server.name, namespace: inNamespace(ns) };
-
-      if (spec.externalWorkloadSelector !== undefined && spec.podSelector === undefined) {
-        const requirements = requirementsOf(spec.externalWorkloadSelector);
-        if (!requirements) continue;
-        const candidates = model.externalWorkloads.filter((w) => w.namespace === ns && near(w.resource));
-        if (!strict && candidates.length === 0) continue;
-        const selected = model.selectExternalWorkloads(ns, spec.externalWorkloadSelector as LabelSelector);
-        if (selected.length === 0) {
-          ctx.report({
-            resource: server,
-            path: ['spec', 'externalWorkloadSelector'],
-            messageId: 'noExternalWorkloads',
-            data: {
-              ...base,
-              selector: describeSelector(requirements),
-              hint: candidates.length ? selectorHint(candidates, requirements, 'ExternalWorkloads') : '; the input holds none there',
-            },
-          });
-          continue;
-        }
-        if (validPort && !selected.some((w) => serverPortOnExternal(w, port))) {
-          const names = [...new Set(selected.flatMap(externalNames))];
-          ctx.report({
-            resource: server,
-            path: ['spec', 'port'],
-            messageId: 'externalPortName',
-            data: { ...base, port: String(port), declared: declaredBy(selected, externalNames), hint: didYouMean(String(port), names) },
-          });
-        }
-        continue;
+      let verdict: Verdict | undefined;
+      if (server.unknown !== undefined) verdict = judge(server, spec);
+      else {
+        // An object, not an array, so that an unset field and a null one differ.
+        const key = JSON.stringify({ f: server.file.path, ns: server.namespace, n: server.name, p: spec.podSelector, e: spec.externalWorkloadSelector, port: spec.port });
+        if (verdicts.has(key)) verdict = verdicts.get(key);
+        else verdicts.set(key, (verdict = judge(server, spec)));
       }
-
-      if (spec.podSelector === undefined) continue;
-      const requirements = requirementsOf(spec.podSelector);
-      if (!requirements || requirements.some((r) => isRuntimePodLabel(r.key))) continue;
-      const candidates = model.workloadsIn(ns).filter((w) => near(w.resource));
-      if (!strict && candidates.length === 0) continue;
-      // A pod anywhere in the input that matches is a match, near the Server or not.
-      const selected = model.selectWorkloads(ns, spec.podSelector as LabelSelector);
-      if (selected.length === 0) {
-        ctx.report({
-          resource: server,
-          path: ['spec', 'podSelector'],
-          messageId: 'noPods',
-          data: {
-            ...base,
-            selector: describeSelector(requirements),
-            hint: candidates.length ? selectorHint(candidates, requirements, 'pod templates') : '; the input holds none there',
-          },
-        });
-        continue;
-      }
-      if (!validPort) continue;
-
-      const namespace = ns === undefined ? undefined : ctx.tree.namespace(ns);
-      const views = selected.map((w) => proxyViewOf(w, namespace, ctx.target));
-      const matches = selected.map((w, i) => ({ w, match: serverPortOn(w, port, views[i]!, ctx.target) }));
-      if (matches.some((m) => m.match.kind === 'selected')) continue;
-      const release = ctx.target.release;
-
-      const hidden = matches.flatMap((m) => (m.match.kind === 'proxyNativeSidecar' ? [{ w: m.w, number: m.match.number }] : []));
-      if (hidden.length) {
-        ctx.report({
-          resource: server,
-          path: ['spec', 'port'],
-          messageId: 'proxyNativeSidecar',
-          data: {
-            ...base,
-            port: String(port),
-            workloads: listed(hidden.map((h) => describeWorkload(h.w.resource)), 3),
-            release,
-            number: hidden[0]!.number,
-          },
-        });
-        continue;
-      }
-      const initOnly = matches.flatMap((m) =>
-        m.match.kind === 'initOnly' ? m.match.containers.map((c) => `${c} of ${describeWorkload(m.w.resource)}`) : [],
-      );
-      if (initOnly.length) {
-        ctx.report({
-          resource: server,
-          path: ['spec', 'port'],
-          messageId: 'initOnly',
-          data: { ...base, port: typeof port === 'string' ? `"${port}"` : String(port), containers: listed(initOnly, 3), release },
-        });
-        continue;
-      }
-      // A proxy port on pods the injector skips: say so rather than suggest a name.
-      const proxyPort = typeof port === 'string' ? PROXY_PORT_NAMES.includes(port) : port === DEFAULT_PROXY_PORTS.inbound || port === DEFAULT_PROXY_PORTS.admin;
-      const noProxy =
-        proxyPort && views.every((v) => !v.injected) ? `; ${typeof port === 'string' ? `"${port}"` : port} is a proxy port, and these pods get no proxy` : '';
-      if (typeof port === 'string') {
-        const names = [...new Set([...selected.flatMap(podNames), ...PROXY_PORT_NAMES])];
-        ctx.report({
-          resource: server,
-          path: ['spec', 'port'],
-          messageId: 'portName',
-          data: { ...base, port, declared: declaredBy(selected, podNames), hint: noProxy || didYouMean(port, names) },
-        });
-      } else {
-        ctx.report({
-          resource: server,
-          path: ['spec', 'port'],
-          messageId: 'portNumber',
-          data: { ...base, port, declared: declaredBy(selected, podNumbers), hint: noProxy },
-        });
-      }
+      if (verdict) ctx.report({ resource: server, ...verdict });
     }
   },
 });
+
+type Messages = keyof typeof rule.meta.messages;
+type Verdict = Omit<ReportDescriptor<Messages>, 'resource'>;
+
+/** What is wrong with one Server, judged by its selector and port against the pods of the input. */
+function serverJudge(ctx: RuleContext<RuleOptions, Messages>): (server: Resource, spec: Record<string, unknown>) => Verdict | undefined {
+  const model = workloadModel(ctx.tree);
+  const strict = ctx.references === 'strict';
+  // Whether the input holds a pod template near a Server: the answer is the same for every
+  // Server of one file and namespace.
+  const nearby = new Map<string, boolean>();
+  const hasNear = <W extends { resource: Resource }>(list: readonly W[], key: string, near: (r: Resource) => boolean) => {
+    let hit = nearby.get(key);
+    if (hit === undefined) nearby.set(key, (hit = list.some((w) => near(w.resource))));
+    return hit;
+  };
+
+  return (server, spec) => {
+    const port = spec.port;
+    const validPort =
+      (typeof port === 'number' && Number.isInteger(port) && port >= 1 && port <= 65535) || (typeof port === 'string' && port !== '');
+    const ns = server.namespace;
+    const dir = dirname(server.file.path);
+    // Pods near the Server: in its directory or below, or given as context. The input is
+    // often many separate apps (a repository of demos), each a directory, that share
+    // namespace names; pods elsewhere belong to another app more often than to this one.
+    const near = (r: Resource) => ctx.tree.isContext(r) || r.file.path === server.file.path || r.file.path.startsWith(dir + sep);
+    const nearKey = JSON.stringify([server.file.path, ns ?? null]);
+    const base = { server: server.name!, namespace: inNamespace(ns) };
+
+    if (spec.externalWorkloadSelector !== undefined && spec.podSelector === undefined) {
+      const requirements = requirementsOf(spec.externalWorkloadSelector);
+      if (!requirements) return undefined;
+      const inNs = model.externalWorkloads.filter((w) => w.namespace === ns);
+      if (!strict && !hasNear(inNs, `e${nearKey}`, near)) return undefined;
+      const selected = model.selectExternalWorkloads(ns, spec.externalWorkloadSelector as LabelSelector);
+      if (selected.length === 0) {
+        const candidates = inNs.filter((w) => near(w.resource));
+        return {
+          path: ['spec', 'externalWorkloadSelector'],
+          messageId: 'noExternalWorkloads',
+          data: {
+            ...base,
+            selector: describeSelector(requirements),
+            hint: candidates.length ? selectorHint(candidates, requirements, 'ExternalWorkloads') : '; the input holds none there',
+          },
+        };
+      }
+      if (validPort && !selected.some((w) => serverPortOnExternal(w, port))) {
+        const names = [...new Set(selected.flatMap(externalNames))];
+        return {
+          path: ['spec', 'port'],
+          messageId: 'externalPortName',
+          data: { ...base, port: String(port), declared: declaredBy(selected, externalNames), hint: didYouMean(String(port), names) },
+        };
+      }
+      return undefined;
+    }
+
+    if (spec.podSelector === undefined) return undefined;
+    const requirements = requirementsOf(spec.podSelector);
+    if (!requirements || requirements.some((r) => isRuntimePodLabel(r.key))) return undefined;
+    const inNs = model.workloadsIn(ns);
+    if (!strict && !hasNear(inNs, `p${nearKey}`, near)) return undefined;
+    // A pod anywhere in the input that matches is a match, near the Server or not.
+    const selected = model.selectWorkloads(ns, spec.podSelector as LabelSelector);
+    if (selected.length === 0) {
+      const candidates = inNs.filter((w) => near(w.resource));
+      return {
+        path: ['spec', 'podSelector'],
+        messageId: 'noPods',
+        data: {
+          ...base,
+          selector: describeSelector(requirements),
+          hint: candidates.length ? selectorHint(candidates, requirements, 'pod templates') : '; the input holds none there',
+        },
+      };
+    }
+    if (!validPort) return undefined;
+
+    const namespace = ns === undefined ? undefined : ctx.tree.namespace(ns);
+    const views = selected.map((w) => proxyViewOf(w, namespace, ctx.target));
+    const matches = selected.map((w, i) => ({ w, match: serverPortOn(w, port, views[i]!, ctx.target) }));
+    if (matches.some((m) => m.match.kind === 'selected')) return undefined;
+    const release = ctx.target.release;
+
+    const hidden = matches.flatMap((m) => (m.match.kind === 'proxyNativeSidecar' ? [{ w: m.w, number: m.match.number }] : []));
+    if (hidden.length) {
+      return {
+        path: ['spec', 'port'],
+        messageId: 'proxyNativeSidecar',
+        data: {
+          ...base,
+          port: String(port),
+          workloads: listed(hidden.map((h) => describeWorkload(h.w.resource)), 3),
+          release,
+          number: hidden[0]!.number,
+        },
+      };
+    }
+    const initOnly = matches.flatMap((m) =>
+      m.match.kind === 'initOnly' ? m.match.containers.map((c) => `${c} of ${describeWorkload(m.w.resource)}`) : [],
+    );
+    if (initOnly.length) {
+      return {
+        path: ['spec', 'port'],
+        messageId: 'initOnly',
+        data: { ...base, port: typeof port === 'string' ? `"${port}"` : String(port), containers: listed(initOnly, 3), release },
+      };
+    }
+    // A proxy port on pods the injector skips: say so rather than suggest a name.
+    const proxyPort = typeof port === 'string' ? PROXY_PORT_NAMES.includes(port) : port === DEFAULT_PROXY_PORTS.inbound || port === DEFAULT_PROXY_PORTS.admin;
+    const noProxy =
+      proxyPort && views.every((v) => !v.injected) ? `; ${typeof port === 'string' ? `"${port}"` : port} is a proxy port, and these pods get no proxy` : '';
+    if (typeof port === 'string') {
+      const names = [...new Set([...selected.flatMap(podNames), ...PROXY_PORT_NAMES])];
+      return {
+        path: ['spec', 'port'],
+        messageId: 'portName',
+        data: { ...base, port, declared: declaredBy(selected, podNames), hint: noProxy || didYouMean(port, names) },
+      };
+    }
+    return {
+      path: ['spec', 'port'],
+      messageId: 'portNumber',
+      data: { ...base, port: port as number, declared: declaredBy(selected, podNumbers), hint: noProxy },
+    };
+  };
+}
 
 function describeSelector(requirements: Requirement[]): string {
   return requirements.length ? requirements.map((r) => r.text).join(', ') : 'empty';
@@ -341,3 +363,5 @@ function declaredBy<W extends { resource: Resource }>(selected: readonly W[], po
   if (selected.length > 3) parts.push(`${selected.length - 3} more`);
   return parts.join('; ');
 }
+
+export default rule;
