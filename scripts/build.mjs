@@ -29,7 +29,9 @@ await buildSchemas();
 buildExamples();
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 const main = await build({
-  entryPoints: { main: join(root, 'src', 'api', 'bundle.ts') },
+  // The parsing thread (src/load/parallel.ts) is an entry of the same build, so that the
+  // parser it shares with dist/main.js is one chunk in the package, not two copies.
+  entryPoints: { main: join(root, 'src', 'api', 'bundle.ts'), 'parse-worker': join(root, 'src', 'load', 'parse-worker.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
   splitting: true,
@@ -45,6 +47,7 @@ const main = await build({
     __LINKERD_LINT_VERSION__: JSON.stringify(pkg.version),
     __RESOURCE_MODULES__: JSON.stringify('./resources/'),
     __AJV_MODULE__: JSON.stringify('./ajv.cjs'),
+    __PARSE_WORKER__: JSON.stringify('./parse-worker.js'),
     // The TypeScript compiler (in the lazily loaded typescript-estree chunk) reads the
     // CommonJS module path at load time; ES modules have it on import.meta (Node 20.11+).
     __filename: 'import.meta.filename',

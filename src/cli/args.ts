@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../model/errors.js';
 import { didYouMean } from '../model/text.js';
 import { SEVERITIES, type SeveritySetting } from '../engine/rule.js';
+import type { Concurrency } from '../load/parallel.js';
 
 export interface CliOptions {
   command: 'lint' | 'explain' | 'help' | 'version' | 'list-rules' | 'print-config' | 'init';
@@ -21,6 +22,8 @@ export interface CliOptions {
   /** `--cache`: reuse the last run's results when nothing that decides them changed. */
   cache: boolean;
   cacheLocation?: string;
+  /** `--concurrency`: how many threads parse (see src/load/parallel.ts). */
+  concurrency: Concurrency;
   stdinFilename?: string;
   unusedDirectives?: SeveritySetting;
   color?: boolean;
@@ -47,6 +50,7 @@ const OPTIONS = {
   'fix-dry-run': { type: 'boolean' },
   cache: { type: 'boolean' },
   'cache-location': { type: 'string' },
+  concurrency: { type: 'string' },
   'stdin-filename': { type: 'string' },
   'report-unused-disable-directives': { type: 'boolean' },
   'no-report-unused-disable-directives': { type: 'boolean' },
@@ -148,6 +152,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   }
   if (v.fix && v['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
 
+  const concurrency = concurrencyOf(v.concurrency);
   const color = v['no-color'] ? false : v.color ? true : undefined;
   return {
     command,
@@ -166,6 +171,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
     fixDryRun: v['fix-dry-run'] ?? false,
     cache: v.cache ?? false,
     ...(v['cache-location'] !== undefined ? { cacheLocation: v['cache-location'] } : {}),
+    concurrency,
     ...(v['stdin-filename'] !== undefined ? { stdinFilename: v['stdin-filename'] } : {}),
     ...(unusedDirectives !== undefined ? { unusedDirectives } : {}),
     ...(color !== undefined ? { color } : {}),
@@ -173,6 +179,15 @@ export function parseCli(argv: readonly string[]): CliOptions {
     warnIgnored: !v['no-warn-ignored'],
     debug: Boolean(v.debug),
   };
+}
+
+/** `--concurrency`: a thread count, `auto`, or `off` (one thread). */
+function concurrencyOf(value: string | undefined): Concurrency {
+  if (value === undefined || value === 'auto') return 'auto';
+  if (value === 'off') return 1;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new UsageError(`--concurrency: "${value}" is not a number of threads (1 or more), auto or off`);
+  return n;
 }
 
 export const HELP = `Usage: linkerd-lint [options] [paths...]
@@ -211,10 +226,12 @@ Fixing:
       --fix-dry-run              Print the changes --fix would make as a diff on stdout, the
                                  report (what the fixes leave) on stderr; write nothing
 
-Cache:
+Speed:
       --cache                    Reuse the last run's results when no linted file, config,
                                  release or version changed (fix runs and stdin always lint)
       --cache-location PATH      Cache file, or directory to keep it in (default .linkerd-lint-cache)
+      --concurrency N|auto|off   Threads that parse YAML and JSON files (default auto: worker
+                                 threads only for 8 MiB of input or more; fix runs use one)
 
 Input:
       --context PATH             More manifests (file, directory or glob) that references are

@@ -208,7 +208,7 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   if (hit) {
     run = { results: hit, ruleErrors: [], changed: new Map<SourceFile, string>(), rejected: [] };
   } else {
-    const loaded = await parseReads(read, { keepTrees: fixing });
+    const loaded = await parseReads(read, { keepTrees: fixing, concurrency: opts.concurrency });
     parsed = loaded.parsed;
     const { context } = loaded;
     run = fixing

@@ -5,6 +5,7 @@ import type { Fixer, Rule } from './rule.js';
 import { type RunResult, runRules } from './run.js';
 import { type IgnoredPath, discover, displayPathOf } from '../load/discover.js';
 import { type ParseOptions, parseSource } from '../load/parse.js';
+import { type Concurrency, parseFiles } from '../load/parallel.js';
 import { parseTypeScript, prepareTypeScript } from '../load/typescript/index.js';
 import { type ReadResult, decode, fileOfRead, readSource } from '../load/read.js';
 import { loadCel, loadedCel, prepareCel } from '../policy/index.js';
@@ -157,12 +158,23 @@ function compiledPolicies(rules: Readonly<Record<string, Rule<any, any>>>): void
   }
 }
 
+export interface LoadOptions extends ParseOptions {
+  /** How many threads parse YAML and JSON (see src/load/parallel.ts); 1 unless given. */
+  concurrency?: Concurrency;
+}
+
 /** Parses what `readPaths` read; a fix run keeps the syntax trees of the linted files (`keepTrees`). */
-export async function parseReads(read: ReadOutput, options: ParseOptions = {}): Promise<LoadOutput> {
+export async function parseReads(read: ReadOutput, options: LoadOptions = {}): Promise<LoadOutput> {
   await prepareTypeScript([...read.sources, ...read.context].flatMap((s) => (s.ok ? [s.file] : [])));
+  const { concurrency = 1, ...parseOptions } = options;
+  // YAML and JSON may be parsed in worker threads; the rest here, in order.
+  const manifests = read.sources.flatMap((r) => (r.ok && r.file.language !== 'typescript' ? [r.file] : []));
+  const byFile = new Map<SourceFile, ParsedFile>();
+  const parsedManifests = await parseFiles(manifests, concurrency, parseOptions);
+  manifests.forEach((f, i) => byFile.set(f, parsedManifests[i]!));
   const loaded = {
     context: read.context.flatMap((r) => parseRead(r).resources),
-    parsed: read.sources.map((r) => parseRead(r, options)),
+    parsed: read.sources.map((r) => (r.ok && byFile.get(r.file)) || parseRead(r, parseOptions)),
     ignored: read.ignored,
   };
   await prepareCel([...loaded.context, ...loaded.parsed.flatMap((p) => p.resources)]);
@@ -170,7 +182,7 @@ export async function parseReads(read: ReadOutput, options: ParseOptions = {}): 
 }
 
 /** Finds, reads and parses the given paths (and standard input). */
-export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>, options: ParseOptions = {}): Promise<LoadOutput> {
+export async function loadPaths(input: Omit<LintInput, 'rules' | 'fixer'>, options: LoadOptions = {}): Promise<LoadOutput> {
   return parseReads(await readPaths(input), options);
 }
 

@@ -9,7 +9,7 @@ import { type CstFacts, collectCst } from './cst.js';
 import { type DeepAlias, MAX_DEPTH, deepAlias, tokenStream, tokenize } from './depth.js';
 import { RepairedLines, repairUnderIndentedQuotes } from './lenient.js';
 import { headRangeOf, locatePath } from './locate.js';
-import { PositionMap } from './positions.js';
+import { type PackedPositions, PositionMap } from './positions.js';
 import { findTemplateDirective } from './template.js';
 
 /** Aliases expanded per document before we call it a bomb (yaml's own default). */
@@ -80,7 +80,8 @@ function parseByDocument(file: SourceFile, options: ParseOptions): ParsedFile | 
   const take = (doc: Document.Parsed): boolean => {
     if (doc.errors.some((e) => e.code === 'MISSING_CHAR' && /quote/.test(e.message))) return false;
     for (const err of doc.errors) problems.push(errorProblem(err, text, lines, lastChar));
-    readDocument(doc, docIndex++, file, lines, problems, resources, keep ? { tree: () => doc } : { tree: lazySyntax(text, doc), compact: true });
+    const [start, , end] = doc.range;
+    readDocument(doc, docIndex++, file, lines, problems, resources, keep ? { tree: () => doc } : { tree: lazySyntax(text, start, end), compact: true, again: [start, end] });
     return true;
   };
   for (const { token, tooDeep } of tokenStream(text)) {
@@ -102,9 +103,8 @@ function parseByDocument(file: SourceFile, options: ParseOptions): ParsedFile | 
  * The syntax tree of one document, read again from its own text with the offsets it has in
  * the file, the first time a location or a fix needs it.
  */
-function lazySyntax(text: string, parsed: Document.Parsed): () => Document.Parsed {
-  // Only the offsets are kept: holding `parsed` would keep every node of it alive.
-  const [start, , end] = parsed.range;
+function lazySyntax(text: string, start: number, end: number): () => Document.Parsed {
+  // Only the offsets are kept: holding the parsed document would keep every node of it alive.
   return cached(() => {
     const composer = new Composer({ uniqueKeys: true, prettyErrors: false, logLevel: 'silent', intAsBigInt: false });
     const tokens = [...tokenStream(text.slice(start, end), start)].map((t) => t.token);
@@ -204,6 +204,8 @@ export function parseWhole(file: SourceFile, options: ParseOptions = {}): Parsed
       // A repaired text has no tree to fix.
       ...(repaired ? {} : { tree: again ? () => again(docIndex) : () => doc }),
       compact: !keep,
+      // A repaired text's locations go through its own line index: read it in this thread.
+      ...(again ? { again: 'whole' as const } : {}),
     }),
   );
   return { file, resources, problems, comments };
@@ -215,6 +217,11 @@ interface TreeReader {
   tree?: () => Document.Parsed;
   /** Locate through positions read off this parse, not through the tree. */
   compact?: boolean;
+  /**
+   * Where `tree` reads the document again, when another thread is to rebuild the resources
+   * (`packParsed`): the document's own text, or the whole file's. Unset: they cannot be.
+   */
+  again?: PackedTree;
 }
 
 /** The resources of one document (its items, for a `kind: List`). */
@@ -254,13 +261,16 @@ function readDocument(
       if (!isObject(item) || !itemNode) return;
       const locator = (head: Range): Locator =>
         positions ? compactLocate(tree, ['items', i], positions.map, positions.roots[i]!, lines, head) : treeLocate(tree, doc, itemNode, ['items', i], lines, head);
-      addResource(resources, file, lines, locator, docIndex, ['items', i], itemNode, item);
+      const added = addResource(resources, file, lines, locator, docIndex, ['items', i], itemNode, item);
+      if (added && positions && reader.again) packing.set(added, { positions: positions.map, root: positions.roots[i]!, again: reader.again });
     });
     return;
   }
+  const positions = reader.compact ? PositionMap.of(doc, root).map : undefined;
   const locator = (head: Range): Locator =>
-    reader.compact ? compactLocate(tree, [], PositionMap.of(doc, root).map, 0, lines, head) : treeLocate(tree, doc, root, [], lines, head);
-  addResource(resources, file, lines, locator, docIndex, [], root, value);
+    positions ? compactLocate(tree, [], positions, 0, lines, head) : treeLocate(tree, doc, root, [], lines, head);
+  const added = addResource(resources, file, lines, locator, docIndex, [], root, value);
+  if (added && positions && reader.again) packing.set(added, { positions, root: 0, again: reader.again });
 }
 
 /** Whether the file has a `*` at all (an alias needs one): asked once per file, not per document. */
@@ -320,31 +330,31 @@ function addResource(
   docPath: JsonPath,
   root: Node,
   value: Record<string, unknown>,
-): void {
-  if (typeof value.kind !== 'string') return;
+): Resource | undefined {
+  if (typeof value.kind !== 'string') return undefined;
+  const headRange = headRangeOf(root, lines);
+  const resource = withSyntax(resourceFields(file, docIndex, docPath, value, headRange), locator(headRange));
+  out.push(resource);
+  return resource;
+}
+
+function resourceFields(file: SourceFile, docIndex: number, docPath: JsonPath, value: Record<string, unknown>, headRange: Range): Omit<Resource, 'syntax' | 'locate'> {
   const metadata = isObject(value.metadata) ? value.metadata : {};
   const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
   const { group, version } = splitApiVersion(apiVersion);
-  const headRange = headRangeOf(root, lines);
-  const locate = locator(headRange);
-  out.push(
-    withSyntax(
-      {
-        file,
-        docIndex,
-        docPath,
-        apiVersion,
-        kind: value.kind,
-        group,
-        version,
-        name: typeof metadata.name === 'string' ? metadata.name : undefined,
-        namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-        value,
-        headRange,
-      },
-      locate,
-    ),
-  );
+  return {
+    file,
+    docIndex,
+    docPath,
+    apiVersion,
+    kind: value.kind as string,
+    group,
+    version,
+    name: typeof metadata.name === 'string' ? metadata.name : undefined,
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    value,
+    headRange,
+  };
 }
 
 interface Locator {
@@ -461,4 +471,76 @@ const KEY_AT = /^("(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^:#\s][^:#]*?)\s*:(?:\s|$)/;
 function syntaxMessage(code: string, message: string): string {
   if (code === 'DUPLICATE_KEY') return 'Kubernetes rejects the object or silently keeps only one of the values';
   return message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing in another thread: the resources of a file, as numbers and plain data a worker
+// can post (the values, their positions, where to read the syntax tree again), and the
+// resources rebuilt from them, locating and fixing exactly as those parsed here.
+
+/** Where the rebuilt resource reads its syntax tree: `[start, end]` of its document, or the whole file. */
+export type PackedTree = [number, number] | 'whole';
+
+interface Packing {
+  positions: PositionMap;
+  root: number;
+  again: PackedTree;
+}
+
+const packing = new WeakMap<Resource, Packing>();
+
+export interface PackedResource {
+  docIndex: number;
+  docPath: JsonPath;
+  value: Record<string, unknown>;
+  headRange: Range;
+  /** Index into `PackedFile.positions`: the items of a `kind: List` share their document's. */
+  positions: number;
+  root: number;
+  again: PackedTree;
+}
+
+export interface PackedFile {
+  resources: PackedResource[];
+  positions: PackedPositions[];
+  problems: SyntaxProblem[];
+  comments: SourceComment[];
+  template?: ParsedFile['template'];
+}
+
+/**
+ * `parsed` as data another thread can rebuild (`unpackParsed`), or undefined when it cannot
+ * be: a fix run's file (its trees are kept), a file whose text was repaired.
+ */
+export function packParsed(parsed: ParsedFile): PackedFile | undefined {
+  const maps = new Map<PositionMap, number>();
+  const positions: PackedPositions[] = [];
+  const resources: PackedResource[] = [];
+  for (const r of parsed.resources) {
+    const p = packing.get(r);
+    if (!p) return undefined;
+    let index = maps.get(p.positions);
+    if (index === undefined) {
+      maps.set(p.positions, (index = positions.length));
+      positions.push(p.positions.pack());
+    }
+    resources.push({ docIndex: r.docIndex, docPath: r.docPath, value: r.value, headRange: r.headRange, positions: index, root: p.root, again: p.again });
+  }
+  const { problems, comments, template } = parsed;
+  return { resources, positions, problems, comments, ...(template ? { template } : {}) };
+}
+
+/** The resources of `file` from what `packParsed` gave for it in another thread. */
+export function unpackParsed(file: SourceFile, packed: PackedFile): ParsedFile {
+  const { text, lines } = file;
+  const maps = packed.positions.map((p) => PositionMap.unpack(p));
+  let whole: ((docIndex: number) => Document.Parsed) | undefined;
+  const resources: Resource[] = [];
+  for (const r of packed.resources) {
+    const tree =
+      r.again === 'whole' ? ((whole ??= wholeSyntax(text)), () => whole!(r.docIndex)) : lazySyntax(text, r.again[0], r.again[1]);
+    resources.push(withSyntax(resourceFields(file, r.docIndex, r.docPath, r.value, r.headRange), compactLocate(tree, r.docPath, maps[r.positions]!, r.root, lines, r.headRange)));
+  }
+  const { problems, comments, template } = packed;
+  return { file, resources, problems, comments, ...(template ? { template } : {}) };
 }

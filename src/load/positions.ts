@@ -30,6 +30,11 @@ const MAP = 2;
 const SEQ = 3;
 const ALIAS = 4;
 
+export interface PackedPositions {
+  nodes: Int32Array;
+  keys: readonly (string | undefined)[];
+}
+
 export class PositionMap {
   private constructor(
     private readonly nodes: Int32Array,
@@ -47,6 +52,15 @@ export class PositionMap {
     b.resolveAliases(root);
     const map = new PositionMap(b.nodes.slice(0, b.count * STRIDE), b.keys.slice(0, b.count));
     return { map, roots: wanted.map((node) => b.found.get(node)) };
+  }
+
+  /** The numbers and keys, for another thread (`unpack`); the buffer can be transferred. */
+  pack(): PackedPositions {
+    return { nodes: this.nodes, keys: this.keys };
+  }
+
+  static unpack(packed: PackedPositions): PositionMap {
+    return new PositionMap(packed.nodes, packed.keys);
   }
 
   /** What `locatePath` gives for `path` from node `root`, with the same rules. */
