@@ -39,6 +39,11 @@ function serviceVerdict(port: ServicePort, raw: unknown, list: OpaqueList, defau
   return { opaque, why: listWhy(list), byDefault: false, dropped: !opaque && (defaults.has(port.port) || defaults.has(target)) };
 }
 
+/** Meshed backends of one selection that `disagreeing` judges alike, with their places among the backends. */
+interface BackendGroup {
+  members: { workload: Workload; order: number }[];
+}
+
 export default defineRule({
   meta: {
     id: 'opaque-ports-consistency',
@@ -94,11 +99,59 @@ export default defineRule({
       return list;
     };
 
+    /** The targets of a Service port on which `workload` disagrees with the Service side, in the order reported. */
+    const disagreeing = (workload: Workload, port: ServicePort, serviceSide: Verdict): number[] => {
+      const pods = podList(workload);
+      const out: number[] = [];
+      for (const target of new Set(targetPortsOn(workload, port))) {
+        const declared = workload.ports.find((p) => p.port === target);
+        if (!declared || declared.protocol.toUpperCase() !== 'TCP') continue;
+        const podOpaque = pods.ports.has(target);
+        if (podOpaque === serviceSide.opaque) continue;
+        // The injector fills both sides from one default list; only a written list can disagree.
+        if (serviceSide.byDefault && pods.from === 'default') continue;
+        const podDropped = !podOpaque && pods.from !== 'default' && defaults.has(target);
+        if (serviceSide.dropped || podDropped) continue;
+        out.push(target);
+      }
+      return out;
+    };
+
+    // Services of one namespace and selector share their backends: the meshed ones are picked once.
+    const meshedOf = new Map<readonly Workload[], readonly Workload[]>();
+    const meshed = (backends: readonly Workload[]): readonly Workload[] => {
+      if (backends.length === 0) return backends;
+      let found = meshedOf.get(backends);
+      if (!found) {
+        found = backends.filter((w) => workloadInjection(w, w.namespace ? ctx.tree.namespace(w.namespace) : undefined, ctx.target) !== 'no');
+        meshedOf.set(backends, found);
+      }
+      return found;
+    };
+
+    // Copies of one pod are judged once: meshed backends are grouped by what `disagreeing`
+    // reads (declared ports, effective list), and a group's members are walked only when
+    // its first one disagrees.
+    const groupsOf = new Map<readonly Workload[], BackendGroup[]>();
+    const backendGroups = (backends: readonly Workload[]): BackendGroup[] => {
+      let groups = groupsOf.get(backends);
+      if (!groups) {
+        const byKey = new Map<string, BackendGroup>();
+        backends.forEach((workload, order) => {
+          const pods = podList(workload);
+          const key = JSON.stringify([workload.ports.map((p) => [p.port, p.name ?? null, p.protocol]), pods.from, [...pods.ports].sort((a, b) => a - b)]);
+          const group = byKey.get(key);
+          if (group) group.members.push({ workload, order });
+          else byKey.set(key, { members: [{ workload, order }] });
+        });
+        groupsOf.set(backends, (groups = [...byKey.values()]));
+      }
+      return groups;
+    };
+
     for (const service of model.services as readonly ServiceInfo[]) {
       if (service.resource.group !== '') continue;
-      const backends = model.backendsOf(service).filter(
-        (w) => workloadInjection(w, w.namespace ? ctx.tree.namespace(w.namespace) : undefined, ctx.target) !== 'no',
-      );
+      const backends = meshed(model.backendsOf(service));
       if (backends.length === 0) continue;
       const namespace = service.namespace ? ctx.tree.namespace(service.namespace) : undefined;
       const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
@@ -109,17 +162,16 @@ export default defineRule({
         if (port.protocol.toUpperCase() !== 'TCP') continue;
         const serviceSide = serviceVerdict(port, specPorts[port.index], list, defaults, ctx.target);
         if (!serviceSide) continue;
-        for (const workload of backends) {
+        const hits = backendGroups(backends).flatMap((group) => {
+          const targets = disagreeing(group.members[0]!.workload, port, serviceSide);
+          return targets.length === 0 ? [] : group.members.map((member) => ({ ...member, targets }));
+        });
+        // Backends in input order, as the findings of one Service port are listed.
+        hits.sort((a, b) => a.order - b.order);
+        for (const { workload, targets } of hits) {
           const pods = podList(workload);
-          for (const target of new Set(targetPortsOn(workload, port))) {
-            const declared = workload.ports.find((p) => p.port === target);
-            if (!declared || declared.protocol.toUpperCase() !== 'TCP') continue;
-            const podOpaque = pods.ports.has(target);
-            if (podOpaque === serviceSide.opaque) continue;
-            // The injector fills both sides from one default list; only a written list can disagree.
-            if (serviceSide.byDefault && pods.from === 'default') continue;
-            const podDropped = !podOpaque && pods.from !== 'default' && defaults.has(target);
-            if (serviceSide.dropped || podDropped) continue;
+          for (const target of targets) {
+            const declared = workload.ports.find((p) => p.port === target)!;
             const data = {
               key: OPAQUE_PORTS_KEY,
               port: port.port,
