@@ -6,7 +6,7 @@ import { type ServiceInfo, type Workload, workloadInjection, workloadModel } fro
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
 import { type LabelSelector, asSelector, matchesSelector } from '../src/model/selectors.js';
-import type { ManifestTree } from '../src/model/tree.js';
+import { type ManifestTree, nameKey } from '../src/model/tree.js';
 
 /**
  * NATS client and cluster ports: the server sends `INFO` first, so detection waits its
@@ -25,17 +25,23 @@ interface OpaqueServers {
   ports: Set<unknown>;
 }
 
+/** The groups of one namespace, by the first label their selector requires (`''` for those that require none). */
+type OpaqueServerIndex = Map<string, OpaqueServers[]>;
+
+const labelKey = (key: string, value: unknown) => `${key}\0${String(value)}`;
+
 /**
  * The ports, as numbers and names, that Servers selecting a pod set to `proxyProtocol: opaque`
  * (their own inbound override). Servers are grouped by namespace and selector, and a pod's
  * answer is kept by namespace and labels: copies of one Server or pod are judged once.
  */
 function opaqueServerPorts(tree: ManifestTree): (workload: Workload) => ReadonlySet<unknown> {
-  const byScope = new Map<string, Map<string, OpaqueServers>>();
+  const byScope = new Map<string, OpaqueServerIndex>();
   const indexed = new Set<string | undefined>();
   const answers = new Map<string, ReadonlySet<unknown>>();
   const index = (namespace: string | undefined) => {
     indexed.add(namespace);
+    const groups = new Map<string, OpaqueServers>();
     for (const server of tree.inNamespace('Server', namespace, 'policy.linkerd.io')) {
       if (!isObject(server.value.spec)) continue;
       const spec = server.value.spec;
@@ -43,22 +49,32 @@ function opaqueServerPorts(tree: ManifestTree): (workload: Workload) => Readonly
       const selector = asSelector(spec.podSelector);
       if (!selector) continue;
       const scope = namespaceScope(server);
-      let groups = byScope.get(scope);
-      if (!groups) byScope.set(scope, (groups = new Map()));
-      const key = JSON.stringify(selector) ?? '';
+      const key = nameKey(scope, JSON.stringify(selector) ?? '');
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { selector, ports: new Set() }));
+      if (!group) {
+        groups.set(key, (group = { selector, ports: new Set() }));
+        let byLabel = byScope.get(scope);
+        if (!byLabel) byScope.set(scope, (byLabel = new Map()));
+        // Only pods carrying a selector's first required label can match it: file it there.
+        const first = Object.entries(selector.matchLabels ?? {})[0];
+        const label = first ? labelKey(first[0], first[1]) : '';
+        const list = byLabel.get(label);
+        if (list) list.push(group);
+        else byLabel.set(label, [group]);
+      }
       if (typeof spec.port === 'string' || (typeof spec.port === 'number' && !Number.isNaN(spec.port))) group.ports.add(spec.port);
     }
   };
   return (workload) => {
     if (!indexed.has(workload.namespace)) index(workload.namespace);
     const scope = namespaceScope(workload.resource);
-    const key = `${scope}\0${JSON.stringify(workload.labels)}`;
+    const key = nameKey(scope, JSON.stringify(workload.labels));
     let ports = answers.get(key);
     if (!ports) {
       const found = new Set<unknown>();
-      for (const group of byScope.get(scope)?.values() ?? []) {
+      const byLabel = byScope.get(scope);
+      const candidates = [...(byLabel?.get('') ?? []), ...Object.entries(workload.labels).flatMap(([k, v]) => byLabel?.get(labelKey(k, v)) ?? [])];
+      for (const group of candidates) {
         if (matchesSelector(group.selector, workload.labels)) for (const port of group.ports) found.add(port);
       }
       answers.set(key, (ports = found));

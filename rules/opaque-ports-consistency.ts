@@ -44,6 +44,13 @@ interface BackendGroup {
   members: { workload: Workload; order: number }[];
 }
 
+/** A backend that disagrees with a Service port, and the target ports it disagrees on. */
+interface Hit {
+  workload: Workload;
+  order: number;
+  targets: readonly number[];
+}
+
 export default defineRule({
   meta: {
     id: 'opaque-ports-consistency',
@@ -149,6 +156,26 @@ export default defineRule({
       return groups;
     };
 
+    // Copies of one Service ask the same of the same backends: the answer is kept by what
+    // decides it, the Service side's verdict and the port's `targetPort`.
+    const hitsOf = new Map<readonly Workload[], Map<string, readonly Hit[]>>();
+    const disagreeingBackends = (backends: readonly Workload[], port: ServicePort, serviceSide: Verdict): readonly Hit[] => {
+      let byVerdict = hitsOf.get(backends);
+      if (!byVerdict) hitsOf.set(backends, (byVerdict = new Map()));
+      const key = JSON.stringify([serviceSide.opaque, serviceSide.byDefault, serviceSide.dropped, port.targetPort]);
+      let hits = byVerdict.get(key);
+      if (!hits) {
+        const found = backendGroups(backends).flatMap((group) => {
+          const targets = disagreeing(group.members[0]!.workload, port, serviceSide);
+          return targets.length === 0 ? [] : group.members.map((member) => ({ ...member, targets }));
+        });
+        // Backends in input order, as the findings of one Service port are listed.
+        found.sort((a, b) => a.order - b.order);
+        byVerdict.set(key, (hits = found));
+      }
+      return hits;
+    };
+
     for (const service of model.services as readonly ServiceInfo[]) {
       if (service.resource.group !== '') continue;
       const backends = meshed(model.backendsOf(service));
@@ -162,13 +189,7 @@ export default defineRule({
         if (port.protocol.toUpperCase() !== 'TCP') continue;
         const serviceSide = serviceVerdict(port, specPorts[port.index], list, defaults, ctx.target);
         if (!serviceSide) continue;
-        const hits = backendGroups(backends).flatMap((group) => {
-          const targets = disagreeing(group.members[0]!.workload, port, serviceSide);
-          return targets.length === 0 ? [] : group.members.map((member) => ({ ...member, targets }));
-        });
-        // Backends in input order, as the findings of one Service port are listed.
-        hits.sort((a, b) => a.order - b.order);
-        for (const { workload, targets } of hits) {
+        for (const { workload, targets } of disagreeingBackends(backends, port, serviceSide)) {
           const pods = podList(workload);
           for (const target of targets) {
             const declared = workload.ports.find((p) => p.port === target)!;
