@@ -1,11 +1,12 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeWorkload } from '../src/linkerd/injection.js';
 import { OPAQUE_PORTS_KEY, type OpaqueList, appProtocolOpaque, defaultOpaquePorts, effectiveOpaquePorts } from '../src/linkerd/opaque-ports.js';
-import { sameNamespace } from '../src/linkerd/pod-config.js';
-import { type Workload, workloadInjection, workloadModel } from '../src/linkerd/workloads.js';
+import { namespaceScope } from '../src/linkerd/pod-config.js';
+import { type ServiceInfo, type Workload, workloadInjection, workloadModel } from '../src/linkerd/workloads.js';
 import { POD_TEMPLATE_KINDS, annotationsAt, isObject } from '../src/model/k8s.js';
 import type { Resource } from '../src/model/resource.js';
-import { asSelector, matchesSelector } from '../src/model/selectors.js';
+import { type LabelSelector, asSelector, matchesSelector } from '../src/model/selectors.js';
+import { type ManifestTree, nameKey } from '../src/model/tree.js';
 
 /**
  * NATS client and cluster ports: the server sends `INFO` first, so detection waits its
@@ -18,16 +19,68 @@ function siteOf(list: OpaqueList, own: string): string {
   return list.from === 'own' ? `on ${own}` : `on namespace ${list.resource?.name ?? ''}, inherited by ${own},`;
 }
 
-/** True when a Server selecting the pod sets `proxyProtocol: opaque` on that port (its own inbound override). */
-function serverMakesOpaque(servers: readonly Resource[], workload: Workload, port: number, name: string | undefined): boolean {
-  return servers.some((server) => {
-    if (!sameNamespace(server, workload.resource) || !isObject(server.value.spec)) return false;
-    const spec = server.value.spec;
-    if (typeof spec.proxyProtocol !== 'string' || spec.proxyProtocol.toLowerCase() !== 'opaque') return false;
-    const selector = asSelector(spec.podSelector);
-    if (!selector || !matchesSelector(selector, workload.labels)) return false;
-    return spec.port === port || (name !== undefined && spec.port === name);
-  });
+/** The Servers of one namespace with `proxyProtocol: opaque` and one selector, and the ports they name. */
+interface OpaqueServers {
+  selector: LabelSelector;
+  ports: Set<unknown>;
+}
+
+/** The groups of one namespace, by the first label their selector requires (`''` for those that require none). */
+type OpaqueServerIndex = Map<string, OpaqueServers[]>;
+
+const labelKey = (key: string, value: unknown) => `${key}\0${String(value)}`;
+
+/**
+ * The ports, as numbers and names, that Servers selecting a pod set to `proxyProtocol: opaque`
+ * (their own inbound override). Servers are grouped by namespace and selector, and a pod's
+ * answer is kept by namespace and labels: copies of one Server or pod are judged once.
+ */
+function opaqueServerPorts(tree: ManifestTree): (workload: Workload) => ReadonlySet<unknown> {
+  const byScope = new Map<string, OpaqueServerIndex>();
+  const indexed = new Set<string | undefined>();
+  const answers = new Map<string, ReadonlySet<unknown>>();
+  const index = (namespace: string | undefined) => {
+    indexed.add(namespace);
+    const groups = new Map<string, OpaqueServers>();
+    for (const server of tree.inNamespace('Server', namespace, 'policy.linkerd.io')) {
+      if (!isObject(server.value.spec)) continue;
+      const spec = server.value.spec;
+      if (typeof spec.proxyProtocol !== 'string' || spec.proxyProtocol.toLowerCase() !== 'opaque') continue;
+      const selector = asSelector(spec.podSelector);
+      if (!selector) continue;
+      const scope = namespaceScope(server);
+      const key = nameKey(scope, JSON.stringify(selector) ?? '');
+      let group = groups.get(key);
+      if (!group) {
+        groups.set(key, (group = { selector, ports: new Set() }));
+        let byLabel = byScope.get(scope);
+        if (!byLabel) byScope.set(scope, (byLabel = new Map()));
+        // Only pods carrying a selector's first required label can match it: file it there.
+        const first = Object.entries(selector.matchLabels ?? {})[0];
+        const label = first ? labelKey(first[0], first[1]) : '';
+        const list = byLabel.get(label);
+        if (list) list.push(group);
+        else byLabel.set(label, [group]);
+      }
+      if (typeof spec.port === 'string' || (typeof spec.port === 'number' && !Number.isNaN(spec.port))) group.ports.add(spec.port);
+    }
+  };
+  return (workload) => {
+    if (!indexed.has(workload.namespace)) index(workload.namespace);
+    const scope = namespaceScope(workload.resource);
+    const key = nameKey(scope, JSON.stringify(workload.labels));
+    let ports = answers.get(key);
+    if (!ports) {
+      const found = new Set<unknown>();
+      const byLabel = byScope.get(scope);
+      const candidates = [...(byLabel?.get('') ?? []), ...Object.entries(workload.labels).flatMap(([k, v]) => byLabel?.get(labelKey(k, v)) ?? [])];
+      for (const group of candidates) {
+        if (matchesSelector(group.selector, workload.labels)) for (const port of group.ports) found.add(port);
+      }
+      answers.set(key, (ports = found));
+    }
+    return ports;
+  };
 }
 
 export default defineRule({
@@ -69,6 +122,16 @@ export default defineRule({
     const model = workloadModel(ctx.tree);
     const defaults = new Set(defaultOpaquePorts(ctx.target));
     const base = { key: OPAQUE_PORTS_KEY };
+    const serverOpaque = opaqueServerPorts(ctx.tree);
+    // Services of one namespace and selector share their backends: whether one is meshed is asked once.
+    const meshed = new Map<readonly Workload[], boolean>();
+    const meshedBackend = (service: ServiceInfo, namespace: Resource | undefined): boolean => {
+      const backends = model.backendsOf(service);
+      if (backends.length === 0) return false;
+      let verdict = meshed.get(backends);
+      if (verdict === undefined) meshed.set(backends, (verdict = backends.some((w) => workloadInjection(w, namespace, ctx.target) === 'yes')));
+      return verdict;
+    };
 
     for (const resource of ctx.resources) {
       const namespace = resource.namespace ? ctx.tree.namespace(resource.namespace) : undefined;
@@ -78,7 +141,6 @@ export default defineRule({
         if (!service) continue;
         const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
         const list = effectiveOpaquePorts({ resource, annotations: annotationsAt(resource.value), annotationsPath: ['metadata', 'annotations'] }, namespace, ctx.target, names);
-        const meshedBackend = model.backendsOf(service).some((w) => workloadInjection(w, namespace, ctx.target) === 'yes');
         const specPorts = isObject(resource.value.spec) && Array.isArray(resource.value.spec.ports) ? resource.value.spec.ports : [];
         for (const port of service.ports) {
           if (port.protocol.toUpperCase() !== 'TCP' || list.ports.has(port.port)) continue;
@@ -90,7 +152,7 @@ export default defineRule({
           const target = typeof port.targetPort === 'number' ? port.targetPort : port.port;
           if (list.from !== 'default' && (defaults.has(port.port) || defaults.has(target))) {
             ctx.report({ resource, path, messageId: 'dropped', data: { ...base, what: via(defaults.has(port.port) ? port.port : target), port: port.port, value: list.value ?? '', site: siteOf(list, `Service ${resource.name ?? ''}`) } });
-          } else if (meshedBackend && (NATS_PORTS.has(port.port) || NATS_PORTS.has(target))) {
+          } else if ((NATS_PORTS.has(port.port) || NATS_PORTS.has(target)) && meshedBackend(service, namespace)) {
             ctx.report({ resource, path, messageId: 'nats', data: { ...base, what: via(NATS_PORTS.has(port.port) ? port.port : target), port: port.port, listSite: listSiteOf(list, `Service ${resource.name ?? ''}`) } });
           }
         }
@@ -113,7 +175,8 @@ export default defineRule({
       for (const port of workload.ports) {
         if (port.protocol.toUpperCase() !== 'TCP' || list.ports.has(port.port) || seen.has(port.port)) continue;
         if (port.container === 'linkerd-proxy') continue;
-        if (serverMakesOpaque(ctx.tree.inNamespace('Server', resource.namespace, 'policy.linkerd.io'), workload, port.port, port.name)) continue;
+        const byServer = serverOpaque(workload);
+        if (byServer.has(port.port) || (port.name !== undefined && byServer.has(port.name))) continue;
         const what = `container port ${port.port} of ${own}`;
         if (list.from !== 'default' && defaults.has(port.port)) {
           seen.add(port.port);

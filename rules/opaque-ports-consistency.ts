@@ -39,6 +39,18 @@ function serviceVerdict(port: ServicePort, raw: unknown, list: OpaqueList, defau
   return { opaque, why: listWhy(list), byDefault: false, dropped: !opaque && (defaults.has(port.port) || defaults.has(target)) };
 }
 
+/** Meshed backends of one selection that `disagreeing` judges alike, with their places among the backends. */
+interface BackendGroup {
+  members: { workload: Workload; order: number }[];
+}
+
+/** A backend that disagrees with a Service port, and the target ports it disagrees on. */
+interface Hit {
+  workload: Workload;
+  order: number;
+  targets: readonly number[];
+}
+
 export default defineRule({
   meta: {
     id: 'opaque-ports-consistency',
@@ -94,11 +106,79 @@ export default defineRule({
       return list;
     };
 
+    /** The targets of a Service port on which `workload` disagrees with the Service side, in the order reported. */
+    const disagreeing = (workload: Workload, port: ServicePort, serviceSide: Verdict): number[] => {
+      const pods = podList(workload);
+      const out: number[] = [];
+      for (const target of new Set(targetPortsOn(workload, port))) {
+        const declared = workload.ports.find((p) => p.port === target);
+        if (!declared || declared.protocol.toUpperCase() !== 'TCP') continue;
+        const podOpaque = pods.ports.has(target);
+        if (podOpaque === serviceSide.opaque) continue;
+        // The injector fills both sides from one default list; only a written list can disagree.
+        if (serviceSide.byDefault && pods.from === 'default') continue;
+        const podDropped = !podOpaque && pods.from !== 'default' && defaults.has(target);
+        if (serviceSide.dropped || podDropped) continue;
+        out.push(target);
+      }
+      return out;
+    };
+
+    // Services of one namespace and selector share their backends: the meshed ones are picked once.
+    const meshedOf = new Map<readonly Workload[], readonly Workload[]>();
+    const meshed = (backends: readonly Workload[]): readonly Workload[] => {
+      if (backends.length === 0) return backends;
+      let found = meshedOf.get(backends);
+      if (!found) {
+        found = backends.filter((w) => workloadInjection(w, w.namespace ? ctx.tree.namespace(w.namespace) : undefined, ctx.target) !== 'no');
+        meshedOf.set(backends, found);
+      }
+      return found;
+    };
+
+    // Copies of one pod are judged once: meshed backends are grouped by what `disagreeing`
+    // reads (declared ports, effective list), and a group's members are walked only when
+    // its first one disagrees.
+    const groupsOf = new Map<readonly Workload[], BackendGroup[]>();
+    const backendGroups = (backends: readonly Workload[]): BackendGroup[] => {
+      let groups = groupsOf.get(backends);
+      if (!groups) {
+        const byKey = new Map<string, BackendGroup>();
+        backends.forEach((workload, order) => {
+          const pods = podList(workload);
+          const key = JSON.stringify([workload.ports.map((p) => [p.port, p.name ?? null, p.protocol]), pods.from, [...pods.ports].sort((a, b) => a - b)]);
+          const group = byKey.get(key);
+          if (group) group.members.push({ workload, order });
+          else byKey.set(key, { members: [{ workload, order }] });
+        });
+        groupsOf.set(backends, (groups = [...byKey.values()]));
+      }
+      return groups;
+    };
+
+    // Copies of one Service ask the same of the same backends: the answer is kept by what
+    // decides it, the Service side's verdict and the port's `targetPort`.
+    const hitsOf = new Map<readonly Workload[], Map<string, readonly Hit[]>>();
+    const disagreeingBackends = (backends: readonly Workload[], port: ServicePort, serviceSide: Verdict): readonly Hit[] => {
+      let byVerdict = hitsOf.get(backends);
+      if (!byVerdict) hitsOf.set(backends, (byVerdict = new Map()));
+      const key = JSON.stringify([serviceSide.opaque, serviceSide.byDefault, serviceSide.dropped, port.targetPort]);
+      let hits = byVerdict.get(key);
+      if (!hits) {
+        const found = backendGroups(backends).flatMap((group) => {
+          const targets = disagreeing(group.members[0]!.workload, port, serviceSide);
+          return targets.length === 0 ? [] : group.members.map((member) => ({ ...member, targets }));
+        });
+        // Backends in input order, as the findings of one Service port are listed.
+        found.sort((a, b) => a.order - b.order);
+        byVerdict.set(key, (hits = found));
+      }
+      return hits;
+    };
+
     for (const service of model.services as readonly ServiceInfo[]) {
       if (service.resource.group !== '') continue;
-      const backends = model.backendsOf(service).filter(
-        (w) => workloadInjection(w, w.namespace ? ctx.tree.namespace(w.namespace) : undefined, ctx.target) !== 'no',
-      );
+      const backends = meshed(model.backendsOf(service));
       if (backends.length === 0) continue;
       const namespace = service.namespace ? ctx.tree.namespace(service.namespace) : undefined;
       const names = new Map(service.ports.flatMap((p) => (p.name ? [[p.name, p.port] as const] : [])));
@@ -109,17 +189,10 @@ export default defineRule({
         if (port.protocol.toUpperCase() !== 'TCP') continue;
         const serviceSide = serviceVerdict(port, specPorts[port.index], list, defaults, ctx.target);
         if (!serviceSide) continue;
-        for (const workload of backends) {
+        for (const { workload, targets } of disagreeingBackends(backends, port, serviceSide)) {
           const pods = podList(workload);
-          for (const target of new Set(targetPortsOn(workload, port))) {
-            const declared = workload.ports.find((p) => p.port === target);
-            if (!declared || declared.protocol.toUpperCase() !== 'TCP') continue;
-            const podOpaque = pods.ports.has(target);
-            if (podOpaque === serviceSide.opaque) continue;
-            // The injector fills both sides from one default list; only a written list can disagree.
-            if (serviceSide.byDefault && pods.from === 'default') continue;
-            const podDropped = !podOpaque && pods.from !== 'default' && defaults.has(target);
-            if (serviceSide.dropped || podDropped) continue;
+          for (const target of targets) {
+            const declared = workload.ports.find((p) => p.port === target)!;
             const data = {
               key: OPAQUE_PORTS_KEY,
               port: port.port,

@@ -49,3 +49,8 @@ export function sameNamespace(a: Resource, b: Resource): boolean {
   if (a.namespace !== b.namespace) return false;
   return a.namespace !== undefined || directoryOf(a) === directoryOf(b);
 }
+
+/** A key two resources share exactly when `sameNamespace` holds, to index resources by it. */
+export function namespaceScope(resource: Resource): string {
+  return resource.namespace !== undefined ? `n\0${resource.namespace}` : `d\0${directoryOf(resource)}`;
+}
