@@ -10,9 +10,11 @@ import { loadCel } from '../src/policy/index.js';
 import { Agreement, type KnownGap, type Route, routesUnder } from './gateway-cel/agreement.js';
 import { caseRoutes } from './gateway-cel/cases.js';
 import type { CompiledSchema, RuleSchema } from './gateway-cel/evaluate.js';
+import { ruleKey } from './gateway-cel/rule-keys.js';
 import { FIXTURES, sharedPath } from './helpers.js';
 
-const agreement = new Agreement(await loadCel());
+const engine = await loadCel();
+const agreement = new Agreement(engine);
 const CORPUS = sharedPath('corpus');
 const CASES = caseRoutes();
 const ROUTES: Route[] = [...CASES, ...routesUnder(FIXTURES), ...(CORPUS ? routesUnder(CORPUS) : [])];
@@ -47,20 +49,6 @@ function rulesIn(schema: RuleSchema): string[] {
 
 /** Where the two sides differ, and why; every entry names the CRD rules it concerns. */
 const GAPS: KnownGap[] = [
-  // CEL side. HTTPRoute `spec.rules[]`, the four rules "When using RequestRedirect/URLRewrite
-  // filter with path.replacePrefixMatch, exactly one PathPrefix match must be specified"
-  // (rule level and backendRef level): they do not compile (INDEXED_HAS). The hand-written
-  // `checkHttpRuleCel` implements them; test/admission/routes.test.ts holds its cases.
-  { name: 'replacePrefixMatch needs one PathPrefix match', rule: INDEXED_HAS, handMessage: /needs exactly one match, of type PathPrefix/ },
-  // CEL side. GRPCRoute `spec.rules[].matches[].method`, "service must only contain valid
-  // characters (matching ^(?i)\.?[a-z_][a-z_0-9]*(\.[a-z_][a-z_0-9]*)*$)": cel-js's `matches`
-  // builds a JavaScript RegExp, which has no inline `(?i)` flag after `^`, so the rule fails
-  // to evaluate on every Exact service, valid or not; the API server's RE2 accepts the flag.
-  { name: 'gRPC service name pattern', rule: (r) => r.includes('^(?i)\\.?[a-z_]'), handMessage: /an Exact service must be dot-separated identifiers/ },
-  // CEL side, v1.2 and later: GRPCRoute `spec.rules`, "While 16 rules and 64 matches per rule
-  // are allowed, the total number of matches across all rules in a route must be less than
-  // 128", does not compile (INDEXED_HAS); the hand-written code does not implement it either
-  // (it is no v1.1.1 rule), so no side reports it.
   // Hand-written side, standard channel only: it implements the experimental channel, as
   // Linkerd's bundle is (src/linkerd/admission/coverage.ts). The standard channel's two
   // `spec.parentRefs` rules ("sectionName must be specified when parentRefs includes 2 or more
@@ -95,12 +83,12 @@ function* nodes(schema: CompiledSchema, path: string): Generator<[string, Compil
 }
 
 /** Every rule of a release and channel: `Kind/version.path :: rule`, with its compiled form. */
-function rulesOf(tag: string, channel: string) {
-  const out: { where: string; text: string; compiled: boolean; transition: boolean }[] = [];
-  for (const [kind, versions] of Object.entries(agreement.rules.releases[tag]![channel]!)) {
+function rulesOf(from: Agreement, tag: string, channel: string) {
+  const out: { where: string; text: string; compiled: boolean; transition: boolean; rewrites: string[] }[] = [];
+  for (const [kind, versions] of Object.entries(from.rules.releases[tag]![channel]!)) {
     for (const version of Object.keys(versions)) {
-      for (const [path, node] of nodes(agreement.schemaFor(tag, channel, kind, version)!, `${kind}/${version}`)) {
-        for (const r of node.rules) out.push({ where: path, text: r.rule.rule, compiled: r.program !== undefined, transition: r.transition });
+      for (const [path, node] of nodes(from.schemaFor(tag, channel, kind, version)!, `${kind}/${version}`)) {
+        for (const r of node.rules) out.push({ where: path, text: r.rule.rule, compiled: r.program !== undefined, transition: r.transition, rewrites: r.rewrites });
       }
     }
   }
@@ -108,19 +96,47 @@ function rulesOf(tag: string, channel: string) {
 }
 
 describe('the Gateway API CRDs\' validation rules', () => {
-  it('compile with the project\'s CEL engine, but for the four rules of INDEXED_HAS', () => {
+  it('compile with the project\'s CEL engine, but for the rules of INDEXED_HAS, which compile after REWRITES', () => {
+    const asWritten = new Agreement(engine, false);
     // Linkerd's bundle, the v1.1.1 experimental CRDs: 212 rules over the served versions.
-    const bundle = rulesOf('v1.1.1', 'experimental');
+    const bundle = rulesOf(asWritten, 'v1.1.1', 'experimental');
     expect(bundle.length).toBe(212);
     expect(bundle.filter((r) => r.compiled).length).toBe(204);
     for (const tag of RELEASES) {
       for (const channel of CHANNELS) {
-        const failed = rulesOf(tag, channel).filter((r) => !r.compiled);
+        const failed = rulesOf(asWritten, tag, channel).filter((r) => !r.compiled);
         expect(failed.filter((r) => !INDEXED_HAS(r.text)).map((r) => `${tag} ${channel} ${r.where}: ${r.text}`)).toEqual([]);
+        expect(rulesOf(agreement, tag, channel).filter((r) => !r.compiled)).toEqual([]);
       }
     }
+    // What the rewrites touch: the four replacePrefixMatch rules of HTTPRoute `spec.rules[]`
+    // ("When using RequestRedirect/URLRewrite filter with path.replacePrefixMatch, exactly one
+    // PathPrefix match must be specified", at rule and backendRef level), GRPCRoute's rule on
+    // the total number of matches (v1.2 and later), and GRPCRoute's service name pattern.
+    const rewritten = new Map<string, Set<string>>();
+    for (const tag of RELEASES) {
+      for (const channel of CHANNELS) {
+        for (const r of rulesOf(agreement, tag, channel)) {
+          for (const name of r.rewrites) {
+            const set = rewritten.get(name) ?? new Set();
+            set.add(`${r.where.replace(/\/v[0-9a-z]+/, '')}: ${ruleKey(r.text).replace(/^rule: (.{40}).*/, '$1…')}`);
+            rewritten.set(name, set);
+          }
+        }
+      }
+    }
+    expect(Object.fromEntries([...rewritten].map(([name, set]) => [name, [...set].sort()]))).toEqual({
+      'has() over an indexed value': [
+        'GRPCRoute.spec.rules: (self.size() > 0 ? (has(self[0].matches)…',
+        'HTTPRoute.spec.rules[]: backend prefix requestRedirect needs one PathPrefix match',
+        'HTTPRoute.spec.rules[]: backend prefix urlRewrite needs one PathPrefix match',
+        'HTTPRoute.spec.rules[]: prefix requestRedirect needs one PathPrefix match',
+        'HTTPRoute.spec.rules[]: prefix urlRewrite needs one PathPrefix match',
+      ],
+      '(?i) in the gRPC service pattern': ['GRPCRoute.spec.rules[].matches[].method: service name'],
+    });
     // No route rule of these releases is a transition rule: all of them run on a CREATE.
-    expect(RELEASES.flatMap((tag) => CHANNELS.flatMap((c) => rulesOf(tag, c).filter((r) => r.transition)))).toEqual([]);
+    expect(RELEASES.flatMap((tag) => CHANNELS.flatMap((c) => rulesOf(agreement, tag, c).filter((r) => r.transition)))).toEqual([]);
   });
 
   it('are each broken by some case, so the agreement below exercises every v1.1.1 rule', () => {
@@ -132,8 +148,7 @@ describe('the Gateway API CRDs\' validation rules', () => {
         broken.add(`${kind}.${f.path.map((p) => (typeof p === 'number' ? '[]' : p)).join('.')} :: ${f.rule}`);
       }
     }
-    const unbroken = rulesOf('v1.1.1', 'experimental')
-      .filter((r) => r.compiled)
+    const unbroken = rulesOf(agreement, 'v1.1.1', 'experimental')
       .map((r) => `${r.where.replace(/\/v[0-9a-z]+/, '').replace(/\[\]/g, '.[]')} :: ${r.text}`)
       .filter((r) => !broken.has(r));
     expect([...new Set(unbroken)]).toEqual([]);

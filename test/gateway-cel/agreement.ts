@@ -76,8 +76,12 @@ export class Agreement {
   private readonly compiled = new Map<string, CompiledSchema>();
   readonly rules: CrdRules;
 
-  constructor(private readonly engine: CelEngine) {
-    this.compiler = new RuleCompiler(engine);
+  /** `rewrite`: apply the REWRITES of evaluate.ts before compiling. */
+  constructor(
+    private readonly engine: CelEngine,
+    rewrite = true,
+  ) {
+    this.compiler = new RuleCompiler(engine, rewrite);
     this.rules = readCrdRules();
   }
 

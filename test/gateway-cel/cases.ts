@@ -93,6 +93,17 @@ function cases(): [string, Obj][] {
       route('HTTPRoute', 'v1', 'backend-prefix-two', { rules: [{ matches: twoMatches, backendRefs: [{ name: 'web', port: 80, filters: [prefix(field)] }] }] }),
     ]);
   }
+  // `exists_one`: with two prefix rewrites the rules hold, whatever the matches (the filter
+  // uniqueness rules refuse two at rule level).
+  for (const field of ['requestRedirect', 'urlRewrite']) {
+    out.push([`HTTPRoute two ${field} prefix rewrites with two matches`, route('HTTPRoute', 'v1', 'prefix-twice', { rules: [{ matches: twoMatches, filters: [prefix(field), prefix(field)] }] })]);
+    out.push([
+      `HTTPRoute two backendRefs with ${field} prefix rewrites and two matches`,
+      route('HTTPRoute', 'v1', 'backend-prefix-twice', {
+        rules: [{ matches: twoMatches, backendRefs: [{ name: 'a', port: 80, filters: [prefix(field)] }, { name: 'b', port: 80, filters: [prefix(field)] }] }],
+      }),
+    ]);
+  }
   const paths = ['a', '/a//b', '/a/./b', '/a/../b', '/a%2fb', '/a%2Fb', '/a#b', '/a/..', '/a/.', '/a b', '/a%zz', '/ok/path', '/%41'];
   for (const type of ['Exact', 'PathPrefix', undefined]) {
     for (const value of paths) {

@@ -38,8 +38,39 @@ export function readCrdRules(): CrdRules {
   return JSON.parse(readFileSync(join(import.meta.dirname, 'crd-rules.json'), 'utf8')) as CrdRules;
 }
 
+/**
+ * Where cel-js (the project's CEL engine) differs from cel-go, the API server's, on these
+ * CRDs: each rule is evaluated as written after these rewrites, which keep its meaning.
+ */
+export const REWRITES: readonly { name: string; from: RegExp | string; to: string }[] = [
+  // cel-js refuses `has()` over a field of an indexed value ("has() invalid argument"), as in
+  // `has(self.matches[0].path)`; on a map, as these values are, `has(m.f)` is `'f' in m`.
+  { name: 'has() over an indexed value', from: /has\(([\w.]+\[\d+\])\.(\w+)\)/g, to: "('$2' in $1)" },
+  // cel-js's `matches` compiles a JavaScript RegExp, which has no inline flags: `^(?i)` fails
+  // to evaluate. GRPCRoute's service pattern is its only use, over lower-case classes only,
+  // so the flag is the same as those classes with their upper-case letters.
+  {
+    name: '(?i) in the gRPC service pattern',
+    from: 'r"""^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$"""',
+    to: 'r"""^\\.?[a-zA-Z_][a-zA-Z_0-9]*(\\.[a-zA-Z_][a-zA-Z_0-9]*)*$"""',
+  },
+];
+
+/** A rule's text after REWRITES, with the names of those that applied. */
+export function rewrite(text: string): { text: string; applied: string[] } {
+  const applied: string[] = [];
+  for (const r of REWRITES) {
+    const next = typeof r.from === 'string' ? text.split(r.from).join(r.to) : text.replace(r.from, r.to);
+    if (next !== text) applied.push(r.name);
+    text = next;
+  }
+  return { text, applied };
+}
+
 export interface CompiledRule {
   rule: CrdRule;
+  /** The REWRITES that applied to the rule's text. */
+  rewrites: string[];
   /** Undefined when the engine cannot compile the rule (`error` says why). */
   program?: CelProgram;
   error?: string;
@@ -58,7 +89,11 @@ export interface CompiledSchema {
 /** One compile per rule text: the same rule sits on many nodes and in many releases. */
 export class RuleCompiler {
   private readonly cache = new Map<string, Omit<CompiledRule, 'rule'>>();
-  constructor(private readonly engine: CelEngine) {}
+  /** `rewrite`: apply REWRITES (false: compile every rule exactly as the CRD writes it). */
+  constructor(
+    private readonly engine: CelEngine,
+    private readonly rewrite = true,
+  ) {}
 
   compile(schema: RuleSchema): CompiledSchema {
     const out: CompiledSchema = { rules: (schema.rules ?? []).map((r) => ({ rule: r, ...this.compileRule(r.rule) })) };
@@ -77,10 +112,11 @@ export class RuleCompiler {
   private compileRule(text: string): Omit<CompiledRule, 'rule'> {
     let done = this.cache.get(text);
     if (!done) {
-      const result = this.engine.compile(text, { environment: 'crd', returns: 'bool' });
+      const { text: rewritten, applied } = this.rewrite ? rewrite(text) : { text, applied: [] };
+      const result = this.engine.compile(rewritten, { environment: 'crd', returns: 'bool' });
       done = result.ok
-        ? { program: result.program, transition: result.program.reads.has('oldSelf') }
-        : { error: result.error.message, transition: /\boldSelf\b/.test(text) };
+        ? { rewrites: applied, program: result.program, transition: result.program.reads.has('oldSelf') }
+        : { rewrites: applied, error: result.error.message, transition: /\boldSelf\b/.test(text) };
       this.cache.set(text, done);
     }
     return done;
