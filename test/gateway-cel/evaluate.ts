@@ -34,8 +34,8 @@ export interface CrdRules {
   schemas: Record<string, RuleSchema>;
 }
 
-export function readCrdRules(): CrdRules {
-  return JSON.parse(readFileSync(join(import.meta.dirname, 'crd-rules.json'), 'utf8')) as CrdRules;
+export function readCrdRules(file = join(import.meta.dirname, 'crd-rules.json')): CrdRules {
+  return JSON.parse(readFileSync(file, 'utf8')) as CrdRules;
 }
 
 /**
