@@ -55,6 +55,7 @@ function filterLists(http: boolean): [string, Obj[]][] {
     }
   }
   out.push(['a mirror of a Service without port', [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'mirror' } } }]]);
+  out.push(['a mirror of a Service on port 0', [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'mirror', port: 0 } } }]]);
   out.push(['a mirror of another kind without port', [{ type: 'RequestMirror', requestMirror: { backendRef: { group: 'example.com', kind: 'Backend', name: 'mirror' } } }]]);
   return out;
 }
@@ -141,6 +142,8 @@ function cases(): [string, Obj][] {
   }
   for (const kind of ['TCPRoute', 'TLSRoute']) {
     out.push([`${kind} backendRef without port`, route(kind, 'v1alpha2', 'no-port', { rules: [{ backendRefs: [{ name: 'web' }] }] })]);
+    // `has(self.port)` holds for port 0, which the schema's minimum refuses instead.
+    out.push([`${kind} backendRef on port 0`, route(kind, 'v1alpha2', 'port-zero', { rules: [{ backendRefs: [{ name: 'web', port: 0 }] }] })]);
   }
   return out;
 }
