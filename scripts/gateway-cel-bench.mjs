@@ -32,19 +32,12 @@ if (!existsSync(join(root, 'dist', 'main.js'))) {
   const engineChunk = readdirSync(join(root, 'dist', 'chunks')).find((f) => /^engine-.*\.js$/.test(f));
   const main = pathToFileURL(join(root, 'dist', 'main.js')).href;
   const chunk = pathToFileURL(join(root, 'dist', 'chunks', engineChunk)).href;
-  const startup = (code) => {
-    const times = [];
-    for (let i = 0; i < runs; i++) {
-      const start = process.hrtime.bigint();
-      const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
-      if (res.status !== 0) throw new Error(`start-up probe failed: ${code}`);
-      times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    }
-    return median(times);
+  const probe = (code) => {
+    const start = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+    if (res.status !== 0) throw new Error(`start-up probe failed: ${code}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
   };
-  const bare = startup('0');
-  const withMain = startup(`await import(${JSON.stringify(main)})`);
-  const withCel = startup(`await import(${JSON.stringify(main)}); await import(${JSON.stringify(chunk)})`);
   // What a switch would do on the first route: read the bundle's rules and compile them.
   const rules = JSON.stringify(join(root, 'test', 'gateway-cel', 'crd-rules.json'));
   const compileAll =
@@ -53,7 +46,19 @@ if (!existsSync(join(root, 'dist', 'main.js'))) {
     `const texts = new Set(); const walk = (s) => { for (const r of s.rules ?? []) texts.add(r.rule); for (const c of Object.values(s.properties ?? {})) walk(c); if (s.items) walk(s.items); };` +
     `for (const vs of Object.values(d.releases['v1.1.1'].experimental)) for (const id of Object.values(vs)) walk(d.schemas[id]);` +
     `for (const t of texts) engine.compile(t, { environment: 'crd' });`;
-  const withRules = startup(compileAll);
+  const probes = {
+    bare: '0',
+    main: `await import(${JSON.stringify(main)})`,
+    cel: `await import(${JSON.stringify(main)}); await import(${JSON.stringify(chunk)})`,
+    rules: compileAll,
+  };
+  // Round by round, so that drift in the machine's load falls on every probe alike.
+  const times = Object.fromEntries(Object.keys(probes).map((k) => [k, []]));
+  for (let i = 0; i < runs; i++) for (const [k, code] of Object.entries(probes)) times[k].push(probe(code));
+  const bare = median(times.bare);
+  const withMain = median(times.main);
+  const withCel = median(times.cel);
+  const withRules = median(times.rules);
   console.log(`start-up, median of ${runs} processes (ms, and ratio to node -e 0):`);
   console.log(`  node -e 0                                  ${bare.toFixed(1)}`);
   console.log(`  main chunk                                 ${withMain.toFixed(1)} (${ratio(withMain, bare)})`);

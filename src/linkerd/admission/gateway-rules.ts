@@ -4,7 +4,7 @@
 // written object after the schema defaults they rely on. test/gateway-cel-agreement.test.ts
 // holds this translation (with routes.ts) against the CRDs' rules themselves, evaluated with
 // the CEL engine, rule by rule for every Gateway API release Linkerd 2.18+ supports; it stays
-// hand-written because the CEL evaluation is about ten times slower per route and would load
+// hand-written because the CEL evaluation is seven to twelve times slower per route and would load
 // the engine and compile the rules for every input with a route (scripts/gateway-cel-bench.mjs).
 import { isObject } from '../../model/k8s.js';
 import { type JsonPath, formatPath } from '../../model/path.js';
