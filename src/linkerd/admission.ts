@@ -74,6 +74,23 @@ export function admissionProblems(resource: Resource, target: LinkerdTarget): Ad
   return out.list;
 }
 
+/**
+ * Only what the Gateway API CRDs' validation rules refuse in a route, as `admissionProblems`
+ * applies them from `CEL_SINCE`: the translation that test/gateway-cel-agreement.test.ts holds
+ * against the rules of the CRDs themselves.
+ */
+export function gatewayRuleProblems(resource: Resource, target: LinkerdTarget): AdmissionProblem[] {
+  const spec = resource.value.spec;
+  if (!isObject(spec) || resource.group !== GATEWAY_GROUP || !isRoute(resource)) return [];
+  const out = new Problems();
+  try {
+    checkRoute({ resource, spec, target, out, layers: { webhook: false, cel: true }, kind: resource.kind, linkerdGroup: false });
+  } catch {
+    return out.list;
+  }
+  return out.list;
+}
+
 function isRoute(resource: Resource): resource is Resource & { kind: RouteContext['kind'] } {
   if (resource.group === POLICY_GROUP) return resource.kind === 'HTTPRoute';
   return resource.group === GATEWAY_GROUP && CEL_ROUTE_KINDS.includes(resource.kind ?? '');

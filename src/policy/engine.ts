@@ -3,17 +3,19 @@
 import { EvaluationError, type ParseResult } from '@marcbachmann/cel-js';
 import type { Activation, CelEngine, CompileOptions, CompileResult, EvalResult, ResourceLookup } from './types.js';
 
-import { ADMISSION_VARIABLES, admissionEnvironment } from './environment.js';
+import { ADMISSION_VARIABLES, CRD_VARIABLES, admissionEnvironment, crdEnvironment } from './environment.js';
 
 /** The variables an activation leaves out: null, as for a CREATE without params. */
-const ABSENT: Record<string, null> = Object.fromEntries(ADMISSION_VARIABLES.map((name) => [name, null]));
+const ABSENT: Record<string, null> = Object.fromEntries([...ADMISSION_VARIABLES, ...CRD_VARIABLES].map((name) => [name, null]));
 
 let env: ReturnType<typeof admissionEnvironment> | undefined;
 let policyEnv: ReturnType<typeof admissionEnvironment> | undefined;
+let crdEnv: ReturnType<typeof admissionEnvironment> | undefined;
 let lookup: ResourceLookup = () => [];
 
 function environment(kind: CompileOptions['environment'] = 'admission') {
   if (kind === 'admission') return (env ??= admissionEnvironment());
+  if (kind === 'crd') return (crdEnv ??= crdEnvironment());
   if (!policyEnv) {
     // A config's policies judge the input as a whole: `resources()` reads its objects.
     policyEnv = admissionEnvironment();
@@ -50,9 +52,9 @@ function summaryOf(err: CelError): string {
   return err.summary ?? err.message.split('\n')[0]!;
 }
 
-/** The admission variables the AST reads (as identifiers, not as fields of that name). */
+/** The admission (or CRD) variables the AST reads (as identifiers, not as fields of that name). */
 function variablesRead(node: unknown): Set<string> {
-  const names = new Set<string>(ADMISSION_VARIABLES);
+  const names = new Set<string>([...ADMISSION_VARIABLES, ...CRD_VARIABLES]);
   const read = new Set<string>();
   const stack = [node];
   while (stack.length > 0) {

@@ -31,3 +31,16 @@ export function admissionEnvironment(): Environment {
   registerMath(env);
   return env;
 }
+
+/**
+ * The environment of a CRD's `x-kubernetes-validations` rules: `self` is the value of the
+ * schema node the rule sits on, `oldSelf` its value before an update (transition rules), over
+ * the same libraries (k8s.io/apiextensions-apiserver/pkg/apiserver/schema/cel/compilation.go).
+ */
+export const CRD_VARIABLES = ['self', 'oldSelf'] as const;
+
+export function crdEnvironment(): Environment {
+  const env = admissionEnvironment();
+  for (const name of CRD_VARIABLES) env.registerVariable(name, 'dyn');
+  return env;
+}

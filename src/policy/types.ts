@@ -12,8 +12,9 @@ export interface CompileOptions {
   /**
    * `admission` (default): what a ValidatingAdmissionPolicy may use. `policy`: that and
    * `resources(group, kind[, namespace])`, the objects of the input (a config's CEL policies).
+   * `crd`: a CRD's validation rule, over `self` and `oldSelf`.
    */
-  environment?: 'admission' | 'policy';
+  environment?: 'admission' | 'policy' | 'crd';
 }
 
 /** What `resources()` answers while a policy's expressions run. */
@@ -27,6 +28,9 @@ export interface Activation {
   params?: unknown;
   namespaceObject?: unknown;
   variables?: unknown;
+  /** A CRD validation rule's node value (`crd` environment). */
+  self?: unknown;
+  oldSelf?: unknown;
 }
 
 export type EvalResult =

@@ -276,7 +276,8 @@ export function checkServiceBackendPort(ctx: RouteContext, ref: Record<string, u
   if (has(ref, 'port') && ref.port !== 0) return;
   const kind = ref.kind ?? 'Service';
   const group = ref.group ?? '';
-  const celHit = ctx.layers.cel && group === '' && kind === 'Service';
+  // The CRD rule is `has(self.port)`: a port of 0 passes it (the schema's minimum of 1 refuses it).
+  const celHit = ctx.layers.cel && !has(ref, 'port') && group === '' && kind === 'Service';
   const webhookHit =
     ctx.layers.webhook &&
     ruleLevel &&
