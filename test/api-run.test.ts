@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type LintResult, type LintWarning, type RuleError, lintFiles, lintText, loadFormatter } from '../src/api/index.js';
+import { type LintResult, type LintWarning, type RuleError, type RuleSetting, lintFiles, lintText, loadFormatter } from '../src/api/index.js';
 import { KUBE_SYSTEM_INJECTED } from './cli-helpers.js';
 import { ACME_PLUGIN, NAMESPACE } from './plugin-helpers.js';
 
@@ -178,7 +178,7 @@ describe('rule errors and warnings', () => {
 
 describe('rules as pairs', () => {
   it('applies each in order, as repeated --rule flags, and checks every one', async () => {
-    const rules = [['no-inject-system-namespace', 'off'], ['no-inject-system-namespace', ['warning']]] as const;
+    const rules: [string, RuleSetting][] = [['no-inject-system-namespace', 'off'], ['no-inject-system-namespace', ['warning']]];
     const [result] = await lintText(KUBE_SYSTEM_INJECTED, { cwd: dir, configLookup: false, rules });
     expect(result!.messages.map((m) => `${m.ruleId} ${m.level}`)).toEqual(['no-inject-system-namespace warning']);
     await expect(lintText('', { cwd: dir, configLookup: false, rules: [['nope', 'error'], ['nope', 'warning']] })).rejects.toThrow(

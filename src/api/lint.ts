@@ -1,4 +1,4 @@
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { builtinRules } from '../../rules/index.js';
 import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
 import type { CliOverrides, ResolvedConfig } from '../engine/config.js';
@@ -89,7 +89,7 @@ async function lintRun(input: Input, options: LintOptions): Promise<LintResult[]
   const cwd = resolve(options.cwd ?? process.cwd());
   const configs = configsOf(options, cwd);
   const warn = options.onWarning ?? (() => {});
-  const stdin = input.stdin ? stdinOf(typeof input.stdin.text === 'function' ? await input.stdin.text() : input.stdin.text, input.stdin.filePath, cwd) : undefined;
+  const stdin = input.stdin ? stdinOf(typeof input.stdin.text === 'function' ? await input.stdin.text() : input.stdin.text, input.stdin.filePath) : undefined;
   const found = await readPaths({
     cwd,
     paths: input.paths,
@@ -154,7 +154,7 @@ async function lintRun(input: Input, options: LintOptions): Promise<LintResult[]
  * Lints the files at `paths` (files, directories and globs, relative to `options.cwd`), as
  * `linkerd-lint <paths>` does, each file under its nearest config unless `options.config`
  * or `options.configLookup: false` says otherwise. Resolves to one result per file, sorted
- * by path (text of `stdin` first); rejects with an `Error` naming the problem (and its
+ * by path; rejects with an `Error` naming the problem (and its
  * file:line) for a bad config, a path that matches nothing, or a rule that throws (unless
  * `onRuleError` is given).
  */
@@ -175,16 +175,18 @@ export async function lintFiles(paths: string | readonly string[], options: Lint
   );
 }
 
-/** Text to lint as standard input is: bytes are decoded as a file's are (byte-order marks, UTF-16). */
-function stdinOf(text: string | Uint8Array, filePath: string | undefined, cwd: string): { bytes: Buffer; filename?: string } {
+/** Text to lint as standard input is: bytes are decoded as a file's are (UTF-8, a byte-order mark dropped). */
+function stdinOf(text: string | Uint8Array, filePath: string | undefined): { bytes: Buffer; filename?: string } {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-  return { bytes, ...(filePath !== undefined ? { filename: relative(cwd, resolve(cwd, filePath)) } : {}) };
+  // Relative to `cwd`, as `--stdin-filename` is.
+  return { bytes, ...(filePath !== undefined ? { filename: filePath } : {}) };
 }
 
 /**
  * Lints `text` as the file at `options.filePath` (which need not exist), as
  * `linkerd-lint --stdin-filename <filePath> -` does. Bytes are decoded as a file's are
- * (a byte-order mark, UTF-16). Resolves to an array of one result.
+ * (UTF-8, a byte-order mark dropped; NUL bytes make it a binary file, not linted). Resolves
+ * to an array of one result.
  */
 export async function lintText(text: string | Uint8Array, options: LintTextOptions = {}): Promise<LintResult[]> {
   return lintRun({ paths: ['-'], stdin: { text, ...(options.filePath !== undefined ? { filePath: options.filePath } : {}) } }, options);
