@@ -48,7 +48,7 @@ function readmePolicy(): { files: Record<string, string>; report: string } {
 
 /** A user's TypeScript calling every export of the API, as its declarations type it. */
 const TYPED_USE = `import {
-  type LintOptions, type LintResult, type LintMessage, type RuleInfo, type Rule, type Plugin,
+  type LintOptions, type LintResult, type LintMessage, type LintWarning, type RuleError, type RuleInfo, type Rule, type Plugin,
   builtinRules, defineRule, formatterNames, lintFiles, lintText, loadFormatter, optionDefaults, outputFixes, version,
 } from 'linkerd-lint';
 import { type FixtureTest, fixtureTests, pluginDocs, runFixtures } from 'linkerd-lint/testing';
@@ -66,7 +66,18 @@ const first: LintMessage | undefined = results[0]?.messages[0];
 const line: number | undefined = first?.line;
 const fixed: string | undefined = (await lintText('kind: Namespace\\n', { filePath: 'ns.yaml' }))[0]?.output;
 await outputFixes(results);
-const report: string = (await loadFormatter('sarif')).format(results, { color: false });
+const notes: string[] = [];
+const report: string = (await loadFormatter('sarif')).format(results, { color: false, warn: (message: string) => notes.push(message) });
+const problems: (RuleError | LintWarning)[] = [];
+const piped: LintResult[] = await lintFiles(['-', 'deploy/'], {
+  stdin: { text: async () => new Uint8Array(), filePath: 'ns.yaml' },
+  rules: [['no-open-network', 'off'], ['no-open-network', ['warning']]],
+  quiet: true,
+  cache: true,
+  cacheLocation: '.cache/',
+  onRuleError: (error: RuleError) => problems.push(error),
+  onWarning: (warning: LintWarning) => problems.push(warning),
+});
 const info: RuleInfo | undefined = builtinRules['proxy-resources'];
 const names: readonly string[] = formatterNames;
 const rule: Rule<{ max: number }, 'tooMany'> = defineRule({
@@ -92,7 +103,7 @@ const plugin: Plugin = { name: 'acme', rules: { 'max-resources': rule } };
 const fixtures: FixtureTest[] = fixtureTests({ plugin, rule: 'max-resources', dir: 'fixtures/max-resources' });
 runFixtures({ plugin, rule: 'max-resources', dir: { href: 'file:///fixtures/' }, describe: (_name: string, fn: () => void) => fn(), it: () => {} });
 const page: string = pluginDocs({ plugin, dir: 'fixtures' });
-export const used = [version, line, fixed, report.length, info?.url, names, rule.meta.id, fixtures.map((t) => t.name), page.length];
+export const used = [version, line, fixed, report.length, piped.length, info?.url, names, rule.meta.id, fixtures.map((t) => t.name), page.length];
 `;
 
 describe('npm package', () => {

@@ -4,7 +4,7 @@ import { FORMAT_NAMES, loadFormatter as loadReportFormatter } from '../report/in
 import type { FileResult } from '../model/finding.js';
 import { defaultTarget } from '../linkerd/releases.js';
 import { TOOL } from '../version.js';
-import { runOf } from './lint.js';
+import { callOf, runOf } from './lint.js';
 import type { LintResult, LoadedFormatter } from './types.js';
 
 /** The names `loadFormatter` knows: those of the CLI's `--format`. */
@@ -27,18 +27,20 @@ export async function loadFormatter(name: string = 'stylish'): Promise<LoadedFor
         return run;
       });
       const shown: FileResult[] = runs.map((run) => run.result);
-      const first = runs[0];
+      // The array a call returned names its run even when it is empty.
+      const first = callOf(results) ?? runs[0];
       const cwd = first?.cwd ?? process.cwd();
       return formatter(shown, {
         cwd,
         sourceRoot: findSourceRoot(cwd),
         color: options.color === true,
         // The built-in rules and the plugin rules of every run given.
-        rules: runs.length === 0 ? builtinRules : Object.assign({}, ...new Set(runs.map((run) => run.rules))),
+        rules: first === undefined ? builtinRules : Object.assign({}, ...new Set([first, ...runs].map((run) => run.rules))),
         // A report names one target release: that of the first run's working directory, as the CLI's does.
         target: first ? first.config.target : defaultTarget(),
         tool: TOOL,
         fixMode: first?.fixMode ?? 'none',
+        ...(options.warn ? { warn: options.warn } : {}),
       });
     },
   };

@@ -22,8 +22,11 @@ export interface LintOptions {
   configLookup?: boolean;
   /** The Linkerd release to check against (`--linkerd-version`), over what the config says. */
   linkerdVersion?: string;
-  /** Rule settings laid over every config's (`--rule`), by rule id. */
-  rules?: Readonly<Record<string, RuleSetting>>;
+  /**
+   * Rule settings laid over every config's (`--rule`), by rule id; or `[id, setting]` pairs,
+   * applied in order as repeated `--rule` flags are (each one checked, the last one winning).
+   */
+  rules?: Readonly<Record<string, RuleSetting>> | readonly (readonly [string, RuleSetting])[];
   /** Paths read only to resolve references, never reported on (`--context`), relative to `cwd`. */
   context?: readonly string[];
   /**
@@ -33,6 +36,47 @@ export interface LintOptions {
   fix?: boolean;
   /** With `fix`, apply unsafe fixes too (`--unsafe-fixes`): they change what runs. */
   unsafeFixes?: boolean;
+  /**
+   * Keep only the errors (`--quiet`): warnings and infos are left out of the results, their
+   * counts and the reports made of them.
+   */
+  quiet?: boolean;
+  /**
+   * Called for each rule that throws (`--debug` prints the `stack`), after the run: the call
+   * then resolves with the findings of every other rule and file. Without it, a rule that
+   * throws rejects the call, as ESLint does, so that its missing findings do not go unseen.
+   */
+  onRuleError?: (error: RuleError) => void;
+  /**
+   * Called with what the run has to say besides its findings, in order, as the CLI writes it to
+   * standard error after `linkerd-lint: `: a `gatewayAPI` release newer than the linter
+   * knows, a cache file that cannot be written, fixes left out because they would break
+   * their file (the CLI then exits with code 2). Without it, these are dropped.
+   */
+  onWarning?: (warning: LintWarning) => void;
+}
+
+/** A rule that threw: its findings on `file` are missing, the rest of the run is complete. */
+export interface RuleError {
+  ruleId: string;
+  /** The file it failed on, as reports name it (relative to `cwd`), or `the files together`. */
+  file: string;
+  /** What it threw: the error's name and message. */
+  message: string;
+  stack?: string;
+}
+
+/** What `onWarning` is told. */
+export interface LintWarning {
+  /**
+   * `gateway-api`: the config's `gatewayAPI` release is newer than the linter knows, so routes
+   * are not checked; `cache`: the cache file could not be written; `fix-rejected`: fixes of
+   * the rules in `ruleIds` would leave their file unparsable and were not applied.
+   */
+  kind: 'gateway-api' | 'cache' | 'fix-rejected';
+  message: string;
+  /** With `fix-rejected`: the rules whose fixes were left out. */
+  ruleIds?: string[];
 }
 
 /** What `lintFiles` takes besides `LintOptions`. */
@@ -41,6 +85,27 @@ export interface LintFilesOptions extends LintOptions {
   errorOnUnmatchedPattern?: boolean;
   /** Report named paths the config ignores with an `ignored-path` warning (default true). */
   warnIgnored?: boolean;
+  /**
+   * Reuse the last run's results while nothing that decides them changed (`--cache`): the
+   * text of every linted and context file, each file's settings, the rules and plugins, the
+   * working directory and the version. Fix runs and `stdin` always lint. Default false.
+   */
+  cache?: boolean;
+  /** With `cache`: the cache file, or a directory to keep it in (`--cache-location`; default `.linkerd-lint-cache` in `cwd`). */
+  cacheLocation?: string;
+  /**
+   * How many threads parse YAML and JSON files (`--concurrency`): a number, or `'auto'` for
+   * worker threads only on inputs of 8 MiB or more. Default 1: the calling process's threads
+   * are its own to spend. Fix runs parse in one thread.
+   */
+  concurrency?: number | 'auto';
+  /**
+   * The text a path `-` among `paths` stands for, linted with the files as `linkerd-lint - <paths>`
+   * lints standard input: as the file at `filePath` (see `lintText`), or as `<stdin>`.
+   * Without it, `-` is a file of that name. `text` may be a function that reads it, called
+   * once the config is loaded, so that a bad config fails the call before anything is read.
+   */
+  stdin?: { text: string | Uint8Array | (() => Promise<string | Uint8Array>); filePath?: string };
 }
 
 /** What `lintText` takes besides `LintOptions`. */
@@ -107,13 +172,22 @@ export interface LintResult {
   usedDeprecatedRules: { ruleId: string; replacedBy: string[] }[];
 }
 
+/** What `LoadedFormatter.format` takes; every field is optional. */
+export interface FormatOptions {
+  /** Colour the stylish format (default false). */
+  color?: boolean;
+  /** Called with a warning about the report itself: a SARIF log cut down to GitHub's upload limits. */
+  warn?: (message: string) => void;
+}
+
 /** What `loadFormatter` returns. */
 export interface LoadedFormatter {
   /**
-   * Formats results of `lintFiles` or `lintText` as the CLI's `--format` does. `color`
-   * (default false) colours the stylish format.
+   * Formats results of `lintFiles` or `lintText` as the CLI's `--format` does: the array a
+   * call returned (even an empty one) with the release and rules of its run, or results of
+   * one or more calls, named by the first one's.
    */
-  format(results: readonly LintResult[], options?: { color?: boolean }): string;
+  format(results: readonly LintResult[], options?: FormatOptions): string;
 }
 
 /** What `builtinRules` tells of each rule. */

@@ -3,26 +3,18 @@ import { builtinRules } from '../../rules/index.js';
 import type { ResolvedConfig } from '../engine/config.js';
 import { type Configs, loadConfig, loadConfigs } from '../engine/config-file.js';
 import { UsageError, systemErrorText } from '../model/errors.js';
-import { FORMAT_NAMES, loadFormatter } from '../report/index.js';
-import { type FileResult, countFindings, ruleUrl } from '../report/types.js';
+import { FORMAT_NAMES } from '../report/index.js';
+import { ruleUrl } from '../report/types.js';
 import { TOOL, VERSION } from '../version.js';
 import { type CliOptions, HELP, parseCli } from './args.js';
 import { renderRuleList, renderRuleListJson } from './docs.js';
 import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor, writeReport } from './io.js';
-import { fixParsed, lintParsed, loadPaths, parseReads, preparePolicies, readPaths, rulesOf, withIgnored } from '../engine/lint.js';
-import { pluginFingerprints } from '../engine/plugins.js';
-import { policyFingerprints } from '../engine/policies.js';
-import type { ParsedFile } from '../model/parsed.js';
-import { cacheFilePath, cacheKey, readCache, writeCache } from '../engine/cache.js';
-import { fileOfRead } from '../load/read.js';
-import { SourceFixer } from '../fix/source-fixer.js';
-import { writeFixed } from '../fix/write.js';
+import { loadPaths, preparePolicies } from '../engine/lint.js';
+import { type LintResult, type RuleError, type RuleSetting, lintFiles, loadFormatter, outputFixes } from '../api/index.js';
+import { runOf } from '../api/lint.js';
 import { watchInterruptions, yieldToSignals } from './interrupt.js';
-import type { SourceFile } from '../model/source.js';
-import { findSourceRoot } from './source-root.js';
-import { gatewayApiNotice } from '../linkerd/gateway-api.js';
 
 const rules = builtinRules;
 
@@ -171,77 +163,61 @@ export function planOutputs(formats: readonly string[], outputFiles: readonly st
   return targets;
 }
 
+/** The CLI's lint and fix runs: the programmatic API's `lintFiles`, `outputFixes` and formatters, called as a program would. */
 async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   const targets = planOutputs(opts.formats, opts.outputFiles);
-  const configs = configsFor(opts, io);
-  const config = configs.root;
   const paths = opts.paths.length > 0 ? opts.paths : ['.'];
+  // Standard input is read once the config is loaded: a bad config fails without waiting for it.
+  let stdinBytes: Buffer | undefined;
   const stdin = paths.includes('-')
-    ? { bytes: await readStdin(io), ...(opts.stdinFilename !== undefined ? { filename: opts.stdinFilename } : {}) }
+    ? { text: async () => (stdinBytes = await readStdin(io)), ...(opts.stdinFilename !== undefined ? { filePath: opts.stdinFilename } : {}) }
     : undefined;
-  const found = await readPaths({
+  const rulesFlag: [string, RuleSetting][] = opts.rules.map(([id, severity, options]) => [id, options === undefined ? severity : [severity, options]]);
+  if (opts.unusedDirectives !== undefined) rulesFlag.push(['unused-disable-directive', opts.unusedDirectives]);
+  let failed = false;
+  const ruleErrors: RuleError[] = [];
+  const fixing = opts.fix || opts.fixDryRun;
+  const results = await lintFiles(paths, {
     cwd: io.cwd,
-    paths,
-    ...(stdin ? { stdin } : {}),
-    config: configs,
+    ...(opts.config !== undefined ? { config: opts.config } : {}),
+    configLookup: opts.configLookup,
+    ...(opts.linkerdVersion !== undefined ? { linkerdVersion: opts.linkerdVersion } : {}),
+    rules: rulesFlag,
+    context: opts.context,
+    fix: fixing,
+    unsafeFixes: opts.unsafeFixes,
+    quiet: opts.quiet,
     errorOnUnmatchedPattern: opts.errorOnUnmatchedPattern,
     warnIgnored: opts.warnIgnored,
+    cache: opts.cache,
+    ...(opts.cacheLocation !== undefined ? { cacheLocation: opts.cacheLocation } : {}),
+    concurrency: opts.concurrency,
+    ...(stdin ? { stdin } : {}),
+    onRuleError: (e) => ruleErrors.push(e),
+    onWarning: (w) => {
+      io.stderr.write(`linkerd-lint: ${w.message}\n`);
+      // A fix that would break its file is a bug in the rule: the run fails, as for a rule that throws.
+      if (w.kind === 'fix-rejected') failed = true;
+    },
   });
-  // A fix run needs the syntax trees, and standard input is never the same twice: both always lint.
-  const cacheFile = opts.cache && !(opts.fix || opts.fixDryRun) && !stdin ? cacheFilePath(io.cwd, opts.cacheLocation) : undefined;
-  // The cache file is no manifest, whatever its name.
-  const read = cacheFile ? { ...found, sources: found.sources.filter((s) => fileOfRead(s).path !== cacheFile) } : found;
-  const { ignored } = read;
-  for (const notice of new Set(configs.used().flatMap((c) => c.targets().map(gatewayApiNotice)))) {
-    if (notice) io.stderr.write(`linkerd-lint: ${notice}\n`);
-  }
-  const fixer = new SourceFixer();
-  const fixing = opts.fix || opts.fixDryRun;
-  // A plugin's module and a policy's text are part of what the results depend on (a plugin's own imports are not: see the README).
-  const fileConfigs = cacheFile ? read.sources.map((s) => configs.forPath(fileOfRead(s).path)) : [];
-  const key = cacheFile
-    ? cacheKey(read, configs, [...Object.keys(rules), ...pluginFingerprints(fileConfigs), ...policyFingerprints(fileConfigs)], VERSION, io.cwd)
-    : undefined;
-  const hit = cacheFile && key ? readCache(cacheFile, key, read) : undefined;
-  let parsed: ParsedFile[] = [];
-  let run;
-  if (hit) {
-    run = { results: hit, ruleErrors: [], changed: new Map<SourceFile, string>(), rejected: [] };
-  } else {
-    const loaded = await parseReads(read, { keepTrees: fixing, concurrency: opts.concurrency });
-    parsed = loaded.parsed;
-    const { context } = loaded;
-    run = fixing
-      ? fixParsed(parsed, { config: configs, rules, fixer, context, unsafe: opts.unsafeFixes })
-      : { ...lintParsed(parsed, { config: configs, rules, fixer, context }), changed: new Map<SourceFile, string>(), rejected: [] };
-    if (cacheFile && key && run.ruleErrors.length === 0) {
-      const problem = writeCache(cacheFile, key, run.results);
-      if (problem) io.stderr.write(`linkerd-lint: ${problem}\n`);
-    }
-  }
-  const { ruleErrors } = run;
-  const results = withIgnored(run.results, ignored);
 
-  let failed = false;
-  for (const r of run.rejected) {
-    io.stderr.write(`linkerd-lint: ${r.message}\n`);
-    failed = true;
-  }
   // With --fix on standard input the fixed text is the output, so the report goes to stderr.
   let report = io.stdout;
   if (opts.fix) {
-    const writes = [...run.changed].filter(([file]) => !file.stdin);
+    const writes = results.filter((r) => r.output !== undefined && !runOf(r)?.read?.stdin);
     const interruption = watchInterruptions();
     let written = 0;
     try {
-      for (const [file, text] of writes) {
+      for (const r of writes) {
         await yieldToSignals();
         if (interruption.signal) break;
-        const error = writeFixed(file, text);
-        if (error) {
-          io.stderr.write(`linkerd-lint: ${error}\n`);
+        try {
+          await outputFixes([r]);
+          written++;
+        } catch (err) {
+          io.stderr.write(`linkerd-lint: ${(err as Error).message}\n`);
           failed = true;
-        } else written++;
+        }
       }
     } finally {
       interruption.dispose();
@@ -251,32 +227,24 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
       return interruption.exitCode;
     }
     if (stdin) {
-      const stdinFile = parsed.find((p) => p.file.stdin)?.file;
+      const stdinResult = results.find((r) => runOf(r)?.read?.stdin);
       // Text the config ignores was not linted: it comes back as it was given.
-      io.stdout.write(stdinFile ? (run.changed.get(stdinFile) ?? stdinFile.text) : stdin.bytes.toString('utf8'));
+      io.stdout.write(stdinResult ? (stdinResult.output ?? runOf(stdinResult)!.read!.text) : stdinBytes!.toString('utf8'));
       report = io.stderr;
     }
   }
 
-  const shown: FileResult[] = opts.quiet
-    ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') }))
-    : results;
-  const fixMode = fixing ? (opts.unsafeFixes ? 'unsafe' : 'safe') : 'none';
-
   // With --fix-dry-run the diff is the output (a patch a script can apply), so the report goes to stderr.
   if (opts.fixDryRun) {
-    io.stdout.write(await dryRunDiffs(run.changed, useColor(opts.color, io.env, io.stdout.isTTY)));
+    io.stdout.write(await dryRunDiffs(results, useColor(opts.color, io.env, io.stdout.isTTY)));
     report = io.stderr;
   }
-  const sourceRoot = findSourceRoot(io.cwd);
-  // Reports describe every rule of the run: the built-in ones and those of each config's plugins.
-  const reported = rulesOf(configs.used());
   for (const target of targets) {
-    const formatter = (await loadFormatter(target.format))!;
+    const formatter = await loadFormatter(target.format);
     const stream = target.file === undefined ? report : undefined;
     const color = stream ? useColor(opts.color, io.env, stream.isTTY) : false;
     const warn = (message: string) => io.stderr.write(`linkerd-lint: ${message}\n`);
-    let text = formatter(shown, { cwd: io.cwd, sourceRoot, color, rules: reported, target: config.target, tool: TOOL, fixMode, warn });
+    const text = formatter.format(results, { color, warn });
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
   }
@@ -290,20 +258,26 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   }
   if (ruleErrors.length > 0 || failed) return EXIT_USAGE;
 
-  const counts = countFindings(shown.flatMap((r) => r.findings));
-  if (counts.errors > 0) return EXIT_FINDINGS;
-  if (opts.maxWarnings !== undefined && opts.maxWarnings >= 0 && counts.warnings > opts.maxWarnings) {
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  if (errors > 0) return EXIT_FINDINGS;
+  if (opts.maxWarnings !== undefined && opts.maxWarnings >= 0 && warnings > opts.maxWarnings) {
     io.stderr.write(`linkerd-lint found too many warnings (maximum: ${opts.maxWarnings}).\n`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
 }
 
-async function dryRunDiffs(changed: ReadonlyMap<SourceFile, string>, color: boolean): Promise<string> {
+/** The changes of a fix run as unified diffs, by path: each changed file's text as read against its `output`. */
+async function dryRunDiffs(results: readonly LintResult[], color: boolean): Promise<string> {
   const { unifiedDiff } = await import('../fix/diff.js');
-  return [...changed]
-    .sort(([a], [b]) => a.displayPath.localeCompare(b.displayPath))
-    .map(([file, text]) => unifiedDiff(file.displayPath, file.text, text, color))
+  return results
+    .flatMap((r) => {
+      const read = runOf(r)?.read;
+      return r.output !== undefined && read ? [{ read, text: r.output }] : [];
+    })
+    .sort((a, b) => a.read.displayPath.localeCompare(b.read.displayPath))
+    .map(({ read, text }) => unifiedDiff(read.displayPath, read.text, text, color))
     .join('');
 }
 

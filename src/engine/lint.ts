@@ -266,9 +266,11 @@ export function fixParsed(
     lint: (files) => lintParsed([...files], input).results.flatMap((r) => r.findings),
   });
   const out = lintParsed(loop.files, input);
-  const fixedText = new Map([...loop.changed].map(([from, text]) => [from.path, text]));
+  // Standard input may be given the path of a linted file: it keeps its own fixed text.
+  const keyOf = (file: SourceFile) => `${file.stdin ? '-' : ''}\0${file.path}`;
+  const fixedText = new Map([...loop.changed].map(([from, text]) => [keyOf(from), text]));
   for (const r of out.results) {
-    const text = fixedText.get(r.file.path);
+    const text = fixedText.get(keyOf(r.file));
     if (text !== undefined) r.output = text;
   }
   return { ...out, changed: loop.changed, rejected: loop.rejected };
