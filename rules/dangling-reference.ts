@@ -146,6 +146,18 @@ export default defineRule({
 
 type Ctx = RuleContext<Options, 'missing' | 'noServerSelected'>;
 
+/** `existsImplicitly`, asked once per reference target: for a Service named like a mirror (`<service>-<suffix>`) it goes through every Service. */
+function existsWithoutManifest(target: RefTarget, namespace: string | undefined, name: string, facts: ImplicitFacts): boolean {
+  let answers = implicitAnswers.get(facts);
+  if (!answers) implicitAnswers.set(facts, (answers = new Map()));
+  const key = `${target.kind}\0${target.group}\0${nameKey(namespace, name)}`;
+  let found = answers.get(key);
+  if (found === undefined) answers.set(key, (found = existsImplicitly(target, namespace, name, facts)));
+  return found;
+}
+
+const implicitAnswers = new WeakMap<ImplicitFacts, Map<string, boolean>>();
+
 /** True when a Server of `group` in `namespace` has the labels `selector` asks for; one answer per tree and selector, as copies ask alike. */
 function selectsServer(tree: ManifestTree, namespace: string | undefined, group: string, selector: LabelSelector): boolean {
   let answers = selections.get(tree);
@@ -161,16 +173,16 @@ function selectsServer(tree: ManifestTree, namespace: string | undefined, group:
 
 const selections = new WeakMap<ManifestTree, Map<string, boolean>>();
 
-/** JSON with each number and string tagged, so that values `matchesSelector` tells apart (`.nan`, `"NaN"`) get apart keys. */
+/** JSON with each number and string tagged, so that values `matchesSelector` tells apart (`.nan`, `"NaN"`) get different keys. */
 function exactKey(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? `n${v}` : typeof v === 'string' ? `s${v}` : v));
 }
 
 /**
  * The same kind and name in another namespace of the judging tree: a namespace mistake,
- * usually. The first such object is the first of a name with a namespace set, unless that one
- * is in `namespace`: then it is the first in a namespace other than that one's. Both are
- * indexed once per tree, as copies of one object miss alike.
+ * usually. Indexed once per tree, as copies of one object miss alike: per name, the first
+ * object with a namespace set and the first in another namespace than that one, so the first
+ * not in `namespace` is one of the two.
  */
 function inOtherNamespace(local: ManifestTree, target: RefTarget, namespace: string | undefined, name: string): Resource | undefined {
   if (target.clusterScoped) return undefined;
@@ -197,7 +209,7 @@ const namespacedByName = new WeakMap<ManifestTree, Map<string, Map<string, { fir
 function checkName(ctx: Ctx, local: ManifestTree, resource: Resource, ref: FoundReference, target: RefTarget, name: string, facts: ImplicitFacts): void {
   const namespace = ref.namespace;
   if (ctx.tree.find(target.kind, namespace, name, target.group)) return;
-  if (existsImplicitly(target, namespace, name, facts)) return;
+  if (existsWithoutManifest(target, namespace, name, facts)) return;
   const otherGroup = inOtherGroup(local, ref, target, name);
   const otherNamespace = otherGroup ? undefined : inOtherNamespace(local, target, namespace, name);
   if (!otherGroup && !otherNamespace && !canJudgeReference(local, ctx.references, target.kind, target.group, namespace)) return;
