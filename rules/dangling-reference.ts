@@ -1,7 +1,7 @@
 import { type RuleContext, defineRule, optionDefaults } from '../src/engine/rule.js';
 import type { Resource } from '../src/model/resource.js';
 import type { LabelSelector } from '../src/model/selectors.js';
-import type { ManifestTree } from '../src/model/tree.js';
+import { type ManifestTree, nameKey } from '../src/model/tree.js';
 import {
   type FoundReference,
   type ImplicitFacts,
@@ -15,7 +15,7 @@ import {
   referencesIn,
   scopedTrees,
 } from '../src/linkerd/reference-catalog.js';
-import { canJudgeReference, nearMiss } from '../src/linkerd/references.js';
+import { canJudgeReference, namesIn, nearMiss } from '../src/linkerd/references.js';
 import { WorkloadModel } from '../src/linkerd/workloads.js';
 
 const RELATION: Record<RefRole, string> = {
@@ -146,16 +146,70 @@ export default defineRule({
 
 type Ctx = RuleContext<Options, 'missing' | 'noServerSelected'>;
 
-/** The same kind and name in another namespace of the judging tree: a namespace mistake, usually. */
+/** `existsImplicitly`, asked once per reference target: for a Service named like a mirror (`<service>-<suffix>`) it goes through every Service. */
+function existsWithoutManifest(target: RefTarget, namespace: string | undefined, name: string, facts: ImplicitFacts): boolean {
+  let answers = implicitAnswers.get(facts);
+  if (!answers) implicitAnswers.set(facts, (answers = new Map()));
+  const key = `${target.kind}\0${target.group}\0${nameKey(namespace, name)}`;
+  let found = answers.get(key);
+  if (found === undefined) answers.set(key, (found = existsImplicitly(target, namespace, name, facts)));
+  return found;
+}
+
+const implicitAnswers = new WeakMap<ImplicitFacts, Map<string, boolean>>();
+
+/** True when a Server of `group` in `namespace` has the labels `selector` asks for; one answer per tree and selector, as copies ask alike. */
+function selectsServer(tree: ManifestTree, namespace: string | undefined, group: string, selector: LabelSelector): boolean {
+  let answers = selections.get(tree);
+  if (!answers) selections.set(tree, (answers = new Map()));
+  const key = `${group}\0${nameKey(namespace, exactKey(selector))}`;
+  let found = answers.get(key);
+  if (found === undefined) {
+    found = tree.selectByLabels('Server', namespace, selector).some((s) => s.group === group);
+    answers.set(key, found);
+  }
+  return found;
+}
+
+const selections = new WeakMap<ManifestTree, Map<string, boolean>>();
+
+/** JSON with each number and string tagged, so that values `matchesSelector` tells apart (`.nan`, `"NaN"`) get different keys. */
+function exactKey(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' ? `n${v}` : typeof v === 'string' ? `s${v}` : v));
+}
+
+/**
+ * The same kind and name in another namespace of the judging tree: a namespace mistake,
+ * usually. Indexed once per tree, as copies of one object miss alike: per name, the first
+ * object with a namespace set and the first in another namespace than that one, so the first
+ * not in `namespace` is one of the two.
+ */
 function inOtherNamespace(local: ManifestTree, target: RefTarget, namespace: string | undefined, name: string): Resource | undefined {
   if (target.clusterScoped) return undefined;
-  return local.ofKind(target.kind, target.group).find((r) => r.name === name && r.namespace !== namespace && r.namespace !== undefined);
+  let index = namespacedByName.get(local);
+  if (!index) namespacedByName.set(local, (index = new Map()));
+  const kindKey = `${target.kind}\0${target.group}`;
+  let byName = index.get(kindKey);
+  if (!byName) {
+    byName = new Map();
+    for (const r of local.ofKind(target.kind, target.group)) {
+      if (r.name === undefined || r.namespace === undefined) continue;
+      const entry = byName.get(r.name);
+      if (!entry) byName.set(r.name, { first: r });
+      else if (!entry.elsewhere && r.namespace !== entry.first.namespace) entry.elsewhere = r;
+    }
+    index.set(kindKey, byName);
+  }
+  const entry = byName.get(name);
+  return entry && (entry.first.namespace !== namespace ? entry.first : entry.elsewhere);
 }
+
+const namespacedByName = new WeakMap<ManifestTree, Map<string, Map<string, { first: Resource; elsewhere?: Resource }>>>();
 
 function checkName(ctx: Ctx, local: ManifestTree, resource: Resource, ref: FoundReference, target: RefTarget, name: string, facts: ImplicitFacts): void {
   const namespace = ref.namespace;
   if (ctx.tree.find(target.kind, namespace, name, target.group)) return;
-  if (existsImplicitly(target, namespace, name, facts)) return;
+  if (existsWithoutManifest(target, namespace, name, facts)) return;
   const otherGroup = inOtherGroup(local, ref, target, name);
   const otherNamespace = otherGroup ? undefined : inOtherNamespace(local, target, namespace, name);
   if (!otherGroup && !otherNamespace && !canJudgeReference(local, ctx.references, target.kind, target.group, namespace)) return;
@@ -194,9 +248,8 @@ function checkName(ctx: Ctx, local: ManifestTree, resource: Resource, ref: Found
 function checkSelector(ctx: Ctx, local: ManifestTree, resource: Resource, ref: FoundReference, selector: LabelSelector): void {
   const namespace = ref.namespace;
   if (!canJudgeReference(local, ctx.references, 'Server', ref.group, namespace)) return;
-  const servers = local.inNamespace('Server', namespace, ref.group);
-  if (ctx.tree.selectByLabels('Server', namespace, selector).some((s) => s.group === ref.group)) return;
-  const names = [...new Set(servers.flatMap((s) => (s.name ? [s.name] : [])))].sort();
+  if (selectsServer(ctx.tree, namespace, ref.group, selector)) return;
+  const names = namesIn(local, 'Server', ref.group, namespace);
   ctx.report({
     resource,
     path: [...ref.path, 'selector'],

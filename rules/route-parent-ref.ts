@@ -2,7 +2,7 @@ import { type RuleContext, defineRule, optionDefaults } from '../src/engine/rule
 import { isObject } from '../src/model/k8s.js';
 import { type JsonPath, formatPath } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
-import type { ManifestTree } from '../src/model/tree.js';
+import { type ManifestTree, nameKey } from '../src/model/tree.js';
 import { admissionProblems } from '../src/linkerd/admission.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from '../src/linkerd/admission/coverage.js';
 import {
@@ -45,35 +45,78 @@ function portOf(ref: Record<string, unknown>): number | undefined {
   return typeof ref.port === 'number' && ref.port !== 0 ? ref.port : undefined;
 }
 
-/** Every Service called `name` in `namespace` (several overlays may define one). */
-function servicesNamed(tree: ManifestTree, namespace: string | undefined, name: string): Resource[] {
-  return tree.named('Service', namespace, name).filter((s) => s.group === '');
+/** What the Services called `name` in `namespace` expose (several overlays may define one). */
+interface ServicePorts {
+  /** How many such Services the tree holds. */
+  count: number;
+  /** True when one of them declares no port: it is partial (a patch, a template). */
+  partial: boolean;
+  /** The ports any of them declares, ascending. */
+  ports: number[];
+  portNames: Set<string>;
 }
 
-const portsOf = new WeakMap<Resource, { port: number; name?: string }[]>();
+/** The ports of the Services of one namespace and name, gathered once per tree: every route to them asks alike. */
+function servicesNamed(tree: ManifestTree, namespace: string | undefined, name: string): ServicePorts {
+  let byName = servicePortsOf.get(tree);
+  if (!byName) servicePortsOf.set(tree, (byName = new Map()));
+  const key = nameKey(namespace, name);
+  let found = byName.get(key);
+  if (!found) {
+    const declared = tree.named('Service', namespace, name).filter((s) => s.group === '').map(servicePorts);
+    found = {
+      count: declared.length,
+      partial: declared.some((ports) => ports.length === 0),
+      ports: [...new Set(declared.flat().map((p) => p.port))].sort((a, b) => a - b),
+      portNames: new Set(declared.flat().flatMap((p) => (p.name === undefined ? [] : [p.name]))),
+    };
+    byName.set(key, found);
+  }
+  return found;
+}
+
+const servicePortsOf = new WeakMap<ManifestTree, Map<string, ServicePorts>>();
 
 function servicePorts(service: Resource): { port: number; name?: string }[] {
-  let ports = portsOf.get(service);
-  if (!ports) {
-    const spec = isObject(service.value.spec) ? service.value.spec : {};
-    ports = (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p) =>
-      isObject(p) && typeof p.port === 'number' ? [{ port: p.port, ...(typeof p.name === 'string' ? { name: p.name } : {}) }] : [],
-    );
-    portsOf.set(service, ports);
-  }
-  return ports;
+  const spec = isObject(service.value.spec) ? service.value.spec : {};
+  return (Array.isArray(spec.ports) ? spec.ports : []).flatMap((p) =>
+    isObject(p) && typeof p.port === 'number' ? [{ port: p.port, ...(typeof p.name === 'string' ? { name: p.name } : {}) }] : [],
+  );
 }
+
+/** The Gateways of a tree: the namespaces each name is used in (`undefined` for none set), and every listener name. */
+interface Gateways {
+  namespacesOf: Map<string, Set<string | undefined>>;
+  listeners: Set<unknown>;
+}
+
+function gatewaysOf(tree: ManifestTree): Gateways {
+  let found = gatewayIndex.get(tree);
+  if (!found) {
+    found = { namespacesOf: new Map(), listeners: new Set() };
+    for (const g of tree.ofKind('Gateway', GATEWAY_GROUP)) {
+      if (g.name !== undefined) {
+        const namespaces = found.namespacesOf.get(g.name);
+        if (namespaces) namespaces.add(g.namespace);
+        else found.namespacesOf.set(g.name, new Set([g.namespace]));
+      }
+      const spec = isObject(g.value.spec) ? g.value.spec : {};
+      if (Array.isArray(spec.listeners)) for (const l of spec.listeners) if (isObject(l)) found.listeners.add(l.name);
+    }
+    gatewayIndex.set(tree, found);
+  }
+  return found;
+}
+
+const gatewayIndex = new WeakMap<ManifestTree, Gateways>();
 
 /** True when the tree holds a Gateway this parentRef can be meant for: by name, or by a listener its sectionName names. */
 function gatewayMeant(tree: ManifestTree, ref: Record<string, unknown>, namespace: string | undefined, name: string): boolean {
-  const gateways = tree.ofKind('Gateway', GATEWAY_GROUP);
-  if (gateways.some((g) => g.name === name && (g.namespace === namespace || namespace === undefined || g.namespace === undefined))) return true;
+  const { namespacesOf, listeners } = gatewaysOf(tree);
+  const namespaces = namespacesOf.get(name);
+  if (namespaces && (namespace === undefined || namespaces.has(namespace) || namespaces.has(undefined))) return true;
   const section = stringField(ref, 'sectionName');
-  if (!section) return false;
-  return gateways.some((g) => {
-    const spec = isObject(g.value.spec) ? g.value.spec : {};
-    return Array.isArray(spec.listeners) && spec.listeners.some((l) => isObject(l) && l.name === section);
-  });
+  return section !== undefined && listeners.has(section);
 }
 
 /** The Services a route's rules send traffic to, by `namespace/name`. */
@@ -94,11 +137,11 @@ function backendServices(route: Resource): Set<string> {
 function serviceEvidence(trees: Trees, route: Resource, ref: Record<string, unknown>, namespace: string | undefined, name: string): string | undefined {
   if (gatewayMeant(trees.all, ref, namespace, name)) return undefined;
   const services = servicesNamed(trees.local, namespace, name);
-  if (services.length === 0) return undefined;
+  if (services.count === 0) return undefined;
   const port = portOf(ref);
   const section = stringField(ref, 'sectionName');
-  if (port !== undefined && services.some((s) => servicePorts(s).some((p) => p.port === port))) return `it exposes port ${port}`;
-  if (section !== undefined && services.some((s) => servicePorts(s).some((p) => p.name === section))) return `it has a port named ${section}`;
+  if (port !== undefined && services.ports.some((p) => p === port)) return `it exposes port ${port}`;
+  if (section !== undefined && services.portNames.has(section)) return `it has a port named ${section}`;
   if (backendServices(route).has(`${namespace ?? ''}/${name}`)) return "it is this route's backend too";
   return undefined;
 }
@@ -270,16 +313,14 @@ function checkParentPort(ctx: Ctx, local: ManifestTree, route: Resource, ref: Re
   const port = portOf(ref);
   if (port === undefined) return;
   const services = servicesNamed(local, namespace, name);
-  const declared = services.map(servicePorts);
   // A Service without ports in the input is partial (a patch, a template): nothing to compare with.
-  if (services.length === 0 || declared.some((ports) => ports.length === 0)) return;
-  if (declared.some((ports) => ports.some((p) => p.port === port))) return;
-  const ports = [...new Set(declared.flat().map((p) => p.port))].sort((a, b) => a - b);
+  if (services.count === 0 || services.partial) return;
+  if (services.ports.some((p) => p === port)) return;
   ctx.report({
     resource: route,
     path: [...path, 'port'],
     messageId: 'parentPort',
-    data: { at: formatPath(path), port, name, ports: ports.join(', ') },
+    data: { at: formatPath(path), port, name, ports: services.ports.join(', ') },
   });
 }
 

@@ -1,5 +1,5 @@
 import { defineRule, optionDefaults } from '../src/engine/rule.js';
-import { clientPolicyAnnotations, outboundRoutes, overridingField, profileService } from '../src/linkerd/effective-config.js';
+import { clientPolicyAnnotations, overridingField, profileService, routeNames, routesOfParent } from '../src/linkerd/effective-config.js';
 import { type ReferenceScope, scopeOption, scopedTrees } from '../src/linkerd/reference-catalog.js';
 import type { Resource } from '../src/model/resource.js';
 import type { ManifestTree } from '../src/model/tree.js';
@@ -70,10 +70,7 @@ export default defineRule({
       const tree = (scoped ??= scopedTrees(ctx.tree, ctx.options.scope))(resource);
       const service = tree.find('Service', namespace, serviceName, '');
       if (!service) continue;
-      const attached = outboundRoutes(tree, ctx.target, ctx.clusterDomain).filter(
-        (r) => r.parent.kind === 'Service' && r.parent.name === serviceName && r.parent.namespace === namespace,
-      );
-      const routes = [...new Set(attached.map((r) => r.describe))];
+      const routes = routeNames(routesOfParent(tree, ctx.target, ctx.clusterDomain, 'Service', namespace, serviceName));
       const annotations = clientPolicyAnnotations(service, ctx.target);
       if (!routes.length && !annotations.length) continue;
       const ignored = [...routes, ...(annotations.length ? [`the Service's annotation${annotations.length > 1 ? 's' : ''} ${annotations.join(', ')}`] : [])];

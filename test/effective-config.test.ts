@@ -1,7 +1,7 @@
 // The effective outbound configuration: which timeout and retry each route rule gets, and from where, per release.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { outboundRoutes, policyDurationOf, profileService, ruleTimeoutsRead, shadowingProfile } from '../src/linkerd/effective-config.js';
+import { outboundRoutes, policyDurationOf, profileService, routeNames, routesOfParent, ruleTimeoutsRead, shadowingProfile } from '../src/linkerd/effective-config.js';
 import { type LinkerdTarget, parseLinkerdVersion } from '../src/linkerd/releases.js';
 import { parseSource } from '../src/load/parse.js';
 import { SourceFile } from '../src/model/source.js';
@@ -133,6 +133,36 @@ describe('outbound routes', () => {
     expect(shadowingProfile(tree(profile('  routes: [{name: a, condition: {method: GET}}]')), 'cart', 'shop', 'cluster.local')).toBeUndefined();
     const text = `${service()}\n---\n${profile('  routes: [{name: a, condition: {method: GET}}]').replace('example.org', 'cluster.local')}\n---\n${route()}`;
     expect(outboundRoutes(tree(text), target('2.20'), 'cluster.local')[0]!.parent.profile?.name).toBe('cart.shop.svc.cluster.local');
+  });
+
+  it('asks each profile name once per tree: a second Service of that name in another namespace gets its own answer', () => {
+    const profile = (namespace: string, spec: string) =>
+      `apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata:\n  name: cart.${namespace}.svc.cluster.local\n  namespace: ${namespace}\nspec:\n${spec}`;
+    const t = tree([profile('shop', '  retryBudget: {retryRatio: 0.2}'), profile('shop', '  routes: [{name: a, condition: {method: GET}}]'), profile('shop2', '  retryBudget: {retryRatio: 0.2}')].join('\n---\n'));
+    const shop = t.named('ServiceProfile', 'shop', 'cart.shop.svc.cluster.local')[1];
+    expect(shadowingProfile(t, 'cart', 'shop', 'cluster.local')).toBe(shop);
+    expect(shadowingProfile(t, 'cart', 'shop2', 'cluster.local')).toBeUndefined();
+    expect(shadowingProfile(t, 'cart', 'shop', 'cluster.local')).toBe(shop);
+  });
+
+  it('lists the routes of each parent in input order, once per parent, with their distinct names', () => {
+    const other = (name: string, parent: string) => route({ parent }).replace('  name: r', `  name: ${name}`);
+    const text = [
+      service(),
+      route(),
+      other('s', '    - {name: cart, namespace: shop2, kind: Service, group: core}'),
+      route(),
+      other('e', '    - {name: cart, kind: EgressNetwork, group: policy.linkerd.io}'),
+      other('t', '    - {name: cart, kind: Service, group: core}'),
+    ].join('\n---\n');
+    const t = tree(text);
+    const shop = routesOfParent(t, target('2.20'), 'cluster.local', 'Service', 'shop', 'cart');
+    expect(shop.map((r) => r.describe)).toEqual(['HTTPRoute r', 'HTTPRoute r', 'HTTPRoute t']);
+    expect(routeNames(shop)).toEqual(['HTTPRoute r', 'HTTPRoute t']);
+    expect(routesOfParent(t, target('2.20'), 'cluster.local', 'Service', 'shop', 'cart')).toBe(shop);
+    expect(routesOfParent(t, target('2.20'), 'cluster.local', 'Service', 'shop2', 'cart').map((r) => r.describe)).toEqual(['HTTPRoute s']);
+    expect(routesOfParent(t, target('2.20'), 'cluster.local', 'EgressNetwork', 'shop', 'cart').map((r) => r.describe)).toEqual(['HTTPRoute e']);
+    expect(routesOfParent(t, target('2.20'), 'cluster.local', 'Service', undefined, 'cart')).toEqual([]);
   });
 
   it('reads the balancer failure-accrual mode the target knows', () => {

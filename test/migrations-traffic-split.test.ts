@@ -157,6 +157,43 @@ describe('migrateTrafficSplit', () => {
     });
   });
 
+  it('judges each split of one tree against its own apex: copies agree, other names and namespaces do not', () => {
+    const inNamespace = (text: string, ns: string) => text.replaceAll('namespace: emojivoto', `namespace: ${ns}`);
+    const profile = (ns: string, spec: string) =>
+      `apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nmetadata:\n  name: web-apex.${ns}.svc.cluster.local\n  namespace: ${ns}\nspec:\n${spec}`;
+    const second = CANARY.replace('name: web-ts', 'name: web-ts-2');
+    const text = [
+      SERVICES,
+      inNamespace(SERVICES, 'staging'),
+      inNamespace(SERVICES, 'prod').replace('  - port: 80\n', '  - port: 80\n  - port: 81\n'),
+      profile('emojivoto', '  retryBudget: {retryRatio: 0.2}\n'),
+      profile('staging', '  dstOverrides: [{authority: web-svc.staging.svc.cluster.local, weight: 1}]\n'),
+      CANARY,
+      CANARY,
+      second,
+      inNamespace(CANARY, 'staging'),
+      inNamespace(CANARY, 'prod'),
+    ].join('---\n');
+    const resources = parse(text).resources;
+    const tree = new ManifestTree(resources);
+    const reasons = resources
+      .filter((r) => r.kind === 'TrafficSplit')
+      .map((ts) => {
+        const m = migrateTrafficSplit(ts, tree, target('2.20'), 'cluster.local');
+        return `${ts.namespace}/${ts.name}: ${m.ok ? m.describe : m.reason}`;
+      });
+    expect(reasons).toEqual([
+      'emojivoto/web-ts: TrafficSplit web-ts-2 splits Service web-apex too, and the adaptor lets the last one synced win: keep one',
+      'emojivoto/web-ts: TrafficSplit web-ts-2 splits Service web-apex too, and the adaptor lets the last one synced win: keep one',
+      'emojivoto/web-ts-2: TrafficSplit web-ts splits Service web-apex too, and the adaptor lets the last one synced win: keep one',
+      'staging/web-ts: ServiceProfile web-apex.staging.svc.cluster.local sets spec.dstOverrides, which would keep overriding the HTTPRoute once the split is gone: remove them',
+      "prod/web-ts: Service web-apex has 2 ports (80 and 81): the split applies to each, but an HTTPRoute's backendRefs carry one port, so write one HTTPRoute per HTTP port (parentRefs[].port) by hand",
+    ]);
+    const alone = new ManifestTree(resources.filter((r) => r !== resources.find((x) => x.name === 'web-ts-2')));
+    const copies = resources.filter((r) => r.kind === 'TrafficSplit' && r.namespace === 'emojivoto' && r.name === 'web-ts');
+    for (const copy of copies) expect(migrateTrafficSplit(copy, alone, target('2.20'), 'cluster.local')).toMatchObject({ ok: true, safe: true });
+  });
+
   it('drops retry and timeout annotations, which would start configuring the route', () => {
     const m = migrate(`${SERVICES}---\n${CANARY.replace('  namespace: emojivoto\nspec', '  namespace: emojivoto\n  annotations:\n    retry.linkerd.io/http: 5xx\n    team: web\nspec')}`);
     expect(m.ok && m.manifests[0]!.metadata).toEqual({ name: 'web-ts', namespace: 'emojivoto', annotations: { team: 'web' } });

@@ -25,7 +25,7 @@
 import { isObject } from '../model/k8s.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
-import type { ManifestTree } from '../model/tree.js';
+import { type ManifestTree, nameKey } from '../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from './admission/coverage.js';
 import { placesFor, readByTarget } from './annotation-sites.js';
 import { keyInfo } from './annotations.js';
@@ -202,8 +202,18 @@ export function overridingField(profile: Resource): 'routes' | 'dstOverrides' | 
  */
 export function shadowingProfile(tree: ManifestTree, service: string, namespace: string, clusterDomain: string): Resource | undefined {
   const name = profileName(service, namespace, clusterDomain);
-  return tree.namedAnywhere('ServiceProfile', name).find((p) => p.group === 'linkerd.io' && overridingField(p) !== undefined);
+  // Every route of the Service, and every copy of it, asks the same: the profiles are searched once.
+  let byName = shadowingOf.get(tree);
+  if (!byName) shadowingOf.set(tree, (byName = new Map()));
+  let found = byName.get(name);
+  if (found === undefined) {
+    found = tree.namedAnywhere('ServiceProfile', name).find((p) => p.group === 'linkerd.io' && overridingField(p) !== undefined) ?? null;
+    byName.set(name, found);
+  }
+  return found ?? undefined;
 }
+
+const shadowingOf = new WeakMap<ManifestTree, Map<string, Resource | null>>();
 
 function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; badRequest?: string } {
   const timeouts: ParentSettings['timeouts'] = {};
@@ -361,6 +371,45 @@ export function outboundRoutes(tree: ManifestTree, target: LinkerdTarget, cluste
 }
 
 const outboundCache = new WeakMap<ManifestTree, Map<string, readonly OutboundRoute[]>>();
+
+/**
+ * The routes of `outboundRoutes` attached to one Service or EgressNetwork, in input order:
+ * the same array for every caller asking for that parent, as copies of one object ask alike.
+ */
+export function routesOfParent(
+  tree: ManifestTree,
+  target: LinkerdTarget,
+  clusterDomain: string,
+  kind: ParentSettings['kind'],
+  namespace: string | undefined,
+  name: string,
+): readonly OutboundRoute[] {
+  const routes = outboundRoutes(tree, target, clusterDomain);
+  let byParent = byParentOf.get(routes);
+  if (!byParent) {
+    byParent = new Map();
+    for (const r of routes) {
+      const key = `${r.parent.kind}\0${nameKey(r.parent.namespace, r.parent.name)}`;
+      const list = byParent.get(key);
+      if (list) list.push(r);
+      else byParent.set(key, [r]);
+    }
+    byParentOf.set(routes, byParent);
+  }
+  return byParent.get(`${kind}\0${nameKey(namespace, name)}`) ?? NO_ROUTES;
+}
+
+const byParentOf = new WeakMap<readonly OutboundRoute[], Map<string, OutboundRoute[]>>();
+const NO_ROUTES: readonly OutboundRoute[] = [];
+
+/** The distinct `describe` of these routes (`HTTPRoute cart`), in order; one list per array of `routesOfParent`. */
+export function routeNames(routes: readonly OutboundRoute[]): readonly string[] {
+  let names = namesOf.get(routes);
+  if (!names) namesOf.set(routes, (names = [...new Set(routes.map((r) => r.describe))]));
+  return names;
+}
+
+const namesOf = new WeakMap<readonly OutboundRoute[], readonly string[]>();
 
 function buildOutboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): OutboundRoute[] {
   const out: OutboundRoute[] = [];

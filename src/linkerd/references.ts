@@ -1,4 +1,4 @@
-import type { ManifestTree } from '../model/tree.js';
+import { type ManifestTree, nameKey } from '../model/tree.js';
 import { CLUSTER_SCOPED_KINDS } from '../model/k8s.js';
 import { closest, nearMissDistance } from '../model/text.js';
 
@@ -19,9 +19,8 @@ export function canJudgeReference(
   namespace: string | undefined,
 ): boolean {
   if (mode === 'strict') return true;
-  const candidates = tree.ofKind(kind, group);
-  if (CLUSTER_SCOPED_KINDS.has(kind)) return candidates.length > 0;
-  return candidates.some((r) => r.namespace === namespace);
+  if (CLUSTER_SCOPED_KINDS.has(kind)) return tree.ofKind(kind, group).length > 0;
+  return tree.inNamespace(kind, namespace, group).length > 0;
 }
 
 /**
@@ -34,7 +33,38 @@ export function nearMiss(
   group: string,
   namespace: string | undefined,
   name: string,
-): { names: string[]; didYouMean: string | undefined } {
-  const names = [...new Set(tree.inNamespace(kind, namespace, group).flatMap((r) => (r.name ? [r.name] : [])))].sort();
-  return { names, didYouMean: closest(name, names, nearMissDistance(name)) };
+): NearMiss {
+  // Copies of one object miss the same name: each miss is worked out once per tree.
+  let byKey = nearMisses.get(tree);
+  if (!byKey) nearMisses.set(tree, (byKey = new Map()));
+  const key = `${kind}\0${group}\0${nameKey(namespace, name)}`;
+  let found = byKey.get(key);
+  if (!found) {
+    const names = namesIn(tree, kind, group, namespace);
+    found = { names, didYouMean: closest(name, names, nearMissDistance(name)) };
+    byKey.set(key, found);
+  }
+  return found;
 }
+
+export interface NearMiss {
+  names: readonly string[];
+  didYouMean: string | undefined;
+}
+
+const nearMisses = new WeakMap<ManifestTree, Map<string, NearMiss>>();
+
+/** The distinct names of `kind` in `namespace`, sorted; listed once per tree. */
+export function namesIn(tree: ManifestTree, kind: string, group: string, namespace: string | undefined): readonly string[] {
+  let byKey = namesOf.get(tree);
+  if (!byKey) namesOf.set(tree, (byKey = new Map()));
+  const key = `${kind}\0${group}\0${nameKey(namespace, '')}`;
+  let names = byKey.get(key);
+  if (!names) {
+    names = [...new Set(tree.inNamespace(kind, namespace, group).flatMap((r) => (r.name ? [r.name] : [])))].sort();
+    byKey.set(key, names);
+  }
+  return names;
+}
+
+const namesOf = new WeakMap<ManifestTree, Map<string, readonly string[]>>();

@@ -36,12 +36,13 @@ import { GATEWAY_GROUP } from '../admission/coverage.js';
 import {
   REQUEST_TIMEOUT_KEY,
   RETRY_LIMIT_KEY,
+  type OutboundRoute,
   clientPolicyAnnotations,
-  outboundRoutes,
   overridingField,
   policyDurationOf,
   profileName,
   profileService,
+  routesOfParent,
   ruleTimeoutsRead,
 } from '../effective-config.js';
 import { type LinkerdTarget, atLeast } from '../releases.js';
@@ -515,6 +516,21 @@ function metadataOf(profile: Resource, name: string, namespace: string, annotati
 // ---------------------------------------------------------------- entry point
 
 /**
+ * The first of a Service's routes in one of `namespaces` (any, when undefined). Remembered
+ * per route list and namespaces, as copies of one profile ask alike.
+ */
+function firstAttached(routes: readonly OutboundRoute[], namespaces: readonly string[] | undefined): OutboundRoute | undefined {
+  if (!namespaces) return routes[0];
+  let byNamespaces = firstAttachedOf.get(routes);
+  if (!byNamespaces) firstAttachedOf.set(routes, (byNamespaces = new Map()));
+  const key = namespaces.join('\0');
+  if (!byNamespaces.has(key)) byNamespaces.set(key, routes.find((r) => r.route.namespace !== undefined && namespaces.includes(r.route.namespace)));
+  return byNamespaces.get(key);
+}
+
+const firstAttachedOf = new WeakMap<readonly OutboundRoute[], Map<string, OutboundRoute | undefined>>();
+
+/**
  * The HTTPRoutes that replace a ServiceProfile's routes and dstOverrides for `target`
  * (≥ 2.16, where the retry and timeout annotations exist), or the reason there are none.
  */
@@ -542,10 +558,7 @@ export function migrateServiceProfile(profile: Resource, tree: ManifestTree, tar
     );
   }
 
-  const attached = outboundRoutes(tree, target, clusterDomain).filter(
-    (r) => r.parent.kind === 'Service' && r.parent.name === service && r.parent.namespace === serviceNamespace && (!consumer || r.route.namespace === namespace || r.route.namespace === serviceNamespace),
-  );
-  const other = attached[0];
+  const other = firstAttached(routesOfParent(tree, target, clusterDomain, 'Service', serviceNamespace, service), consumer ? [namespace, serviceNamespace] : undefined);
   if (other) {
     return { ok: false, reason: `${other.describe} already attaches to Service ${serviceNamespace}/${service} and the profile hides it; merge the profile's routes into it by hand`, path: [] };
   }

@@ -16,10 +16,10 @@
  */
 import { annotationsAt, isObject, labelsAt } from '../../model/k8s.js';
 import type { Resource } from '../../model/resource.js';
-import type { ManifestTree } from '../../model/tree.js';
+import { type ManifestTree, nameKey } from '../../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from '../admission/coverage.js';
 import { crdAt } from '../api-versions.js';
-import { clientPolicyAnnotations, outboundRoutes, overridingField } from '../effective-config.js';
+import { clientPolicyAnnotations, overridingField, routeNames, routesOfParent } from '../effective-config.js';
 import { resolveGatewayApiSource } from '../gateway-api.js';
 import { type LinkerdTarget, atLeast } from '../releases.js';
 
@@ -155,17 +155,122 @@ function servicePorts(service: Resource): { port: number; name?: string }[] | un
   return out;
 }
 
-/** Profiles for the apex: named `<apex>.<namespace>.svc.<cluster domain>`, in the split's namespace or a client's. */
-function profilesFor(tree: ManifestTree, apex: string, namespace: string | undefined, clusterDomain: string): Resource[] {
-  const suffix = `.svc.${clusterDomain}`;
-  return tree.ofKind('ServiceProfile', 'linkerd.io').filter((p) => {
-    if (!p.name?.endsWith(suffix)) return false;
-    const labels = p.name.slice(0, -suffix.length).split('.');
-    if (labels.length !== 2 || labels[0] !== apex) return false;
-    // A split without a namespace lands where it is applied: match profiles written the same way.
-    return namespace === undefined ? p.namespace === undefined : labels[1] === namespace;
+/** What the input says of the apex Service: its first copy and the ports every copy declares alike. */
+type ApexService = { service: Resource; ports: { port: number; name?: string }[] } | 'missing' | 'portsDiffer';
+
+function apexService(tree: ManifestTree, namespace: string | undefined, apex: string): ApexService {
+  // The splits of one apex ask the same: its copies are compared once.
+  return remembered(apexServices, tree, nameKey(namespace, apex), () => {
+    const services = tree.named('Service', namespace, apex).filter((s) => s.group === '');
+    if (services.length === 0) return 'missing';
+    const portLists = services.map(servicePorts);
+    const first = portLists[0];
+    const text = JSON.stringify(first);
+    if (!first || portLists.some((p) => !p || JSON.stringify(p) !== text)) return 'portsDiffer';
+    return { service: services[0]!, ports: first };
   });
 }
+
+const apexServices = new WeakMap<ManifestTree, Map<string, ApexService>>();
+
+function remembered<T>(memo: WeakMap<ManifestTree, Map<string, T>>, tree: ManifestTree, key: string, compute: () => T): T {
+  let byKey = memo.get(tree);
+  if (!byKey) memo.set(tree, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key)!;
+  const value = compute();
+  byKey.set(key, value);
+  return value;
+}
+
+/**
+ * The first TrafficSplit of the apex with another name than `name`. The splits of each apex
+ * are indexed once per tree by their first one and the first named otherwise: the one
+ * sought is the first of the two not called `name`.
+ */
+function otherSplit(tree: ManifestTree, namespace: string | undefined, apex: string, name: string): Resource | undefined {
+  let index = splitsByApex.get(tree);
+  if (!index) {
+    index = new Map();
+    for (const t of tree.ofKind('TrafficSplit', SMI_GROUP)) {
+      if (!isObject(t.value.spec) || typeof t.value.spec.service !== 'string') continue;
+      const key = nameKey(t.namespace, t.value.spec.service);
+      const entry = index.get(key);
+      if (!entry) index.set(key, { first: t });
+      else if (!entry.renamed && t.name !== entry.first.name) entry.renamed = t;
+    }
+    splitsByApex.set(tree, index);
+  }
+  const entry = index.get(nameKey(namespace, apex));
+  if (!entry) return undefined;
+  return entry.first.name !== name ? entry.first : entry.renamed;
+}
+
+const splitsByApex = new WeakMap<ManifestTree, Map<string, { first: Resource; renamed?: Resource }>>();
+
+/** What the apex's ServiceProfiles mean for the migration. */
+interface ApexProfiles {
+  /** Why no route can replace the split: a profile of the split's namespace with routes or dstOverrides. */
+  blocked?: string;
+  /** Profiles in the split's namespace. */
+  own: number;
+  /** The first of them carrying the adaptor's skip annotation. */
+  skipped?: Resource;
+  /** Notes on profiles of client namespaces that kept their clients off the split. */
+  clientNotes: string[];
+}
+
+/**
+ * The profiles for the apex (named `<apex>.<namespace>.svc.<cluster domain>`, in the split's
+ * namespace or a client's), judged once per apex: the profiles are indexed by the Service
+ * their name gives.
+ */
+function apexProfiles(tree: ManifestTree, apex: string, namespace: string | undefined, clusterDomain: string): ApexProfiles {
+  return remembered(apexProfileVerdicts, tree, `${clusterDomain}\0${nameKey(namespace, apex)}`, () => {
+    const byApex = remembered(profilesByApex, tree, clusterDomain, () => {
+      const suffix = `.svc.${clusterDomain}`;
+      const index = new Map<string, { profile: Resource; namespace: string }[]>();
+      for (const p of tree.ofKind('ServiceProfile', 'linkerd.io')) {
+        if (!p.name?.endsWith(suffix)) continue;
+        const labels = p.name.slice(0, -suffix.length).split('.');
+        if (labels.length !== 2) continue;
+        const list = index.get(labels[0]!);
+        if (list) list.push({ profile: p, namespace: labels[1]! });
+        else index.set(labels[0]!, [{ profile: p, namespace: labels[1]! }]);
+      }
+      return index;
+    });
+    // A split without a namespace lands where it is applied: match profiles written the same way.
+    const profiles = (byApex.get(apex) ?? [])
+      .filter((p) => (namespace === undefined ? p.profile.namespace === undefined : p.namespace === namespace))
+      .map((p) => p.profile);
+    const own = profiles.filter((p) => p.namespace === namespace);
+    const out: ApexProfiles = { own: own.length, clientNotes: [] };
+    for (const profile of own) {
+      const field = overridingField(profile);
+      if (field === 'routes') {
+        out.blocked = `ServiceProfile ${profile.name} has spec.routes, so clients would route by it and ignore the HTTPRoute (the split would stop): move its routes to the HTTPRoute first`;
+        break;
+      }
+      if (field === 'dstOverrides') {
+        out.blocked = `ServiceProfile ${profile.name} sets spec.dstOverrides, which would keep overriding the HTTPRoute once the split is gone: remove them`;
+        break;
+      }
+    }
+    const skipped = own.find((p) => SKIP_ANNOTATION in (annotationsAt(p.value) ?? {}));
+    if (skipped) out.skipped = skipped;
+    for (const profile of profiles.filter((p) => p.namespace !== namespace)) {
+      // A client-namespace profile replaces the server's for its clients: without routes or
+      // dstOverrides it kept them off the split; with them, it keeps them off the route too.
+      if (!overridingField(profile)) {
+        out.clientNotes.push(`clients in namespace ${profile.namespace ?? '(none)'} did not get the split (their ServiceProfile ${profile.name} replaces the adaptor's) and get the HTTPRoute`);
+      }
+    }
+    return out;
+  });
+}
+
+const profilesByApex = new WeakMap<ManifestTree, Map<string, Map<string, { profile: Resource; namespace: string }[]>>>();
+const apexProfileVerdicts = new WeakMap<ManifestTree, Map<string, ApexProfiles>>();
 
 function metadataFor(split: Resource): Record<string, unknown> {
   const metadata: Record<string, unknown> = { name: split.name };
@@ -232,17 +337,15 @@ export function migrateTrafficSplit(split: Resource, tree: ManifestTree, target:
     return fail(`the ratio of the weights needs a backendRef weight above ${MAX_ROUTE_WEIGHT}, the Gateway API maximum`);
   }
 
-  const services = tree.named('Service', namespace, apex).filter((s) => s.group === '');
+  const found = apexService(tree, namespace, apex);
   const where = namespace === undefined ? '' : ` in namespace ${namespace}`;
-  if (services.length === 0) {
+  if (found === 'missing') {
     return fail(`the input does not hold the apex Service ${apex}${where}, whose port the HTTPRoute needs: add it to the input or --context`);
   }
-  const portLists = services.map(servicePorts);
-  const first = portLists[0];
-  if (!first || portLists.some((p) => !p || JSON.stringify(p) !== JSON.stringify(first))) {
+  if (found === 'portsDiffer') {
     return fail(`the input holds Services ${apex}${where} whose spec.ports differ or are not numbers`);
   }
-  const service = services[0]!;
+  const { service, ports: first } = found;
   const serviceSpec = isObject(service.value.spec) ? service.value.spec : {};
   if (serviceSpec.clusterIP === 'None') {
     return fail(`Service ${apex} is headless (clusterIP: None), and Linkerd applies neither a TrafficSplit nor an HTTPRoute to traffic sent to pod IPs`);
@@ -262,50 +365,28 @@ export function migrateTrafficSplit(split: Resource, tree: ManifestTree, target:
   }
 
   // Splits of one apex overwrite each other's dstOverrides (the adaptor syncs them in turn), so none of them is what runs.
-  const other = tree.ofKind('TrafficSplit', SMI_GROUP).find(
-    (t) => t !== split && t.namespace === namespace && isObject(t.value.spec) && t.value.spec.service === apex && t.name !== name,
-  );
+  const other = otherSplit(tree, namespace, apex, name);
   if (other) return fail(`TrafficSplit ${other.name ?? '(unnamed)'} splits Service ${apex} too, and the adaptor lets the last one synced win: keep one`);
-  const profiles = profilesFor(tree, apex, namespace, clusterDomain);
-  const own = profiles.filter((p) => p.namespace === namespace);
-  for (const profile of own) {
-    const field = overridingField(profile);
-    if (field === 'routes') {
-      return fail(
-        `ServiceProfile ${profile.name} has spec.routes, so clients would route by it and ignore the HTTPRoute (the split would stop): move its routes to the HTTPRoute first`,
-      );
-    }
-    if (field === 'dstOverrides') {
-      return fail(`ServiceProfile ${profile.name} sets spec.dstOverrides, which would keep overriding the HTTPRoute once the split is gone: remove them`);
-    }
-  }
-  const routes = outboundRoutes(tree, target, clusterDomain).filter(
-    (r) => r.parent.kind === 'Service' && r.parent.name === apex && r.parent.namespace === namespace,
-  );
+  const profiles = apexProfiles(tree, apex, namespace, clusterDomain);
+  if (profiles.blocked) return fail(profiles.blocked);
+  const routes = routesOfParent(tree, target, clusterDomain, 'Service', namespace, apex);
   if (routes.length) {
-    const names = list([...new Set(routes.map((r) => r.describe))]);
+    const names = list(routeNames(routes));
     return fail(`${names} already has Service ${apex} as parent and starts applying once the profile no longer overrides it: merge the weighted backendRefs into it by hand`);
   }
   const group = version.apiVersion.slice(0, version.apiVersion.lastIndexOf('/'));
-  const clash = tree.ofKind('HTTPRoute', group).find((r) => r.name === name && r.namespace === namespace);
-  if (clash) return fail(`the input already holds an HTTPRoute ${name}${where}`);
+  if (tree.find('HTTPRoute', namespace, name, group)) return fail(`the input already holds an HTTPRoute ${name}${where}`);
 
   const notes: string[] = [];
-  const skipped = own.find((p) => SKIP_ANNOTATION in (annotationsAt(p.value) ?? {}));
+  const { skipped } = profiles;
   if (skipped) {
     // The split never ran: the route starts it, and nothing else the profile did changes.
     notes.push(`ServiceProfile ${skipped.name} carries ${SKIP_ANNOTATION}, so the adaptor never wrote this split into it and clients start splitting only now`);
   } else {
-    if (own.length === 0) {
+    if (profiles.own === 0) {
       notes.push(`the input holds no ServiceProfile for Service ${apex}, and one with routes in the cluster would make clients ignore the HTTPRoute`);
     }
-    for (const profile of profiles.filter((p) => p.namespace !== namespace)) {
-      // A client-namespace profile replaces the server's for its clients: without routes or
-      // dstOverrides it kept them off the split; with them, it keeps them off the route too.
-      if (!overridingField(profile)) {
-        notes.push(`clients in namespace ${profile.namespace ?? '(none)'} did not get the split (their ServiceProfile ${profile.name} replaces the adaptor's) and get the HTTPRoute`);
-      }
-    }
+    for (const note of profiles.clientNotes) notes.push(note);
     const keys = clientPolicyAnnotations(service, target);
     if (keys.length) {
       const them = keys.length > 1 ? 'them' : 'it';
