@@ -145,14 +145,18 @@ function commentsWithin(text: string, root: Node, start: number, end: number): s
   });
   const inScalar = (at: number) => scalars.some(([a, b]) => at >= a && at < b);
   const out: string[] = [];
-  for (let at = text.indexOf('#', start); at !== -1 && at < end; at = text.indexOf('#', at + 1)) {
+  // Searched for in the range alone: in a file of many documents, a search of the whole text
+  // for a `#` that is not there would read on to its end, once per fix.
+  const region = text.slice(start, end);
+  for (let i = region.indexOf('#'); i !== -1; i = region.indexOf('#', i + 1)) {
+    const at = start + i;
     const before = text[at - 1];
     if (at > 0 && before !== ' ' && before !== '\t' && before !== '\n') continue;
     if (inScalar(at)) continue;
     let stop = text.indexOf('\n', at);
     if (stop === -1 || stop > end) stop = end;
     out.push(text.slice(at, stop).replace(/\r$/, '').trimEnd());
-    at = stop;
+    i = stop - start;
   }
   return out;
 }
