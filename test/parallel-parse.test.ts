@@ -1,9 +1,12 @@
 // Worker threads parse files and post them back as data (src/load/parallel.ts): the
 // resources rebuilt from that data must be those the main thread would have parsed, value
 // for value and range for range, syntax trees for fixes included.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseInThreads } from '../src/load/parallel.js';
 import { type PackedFile, packParsed, parseSource, unpackParsed } from '../src/load/parse.js';
 import type { ParsedFile } from '../src/model/parsed.js';
 import type { JsonPath } from '../src/model/path.js';
@@ -100,5 +103,21 @@ describe('parsing in a worker thread', () => {
 
   it('leaves a fix run, which keeps the syntax trees, to the main thread', () => {
     expect(packParsed(parseSource(fileOf('m.yaml', CASES['multi.yaml']!), { keepTrees: true }))).toBeUndefined();
+  });
+});
+
+describe('a parsing thread that fails', () => {
+  const files = Object.entries(CASES).map(([name, text]) => fileOf(name, text));
+  const expected = files.map((f) => viewOf(parseSource(f)));
+
+  it('loses nothing when it cannot start: its files are parsed in the main thread', async () => {
+    const missing = pathToFileURL(join(tmpdir(), 'no-such-parse-worker.mjs'));
+    expect((await parseInThreads(files, 2, missing)).map((p) => viewOf(p))).toEqual(expected);
+  });
+
+  it('loses nothing when it stops before sending its files back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linkerd-lint-worker-'));
+    writeFileSync(join(dir, 'quits.mjs'), 'process.exit(3);\n');
+    expect((await parseInThreads(files, 3, pathToFileURL(join(dir, 'quits.mjs')))).map((p) => viewOf(p))).toEqual(expected);
   });
 });

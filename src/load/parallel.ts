@@ -51,22 +51,31 @@ export function workersFor(files: readonly SourceFile[], concurrency: Concurrenc
 export async function parseFiles(files: readonly SourceFile[], concurrency: Concurrency, options: ParseOptions = {}): Promise<ParsedFile[]> {
   const workers = workersFor(files, concurrency, options);
   if (workers === 0) return files.map((f) => parseSource(f, options));
+  return parseInThreads(files, workers, workerUrl()!, options);
+}
+
+/**
+ * `parseFiles` with `workers` threads running the module at `url`. A thread that cannot
+ * start, fails or stops early loses nothing: the files it did not send back are parsed here.
+ */
+export async function parseInThreads(files: readonly SourceFile[], workers: number, url: URL, options: ParseOptions = {}): Promise<ParsedFile[]> {
   const { Worker } = await import('node:worker_threads');
   const shares = split(files, workers);
   const results: (ParsedFile | undefined)[] = new Array(files.length);
   const threads: Worker[] = [];
   const done = shares.slice(1).filter((jobs) => jobs.length > 0).map((jobs) => {
-    const worker = new Worker(workerUrl()!);
+    const worker = new Worker(url);
     threads.push(worker);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve) => {
       let left = jobs.length;
       worker.on('message', ({ index, packed }: { index: number; packed: PackedFile | null }) => {
         const file = files[index]!;
         results[index] = packed ? unpackParsed(file, packed) : parseSource(file, options);
         if (--left === 0) resolve();
       });
-      worker.on('error', reject);
-      worker.on('exit', (code) => (left > 0 ? reject(new Error(`a parsing thread stopped (exit code ${code}) before it had parsed its files`)) : resolve()));
+      // What it had not sent back is parsed in `finish`.
+      worker.on('error', () => resolve());
+      worker.on('exit', () => resolve());
       worker.postMessage(jobs.map((i): ParseJob => ({ index: i, path: files[i]!.path, displayPath: files[i]!.displayPath, text: files[i]!.text, language: files[i]!.language })));
     });
   });
@@ -76,7 +85,7 @@ export async function parseFiles(files: readonly SourceFile[], concurrency: Conc
   } finally {
     await Promise.all(threads.map((t) => t.terminate()));
   }
-  return results as ParsedFile[];
+  return Array.from(results, (r, i) => r ?? parseSource(files[i]!, options));
 }
 
 /**
