@@ -15,12 +15,13 @@ export type Concurrency = number | 'auto';
 
 /**
  * Below this much YAML and JSON, `auto` parses in the main thread: a worker takes tens of
- * milliseconds to start, and the main thread pays for every value it receives (about a
- * third of parsing it), so a second thread gains only on large inputs.
+ * milliseconds to start, and the main thread still pays for every value it receives. On a
+ * 2-core machine two threads were no faster than one on 500 files (3.8 MB) and took 29%
+ * off on 5,000 (37 MB): see the README's Performance section.
  */
 export const AUTO_MIN_BYTES = 8 * 1024 * 1024;
 
-/** The most worker threads `auto` starts: the main thread deserializes what they send, and more rarely pays. */
+/** The most worker threads `auto` starts: the main thread receives all they send, so each one more gains less. */
 const AUTO_MAX_WORKERS = 3;
 
 /** The share of the bytes the main thread parses itself, beside receiving the workers'. */
