@@ -253,5 +253,7 @@ Information:
   -v, --version                  Show the version
       --debug                    With an internal error in a rule, print where it happened (the stack)
 
+Environment: TIMING=1 prints the ten slowest rules on stderr (TIMING=all: every rule; TIMING=N: N)
+
 Exit codes: 0 no errors · 1 lint errors (or too many warnings) · 2 usage, configuration or I/O error
 `;

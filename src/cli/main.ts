@@ -12,6 +12,7 @@ import { init } from './init.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { type CliIo, processIo, useColor, writeReport } from './io.js';
 import { loadPaths, preparePolicies } from '../engine/lint.js';
+import { collectTiming, timingLimit, timingTable } from '../engine/timing.js';
 import { type LintResult, type RuleError, type RuleSetting, lintFiles, loadFormatter, outputFixes } from '../api/index.js';
 import { runOf } from '../api/lint.js';
 import { watchInterruptions, yieldToSignals } from './interrupt.js';
@@ -177,6 +178,9 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
   let failed = false;
   const ruleErrors: RuleError[] = [];
   const fixing = opts.fix || opts.fixDryRun;
+  // TIMING=1 (or a number, or all) prints the time each rule took, as ESLint does.
+  const timing = timingLimit(io.env.TIMING);
+  if (timing !== undefined) collectTiming();
   const results = await lintFiles(paths, {
     cwd: io.cwd,
     ...(opts.config !== undefined ? { config: opts.config } : {}),
@@ -247,6 +251,11 @@ async function lint(opts: CliOptions, io: CliIo): Promise<number> {
     const text = formatter.format(results, { color, warn });
     if (stream) stream.write(text);
     else writeReport(resolve(io.cwd, target.file!), text);
+  }
+
+  if (timing !== undefined) {
+    const table = timingTable(timing);
+    if (table) io.stderr.write(table);
   }
 
   for (const e of ruleErrors) {

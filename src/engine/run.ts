@@ -20,6 +20,7 @@ import {
 } from './rule.js';
 import { UNUSED_DIRECTIVE_RULE, applySuppressions } from './suppress.js';
 import { crossResourceDoubt } from './uncertain.js';
+import { timed } from './timing.js';
 import { collectUnknownReads, ignoringUnknownReads, uncertainAt } from '../model/unknown.js';
 
 export interface RunOptions {
@@ -202,8 +203,7 @@ export function runRules(opts: RunOptions): RunResult {
               if (inScope.has(finding.file) && !(finding.resource && skipped(finding.resource))) own.push(finding);
             }),
         };
-        if (doubt) collectUnknownReads(readUnknown, () => rule.check!(ctx));
-        else rule.check!(ctx);
+        timed(ruleId, () => (doubt ? collectUnknownReads(readUnknown, () => rule.check!(ctx)) : rule.check!(ctx)));
         for (const f of own) {
           if (doubt && f.resource && doubt.doubts(f.resource, touched, readUnknown)) doubted.push(f);
           else into.push(f);
