@@ -1,7 +1,7 @@
 import { type RuleContext, defineRule, optionDefaults } from '../src/engine/rule.js';
 import type { Resource } from '../src/model/resource.js';
 import type { LabelSelector } from '../src/model/selectors.js';
-import { type ManifestTree, nameKey } from '../src/model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../src/model/tree.js';
 import {
   type FoundReference,
   type ImplicitFacts,
@@ -160,18 +160,12 @@ const implicitAnswers = new WeakMap<ImplicitFacts, Map<string, boolean>>();
 
 /** True when a Server of `group` in `namespace` has the labels `selector` asks for; one answer per tree and selector, as copies ask alike. */
 function selectsServer(tree: ManifestTree, namespace: string | undefined, group: string, selector: LabelSelector): boolean {
-  let answers = selections.get(tree);
-  if (!answers) selections.set(tree, (answers = new Map()));
-  const key = `${group}\0${nameKey(namespace, exactKey(selector))}`;
-  let found = answers.get(key);
-  if (found === undefined) {
-    found = tree.selectByLabels('Server', namespace, selector).some((s) => s.group === group);
-    answers.set(key, found);
-  }
-  return found;
+  return selections(tree, `${group}\0${nameKey(namespace, exactKey(selector))}`, () =>
+    tree.selectByLabels('Server', namespace, selector).some((s) => s.group === group),
+  );
 }
 
-const selections = new WeakMap<ManifestTree, Map<string, boolean>>();
+const selections = perTree<boolean>();
 
 /** JSON with each number and string tagged, so that values `matchesSelector` tells apart (`.nan`, `"NaN"`) get different keys. */
 function exactKey(value: unknown): string {

@@ -2,7 +2,7 @@ import { type RuleContext, defineRule, optionDefaults } from '../src/engine/rule
 import { isObject } from '../src/model/k8s.js';
 import { type JsonPath, formatPath } from '../src/model/path.js';
 import type { Resource } from '../src/model/resource.js';
-import { type ManifestTree, nameKey } from '../src/model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../src/model/tree.js';
 import { admissionProblems } from '../src/linkerd/admission.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from '../src/linkerd/admission/coverage.js';
 import {
@@ -58,24 +58,18 @@ interface ServicePorts {
 
 /** The ports of the Services of one namespace and name, gathered once per tree: every route to them asks alike. */
 function servicesNamed(tree: ManifestTree, namespace: string | undefined, name: string): ServicePorts {
-  let byName = servicePortsOf.get(tree);
-  if (!byName) servicePortsOf.set(tree, (byName = new Map()));
-  const key = nameKey(namespace, name);
-  let found = byName.get(key);
-  if (!found) {
+  return servicePortsOf(tree, nameKey(namespace, name), () => {
     const declared = tree.named('Service', namespace, name).filter((s) => s.group === '').map(servicePorts);
-    found = {
+    return {
       count: declared.length,
       partial: declared.some((ports) => ports.length === 0),
       ports: [...new Set(declared.flat().map((p) => p.port))].sort((a, b) => a - b),
       portNames: new Set(declared.flat().flatMap((p) => (p.name === undefined ? [] : [p.name]))),
     };
-    byName.set(key, found);
-  }
-  return found;
+  });
 }
 
-const servicePortsOf = new WeakMap<ManifestTree, Map<string, ServicePorts>>();
+const servicePortsOf = perTree<ServicePorts>();
 
 function servicePorts(service: Resource): { port: number; name?: string }[] {
   const spec = isObject(service.value.spec) ? service.value.spec : {};

@@ -5,7 +5,7 @@ import { isObject, labelsAt } from '../src/model/k8s.js';
 import { kustomizePatchFiles } from '../src/model/kustomize.js';
 import type { Resource } from '../src/model/resource.js';
 import { type LabelSelector, matchesSelector } from '../src/model/selectors.js';
-import { type ManifestTree, nameKey } from '../src/model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../src/model/tree.js';
 import { closest, nearMissDistance } from '../src/model/text.js';
 
 const POLICY = 'policy.linkerd.io';
@@ -217,17 +217,11 @@ function policiesNaming(tree: ManifestTree, name: string): readonly Resource[] {
 
 /** AuthorizationPolicies and ServerAuthorizations in other namespaces that name this Server: they apply only in their own. */
 function namedElsewhere(tree: ManifestTree, server: Resource): readonly Resource[] {
-  let byNamespace = elsewhereOf.get(tree);
-  if (!byNamespace) elsewhereOf.set(tree, (byNamespace = new Map()));
-  const key = nameKey(server.namespace, server.name ?? '');
-  let found = byNamespace.get(key);
-  if (!found) {
-    found = policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace);
-    byNamespace.set(key, found);
-  }
-  return found;
+  return elsewhereOf(tree, nameKey(server.namespace, server.name ?? ''), () =>
+    policiesNaming(tree, server.name ?? '').filter((r) => r.namespace !== undefined && r.namespace !== server.namespace),
+  );
 }
-const elsewhereOf = new WeakMap<ManifestTree, Map<string, Resource[]>>();
+const elsewhereOf = perTree<readonly Resource[]>();
 
 function labelText(selector: Record<string, unknown>): string {
   const labels = isObject(selector.matchLabels) ? Object.entries(selector.matchLabels).map(([k, v]) => `${k}=${String(v)}`) : [];

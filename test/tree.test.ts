@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../src/load/parse.js';
 import { SourceFile } from '../src/model/source.js';
-import { ManifestTree } from '../src/model/tree.js';
+import { ManifestTree, perTree } from '../src/model/tree.js';
 import { ROOT } from './helpers.js';
 
 const text = [
@@ -32,5 +32,21 @@ describe('ManifestTree', () => {
     expect(tree.inNamespace('Service', undefined, '').length).toBe(1);
     expect(tree.ofKind('Service', '').length).toBe(3);
     expect(tree.namespace('x')?.kind).toBe('Namespace');
+  });
+});
+
+describe('perTree', () => {
+  it('computes a value once per tree and key, an undefined one included', () => {
+    const store = perTree<string | undefined>();
+    const a = new ManifestTree([]);
+    const b = new ManifestTree([]);
+    const calls: string[] = [];
+    const compute = (what: string, value: string | undefined) => () => (calls.push(what), value);
+    expect(store(a, 'k', compute('a/k', 'one'))).toBe('one');
+    expect(store(a, 'k', compute('a/k again', 'two'))).toBe('one');
+    expect(store(a, 'none', compute('a/none', undefined))).toBeUndefined();
+    expect(store(a, 'none', compute('a/none again', 'late'))).toBeUndefined();
+    expect(store(b, 'k', compute('b/k', 'three'))).toBe('three');
+    expect(calls).toEqual(['a/k', 'a/none', 'b/k']);
   });
 });

@@ -25,7 +25,7 @@
 import { isObject } from '../model/k8s.js';
 import type { JsonPath } from '../model/path.js';
 import type { Resource } from '../model/resource.js';
-import { type ManifestTree, nameKey } from '../model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from './admission/coverage.js';
 import { placesFor, readByTarget } from './annotation-sites.js';
 import { keyInfo } from './annotations.js';
@@ -203,17 +203,12 @@ export function overridingField(profile: Resource): 'routes' | 'dstOverrides' | 
 export function shadowingProfile(tree: ManifestTree, service: string, namespace: string, clusterDomain: string): Resource | undefined {
   const name = profileName(service, namespace, clusterDomain);
   // Every route of the Service, and every copy of it, asks the same: the profiles are searched once.
-  let byName = shadowingOf.get(tree);
-  if (!byName) shadowingOf.set(tree, (byName = new Map()));
-  let found = byName.get(name);
-  if (found === undefined) {
-    found = tree.namedAnywhere('ServiceProfile', name).find((p) => p.group === 'linkerd.io' && overridingField(p) !== undefined) ?? null;
-    byName.set(name, found);
-  }
-  return found ?? undefined;
+  return shadowingOf(tree, name, () =>
+    tree.namedAnywhere('ServiceProfile', name).find((p) => p.group === 'linkerd.io' && overridingField(p) !== undefined),
+  );
 }
 
-const shadowingOf = new WeakMap<ManifestTree, Map<string, Resource | null>>();
+const shadowingOf = perTree<Resource | undefined>();
 
 function readTimeouts(a: Annotations): { timeouts: ParentSettings['timeouts']; badRequest?: string } {
   const timeouts: ParentSettings['timeouts'] = {};
@@ -362,15 +357,10 @@ function outboundKind(route: Resource, target: LinkerdTarget): OutboundRouteKind
  */
 export function outboundRoutes(tree: ManifestTree, target: LinkerdTarget, clusterDomain: string): readonly OutboundRoute[] {
   // Several rules read the model of one run's tree: build it once per target.
-  const key = `${target.input}\0${clusterDomain}`;
-  let byTarget = outboundCache.get(tree);
-  if (!byTarget) outboundCache.set(tree, (byTarget = new Map()));
-  let routes = byTarget.get(key);
-  if (!routes) byTarget.set(key, (routes = buildOutboundRoutes(tree, target, clusterDomain)));
-  return routes;
+  return outboundCache(tree, `${target.input}\0${clusterDomain}`, () => buildOutboundRoutes(tree, target, clusterDomain));
 }
 
-const outboundCache = new WeakMap<ManifestTree, Map<string, readonly OutboundRoute[]>>();
+const outboundCache = perTree<readonly OutboundRoute[]>();
 
 /**
  * The routes of `outboundRoutes` attached to one Service or EgressNetwork, in input order:

@@ -1,4 +1,4 @@
-import { type ManifestTree, nameKey } from '../model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../model/tree.js';
 import { CLUSTER_SCOPED_KINDS } from '../model/k8s.js';
 import { closest, nearMissDistance } from '../model/text.js';
 
@@ -35,16 +35,10 @@ export function nearMiss(
   name: string,
 ): NearMiss {
   // Copies of one object miss the same name: each miss is worked out once per tree.
-  let byKey = nearMisses.get(tree);
-  if (!byKey) nearMisses.set(tree, (byKey = new Map()));
-  const key = `${kind}\0${group}\0${nameKey(namespace, name)}`;
-  let found = byKey.get(key);
-  if (!found) {
+  return nearMisses(tree, `${kind}\0${group}\0${nameKey(namespace, name)}`, () => {
     const names = namesIn(tree, kind, group, namespace);
-    found = { names, didYouMean: closest(name, names, nearMissDistance(name)) };
-    byKey.set(key, found);
-  }
-  return found;
+    return { names, didYouMean: closest(name, names, nearMissDistance(name)) };
+  });
 }
 
 export interface NearMiss {
@@ -52,19 +46,13 @@ export interface NearMiss {
   didYouMean: string | undefined;
 }
 
-const nearMisses = new WeakMap<ManifestTree, Map<string, NearMiss>>();
+const nearMisses = perTree<NearMiss>();
 
 /** The distinct names of `kind` in `namespace`, sorted; listed once per tree. */
 export function namesIn(tree: ManifestTree, kind: string, group: string, namespace: string | undefined): readonly string[] {
-  let byKey = namesOf.get(tree);
-  if (!byKey) namesOf.set(tree, (byKey = new Map()));
-  const key = `${kind}\0${group}\0${nameKey(namespace, '')}`;
-  let names = byKey.get(key);
-  if (!names) {
-    names = [...new Set(tree.inNamespace(kind, namespace, group).flatMap((r) => (r.name ? [r.name] : [])))].sort();
-    byKey.set(key, names);
-  }
-  return names;
+  return namesOf(tree, `${kind}\0${group}\0${nameKey(namespace, '')}`, () =>
+    [...new Set(tree.inNamespace(kind, namespace, group).flatMap((r) => (r.name ? [r.name] : [])))].sort(),
+  );
 }
 
-const namesOf = new WeakMap<ManifestTree, Map<string, readonly string[]>>();
+const namesOf = perTree<readonly string[]>();

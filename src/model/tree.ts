@@ -8,6 +8,22 @@ export function nameKey(namespace: string | undefined, name: string): string {
 }
 
 /**
+ * A store that computes a value once per tree and key: for verdicts copies of one object
+ * share, and lookups built on first use. What it keeps goes when the tree does.
+ */
+export function perTree<T>(): (tree: ManifestTree, key: string, compute: () => T) => T {
+  const memo = new WeakMap<ManifestTree, Map<string, T>>();
+  return (tree, key, compute) => {
+    let byKey = memo.get(tree);
+    if (!byKey) memo.set(tree, (byKey = new Map()));
+    if (byKey.has(key)) return byKey.get(key)!;
+    const value = compute();
+    byKey.set(key, value);
+    return value;
+  };
+}
+
+/**
  * The index over every resource in the input, for rules that look across resources.
  * Lookups by kind are case-sensitive, as Kubernetes kinds are.
  */

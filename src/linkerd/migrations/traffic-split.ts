@@ -16,7 +16,7 @@
  */
 import { annotationsAt, isObject, labelsAt } from '../../model/k8s.js';
 import type { Resource } from '../../model/resource.js';
-import { type ManifestTree, nameKey } from '../../model/tree.js';
+import { type ManifestTree, nameKey, perTree } from '../../model/tree.js';
 import { GATEWAY_GROUP, POLICY_GROUP } from '../admission/coverage.js';
 import { crdAt } from '../api-versions.js';
 import { clientPolicyAnnotations, overridingField, routeNames, routesOfParent } from '../effective-config.js';
@@ -160,7 +160,7 @@ type ApexService = { service: Resource; ports: { port: number; name?: string }[]
 
 function apexService(tree: ManifestTree, namespace: string | undefined, apex: string): ApexService {
   // The splits of one apex ask the same: its copies are compared once.
-  return remembered(apexServices, tree, nameKey(namespace, apex), () => {
+  return apexServices(tree, nameKey(namespace, apex), () => {
     const services = tree.named('Service', namespace, apex).filter((s) => s.group === '');
     if (services.length === 0) return 'missing';
     const portLists = services.map(servicePorts);
@@ -171,16 +171,7 @@ function apexService(tree: ManifestTree, namespace: string | undefined, apex: st
   });
 }
 
-const apexServices = new WeakMap<ManifestTree, Map<string, ApexService>>();
-
-function remembered<T>(memo: WeakMap<ManifestTree, Map<string, T>>, tree: ManifestTree, key: string, compute: () => T): T {
-  let byKey = memo.get(tree);
-  if (!byKey) memo.set(tree, (byKey = new Map()));
-  if (byKey.has(key)) return byKey.get(key)!;
-  const value = compute();
-  byKey.set(key, value);
-  return value;
-}
+const apexServices = perTree<ApexService>();
 
 /**
  * The first TrafficSplit of the apex with another name than `name`. The splits of each apex
@@ -225,8 +216,8 @@ interface ApexProfiles {
  * their name gives.
  */
 function apexProfiles(tree: ManifestTree, apex: string, namespace: string | undefined, clusterDomain: string): ApexProfiles {
-  return remembered(apexProfileVerdicts, tree, `${clusterDomain}\0${nameKey(namespace, apex)}`, () => {
-    const byApex = remembered(profilesByApex, tree, clusterDomain, () => {
+  return apexProfileVerdicts(tree, `${clusterDomain}\0${nameKey(namespace, apex)}`, () => {
+    const byApex = profilesByApex(tree, clusterDomain, () => {
       const suffix = `.svc.${clusterDomain}`;
       const index = new Map<string, { profile: Resource; namespace: string }[]>();
       for (const p of tree.ofKind('ServiceProfile', 'linkerd.io')) {
@@ -269,8 +260,8 @@ function apexProfiles(tree: ManifestTree, apex: string, namespace: string | unde
   });
 }
 
-const profilesByApex = new WeakMap<ManifestTree, Map<string, Map<string, { profile: Resource; namespace: string }[]>>>();
-const apexProfileVerdicts = new WeakMap<ManifestTree, Map<string, ApexProfiles>>();
+const profilesByApex = perTree<Map<string, { profile: Resource; namespace: string }[]>>();
+const apexProfileVerdicts = perTree<ApexProfiles>();
 
 function metadataFor(split: Resource): Record<string, unknown> {
   const metadata: Record<string, unknown> = { name: split.name };
