@@ -322,13 +322,15 @@ function checkParentPort(ctx: Ctx, local: ManifestTree, route: Resource, ref: Re
  * Service backends without a port (linkerd2 `policy-controller/k8s/index/src/outbound/index/http.rs`,
  * `convert_backend`: "missing port for backend Service"), except where admission already
  * refuses them (`checkServiceBackendPort`, reported by the schema rule), so one problem
- * gives one finding.
+ * gives one finding. A port that is written but out of range (0) is the schema's to refuse:
+ * the API server never stores the route.
  */
 function checkBackendPorts(ctx: Ctx, route: Resource): void {
   const refused = new Set(admissionProblems(route, ctx.target).map((p) => JSON.stringify(p.path)));
   for (const ref of referencesIn(route)) {
     if (ref.site.role !== 'backend' || ref.target?.kind !== 'Service' || !ref.ref) continue;
-    if (portOf(ref.ref) !== undefined || refused.has(JSON.stringify(ref.path))) continue;
+    const written = ref.ref.port !== undefined && ref.ref.port !== null;
+    if (written || refused.has(JSON.stringify(ref.path))) continue;
     ctx.report({
       resource: route,
       path: ref.path,

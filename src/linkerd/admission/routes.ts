@@ -271,13 +271,18 @@ export function checkRedirectPath(ctx: RouteContext, filter: Record<string, unkn
   }
 }
 
-/** Service backendRefs need a port: the webhook (2.17+) and the Gateway CRD rule (2.18+), reported once. */
+/**
+ * Service backendRefs need a port: the webhook (2.17+) and the Gateway CRD rule (2.18+),
+ * reported once. A port that is written passes both as far as they are reached: the CRD rule
+ * is `has(self.port)`, and the webhook, which also refuses `Some(0)` (linkerd2
+ * `policy-controller/src/admission.rs`, `validate_http_backend_if_service`), runs only
+ * after the schema, whose minimum of 1 refuses a port of 0 first.
+ */
 export function checkServiceBackendPort(ctx: RouteContext, ref: Record<string, unknown>, at: JsonPath, ruleLevel: boolean): void {
-  if (has(ref, 'port') && ref.port !== 0) return;
+  if (has(ref, 'port')) return;
   const kind = ref.kind ?? 'Service';
   const group = ref.group ?? '';
-  // The CRD rule is `has(self.port)`: a port of 0 passes it (the schema's minimum of 1 refuses it).
-  const celHit = ctx.layers.cel && !has(ref, 'port') && group === '' && kind === 'Service';
+  const celHit = ctx.layers.cel && group === '' && kind === 'Service';
   const webhookHit =
     ctx.layers.webhook &&
     ruleLevel &&
