@@ -1,9 +1,9 @@
 import { Composer, type Document, type Node, type YAMLError, isMap, isSeq, visit } from 'yaml';
-import { isObject } from '../model/k8s.js';
+import { isObject, resourceFields } from '../model/k8s.js';
 import type { ParsedFile, SourceComment, SyntaxProblem } from '../model/parsed.js';
 import type { JsonPath } from '../model/path.js';
 import { LineIndex, type Range } from '../model/range.js';
-import { type Located, type Resource, type YamlSyntax, splitApiVersion } from '../model/resource.js';
+import { type Located, type Resource, type YamlSyntax } from '../model/resource.js';
 import type { SourceFile } from '../model/source.js';
 import { type CstFacts, collectCst } from './cst.js';
 import { type DeepAlias, MAX_DEPTH, deepAlias, tokenStream, tokenize } from './depth.js';
@@ -336,25 +336,6 @@ function addResource(
   const resource = withSyntax(resourceFields(file, docIndex, docPath, value, headRange), locator(headRange));
   out.push(resource);
   return resource;
-}
-
-function resourceFields(file: SourceFile, docIndex: number, docPath: JsonPath, value: Record<string, unknown>, headRange: Range): Omit<Resource, 'syntax' | 'locate'> {
-  const metadata = isObject(value.metadata) ? value.metadata : {};
-  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
-  const { group, version } = splitApiVersion(apiVersion);
-  return {
-    file,
-    docIndex,
-    docPath,
-    apiVersion,
-    kind: value.kind as string,
-    group,
-    version,
-    name: typeof metadata.name === 'string' ? metadata.name : undefined,
-    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
-    value,
-    headRange,
-  };
 }
 
 interface Locator {

@@ -1,5 +1,7 @@
 import type { JsonPath } from './path.js';
-import type { Resource } from './resource.js';
+import type { Range } from './range.js';
+import { type Resource, splitApiVersion } from './resource.js';
+import type { SourceFile } from './source.js';
 
 export type StringMap = Record<string, unknown>;
 
@@ -95,3 +97,29 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 
 /** Names kustomize looks for in a directory. */
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** A resource's identity fields, read off its value as Kubernetes reads them: what every loader gives. */
+export function resourceFields(
+  file: SourceFile,
+  docIndex: number,
+  docPath: JsonPath,
+  value: Record<string, unknown>,
+  headRange: Range,
+): Omit<Resource, 'syntax' | 'locate'> {
+  const metadata = isObject(value.metadata) ? value.metadata : {};
+  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
+  const { group, version } = splitApiVersion(apiVersion);
+  return {
+    file,
+    docIndex,
+    docPath,
+    apiVersion,
+    kind: value.kind as string,
+    group,
+    version,
+    name: typeof metadata.name === 'string' ? metadata.name : undefined,
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    value,
+    headRange,
+  };
+}

@@ -1,7 +1,7 @@
-import { isObject } from '../../model/k8s.js';
+import { isObject, resourceFields } from '../../model/k8s.js';
 import { type JsonPath, getAt } from '../../model/path.js';
 import type { Range } from '../../model/range.js';
-import { type Located, type Resource, type TsLiteral, type TsSyntax, splitApiVersion } from '../../model/resource.js';
+import { type Located, type Resource, type TsLiteral, type TsSyntax } from '../../model/resource.js';
 import type { SourceFile } from '../../model/source.js';
 import { type UnknownValues, watchUnknownReads } from '../../model/unknown.js';
 import type { EsNode } from './ast.js';
@@ -82,9 +82,6 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
     unknown.generatedName = true;
   }
 
-  const metadata = isObject(value.metadata) ? value.metadata : {};
-  const apiVersion = typeof value.apiVersion === 'string' ? value.apiVersion : undefined;
-  const { group, version } = splitApiVersion(apiVersion);
   const lines = file.lines;
   const toRange = ([s, e]: [number, number]): Range => lines.range(s, e);
   const headRange = toRange(c.head);
@@ -139,17 +136,8 @@ export function toResource(c: Candidate, file: SourceFile, docIndex: number): Re
 
   const hasUnknown = paths.length > 0 || open.length > 0;
   const resource: Resource = {
-    file,
-    docIndex,
-    docPath: [],
-    apiVersion,
-    kind: value.kind as string,
-    group,
-    version,
-    name: typeof metadata.name === 'string' ? metadata.name : undefined,
-    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : undefined,
+    ...resourceFields(file, docIndex, [], value, headRange),
     value: hasUnknown ? watchUnknownReads(value, unknown, () => resource) : value,
-    headRange,
     locate,
     syntax: undefined,
     ...(hasUnknown ? { unknown: unknown as UnknownValues } : {}),
